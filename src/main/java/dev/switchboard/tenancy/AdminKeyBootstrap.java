@@ -1,0 +1,63 @@
+package dev.switchboard.tenancy;
+
+import dev.switchboard.common.Dialect;
+import dev.switchboard.common.Sql;
+import java.time.Clock;
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.stereotype.Component;
+
+/**
+ * Makes sure someone can call the API. With {@code SWITCHBOARD_ADMIN_KEY} set there is nothing to
+ * do. Otherwise the embedded default generates a platform-admin key on first start, stores its
+ * hash and prints it once to standard output (not to the log, which may be shipped elsewhere).
+ * On PostgreSQL with no platform key yet, startup stops with a clear message instead.
+ */
+@Component
+class AdminKeyBootstrap implements InitializingBean {
+
+    private final TenancyProperties properties;
+    private final ApiKeyRepository keys;
+    private final Dialect dialect;
+    private final Clock clock;
+
+    AdminKeyBootstrap(TenancyProperties properties, ApiKeyRepository keys, Dialect dialect, Clock clock) {
+        this.properties = properties;
+        this.keys = keys;
+        this.dialect = dialect;
+        this.clock = clock;
+    }
+
+    @Override
+    public void afterPropertiesSet() {
+        if (properties.adminKey() != null || keys.anyLivePlatformKey()) return;
+        if (!dialect.embedded()) {
+            throw new IllegalStateException("No platform admin key exists and SWITCHBOARD_ADMIN_KEY is not set. "
+                    + "Set SWITCHBOARD_ADMIN_KEY to a random string of 32+ characters "
+                    + "(e.g. `openssl rand -base64 32`) and start again.");
+        }
+        ApiKeyTokens.Issued issued = ApiKeyTokens.issue();
+        keys.insert(
+                new ApiKey(
+                        issued.keyId(),
+                        null,
+                        "generated on first start",
+                        Role.PLATFORM_ADMIN,
+                        issued.prefix(),
+                        Sql.now(clock),
+                        null),
+                issued.hash());
+        System.out.printf("""
+
+                ========================================================================
+                 Switchboard generated a platform admin API key. It is shown only now:
+
+                   %s
+
+                 Use it as 'Authorization: Bearer <key>'. Lost it? Start with
+                 SWITCHBOARD_ADMIN_KEY set to a key of your own.
+                ========================================================================
+
+                """, issued.token());
+        System.out.flush();
+    }
+}

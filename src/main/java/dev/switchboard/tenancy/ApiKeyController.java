@@ -1,0 +1,122 @@
+package dev.switchboard.tenancy;
+
+import dev.switchboard.common.ApiException;
+import dev.switchboard.common.Cursor;
+import dev.switchboard.common.Page;
+import dev.switchboard.common.PageRequest;
+import dev.switchboard.common.Sql;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+@Tag(name = "API keys")
+@RestController
+@RequestMapping("/api/v1/tenants/{tenant}/api-keys")
+class ApiKeyController {
+
+    /** The roles a tenant key can have; platform-admin keys are not made through this route. */
+    enum GrantableRole {
+        @com.fasterxml.jackson.annotation.JsonProperty("admin")
+        ADMIN,
+        @com.fasterxml.jackson.annotation.JsonProperty("viewer")
+        VIEWER
+    }
+
+    record CreateKey(
+            @NotBlank @Size(max = 200) String name, @NotNull GrantableRole role) {}
+
+    /** The creation response: the only time the secret key is ever shown. */
+    record CreatedKey(
+            String id,
+            String tenantId,
+            String name,
+            Role role,
+            String prefix,
+            Instant createdAt,
+            Instant revokedAt,
+            String key) {
+        @Override
+        public String toString() {
+            return "CreatedKey[id=" + id + ", prefix=" + prefix + "]";
+        }
+    }
+
+    private final ApiKeyRepository keys;
+    private final TenantAccess access;
+    private final Clock clock;
+
+    ApiKeyController(ApiKeyRepository keys, TenantAccess access, Clock clock) {
+        this.keys = keys;
+        this.access = access;
+        this.clock = clock;
+    }
+
+    @Operation(summary = "Create an API key; the response is the only time the key is shown")
+    @PostMapping
+    ResponseEntity<CreatedKey> create(
+            @AuthenticationPrincipal Caller caller, @PathVariable String tenant, @Valid @RequestBody CreateKey body) {
+        access.write(caller, tenant);
+        ApiKeyTokens.Issued issued = ApiKeyTokens.issue();
+        Role role = body.role() == GrantableRole.ADMIN ? Role.ADMIN : Role.VIEWER;
+        ApiKey key =
+                new ApiKey(issued.keyId(), tenant, body.name().strip(), role, issued.prefix(), Sql.now(clock), null);
+        keys.insert(key, issued.hash());
+        return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant + "/api-keys/" + key.id()))
+                .body(new CreatedKey(
+                        key.id(),
+                        key.tenantId(),
+                        key.name(),
+                        key.role(),
+                        key.prefix(),
+                        key.createdAt(),
+                        null,
+                        issued.token()));
+    }
+
+    @Operation(summary = "List API keys (never their secrets)")
+    @GetMapping
+    Page<ApiKey> list(
+            @AuthenticationPrincipal Caller caller,
+            @PathVariable String tenant,
+            @RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) String cursor) {
+        access.read(caller, tenant);
+        PageRequest page = PageRequest.of(limit, cursor);
+        return Page.of(keys.pageForTenant(tenant, page), page, k -> new Cursor(k.createdAt(), k.id()));
+    }
+
+    @Operation(summary = "Get an API key (never its secret)")
+    @GetMapping("/{keyId}")
+    ApiKey get(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String keyId) {
+        access.read(caller, tenant);
+        return keys.findForTenant(tenant, keyId).orElseThrow(() -> ApiException.notFound("API key"));
+    }
+
+    @Operation(summary = "Revoke an API key; it stops working at once")
+    @DeleteMapping("/{keyId}")
+    ResponseEntity<Void> revoke(
+            @AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String keyId) {
+        access.write(caller, tenant);
+        if (!keys.revokeForTenant(tenant, keyId, Sql.now(clock))) {
+            // Revoking twice is fine; revoking what never existed is a 404.
+            keys.findForTenant(tenant, keyId).orElseThrow(() -> ApiException.notFound("API key"));
+        }
+        return ResponseEntity.noContent().build();
+    }
+}

@@ -1,0 +1,130 @@
+package dev.switchboard.tenancy;
+
+import dev.switchboard.common.ErrorCode;
+import dev.switchboard.common.ProblemWriter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.List;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.authentication.AbstractAuthenticationToken;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.core.userdetails.UsernameNotFoundException;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * {@code /api/**} needs an API key ({@code Authorization: Bearer sb_…}); everything else (webhook
+ * ingest, OAuth callbacks, health, OpenAPI) authenticates its own way or not at all. No sessions,
+ * no cookies, so no CSRF surface on the API.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfig {
+
+    @Bean
+    @Order(1)
+    SecurityFilterChain api(HttpSecurity http, ApiKeyAuthenticator authenticator, ProblemWriter problems)
+            throws Exception {
+        http.securityMatcher("/api/**")
+                .csrf(AbstractHttpConfigurer::disable)
+                .httpBasic(AbstractHttpConfigurer::disable)
+                .formLogin(AbstractHttpConfigurer::disable)
+                .logout(AbstractHttpConfigurer::disable)
+                .requestCache(AbstractHttpConfigurer::disable)
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .addFilterBefore(new BearerKeyFilter(authenticator, problems), AnonymousAuthenticationFilter.class)
+                .exceptionHandling(e -> e.authenticationEntryPoint((req, res, ex) -> problems.write(
+                                req, res, ErrorCode.UNAUTHORIZED, "Send an API key as 'Authorization: Bearer <key>'."))
+                        .accessDeniedHandler((req, res, ex) ->
+                                problems.write(req, res, ErrorCode.FORBIDDEN, "This key may not do that.")))
+                .authorizeHttpRequests(a -> a.anyRequest().authenticated());
+        return http.build();
+    }
+
+    @Bean
+    @Order(2)
+    SecurityFilterChain open(HttpSecurity http) throws Exception {
+        http.csrf(AbstractHttpConfigurer::disable)
+                .httpBasic(AbstractHttpConfigurer::disable)
+                .formLogin(AbstractHttpConfigurer::disable)
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .authorizeHttpRequests(a -> a.anyRequest().permitAll());
+        return http.build();
+    }
+
+    /** There are no users with passwords; this stops Spring Boot generating and logging one. */
+    @Bean
+    UserDetailsService noUsers() {
+        return username -> {
+            throw new UsernameNotFoundException("Switchboard authenticates with API keys only");
+        };
+    }
+
+    static final class CallerAuthentication extends AbstractAuthenticationToken {
+        private final Caller caller;
+
+        CallerAuthentication(Caller caller) {
+            super(List.of());
+            this.caller = caller;
+            setAuthenticated(true);
+        }
+
+        @Override
+        public Object getCredentials() {
+            return "";
+        }
+
+        @Override
+        public Caller getPrincipal() {
+            return caller;
+        }
+    }
+
+    /** A present but wrong key is answered here; a missing one falls through to the entry point. */
+    static final class BearerKeyFilter extends OncePerRequestFilter {
+        private final ApiKeyAuthenticator authenticator;
+        private final ProblemWriter problems;
+
+        BearerKeyFilter(ApiKeyAuthenticator authenticator, ProblemWriter problems) {
+            this.authenticator = authenticator;
+            this.problems = problems;
+        }
+
+        @Override
+        protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                throws ServletException, IOException {
+            String header = request.getHeader("Authorization");
+            if (header == null) {
+                chain.doFilter(request, response);
+                return;
+            }
+            if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                problems.write(
+                        request, response, ErrorCode.UNAUTHORIZED, "Send an API key as 'Authorization: Bearer <key>'.");
+                return;
+            }
+            var caller = authenticator.authenticate(header.substring(7).strip());
+            if (caller.isEmpty()) {
+                problems.write(request, response, ErrorCode.UNAUTHORIZED, "The API key is not valid, or was revoked.");
+                return;
+            }
+            var context = SecurityContextHolder.createEmptyContext();
+            context.setAuthentication(new CallerAuthentication(caller.get()));
+            SecurityContextHolder.setContext(context);
+            try {
+                chain.doFilter(request, response);
+            } finally {
+                SecurityContextHolder.clearContext();
+            }
+        }
+    }
+}

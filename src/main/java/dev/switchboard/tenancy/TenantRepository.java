@@ -1,0 +1,90 @@
+package dev.switchboard.tenancy;
+
+import static dev.switchboard.common.Sql.instant;
+import static dev.switchboard.common.Sql.ts;
+
+import dev.switchboard.common.PageRequest;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+@Repository
+class TenantRepository {
+
+    private static final RowMapper<Tenant> ROW = (rs, n) -> new Tenant(
+            rs.getString("id"),
+            rs.getString("name"),
+            Tenant.Status.valueOf(rs.getString("status").toUpperCase(java.util.Locale.ROOT)),
+            instant(rs, "created_at"),
+            instant(rs, "updated_at"));
+
+    private final JdbcClient jdbc;
+
+    TenantRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Throws {@link org.springframework.dao.DuplicateKeyException} when the id is taken. */
+    void insert(Tenant t) {
+        jdbc.sql("""
+                INSERT INTO tenants (id, name, status, created_at, updated_at)
+                VALUES (:id, :name, :status, :created, :updated)
+                """)
+                .param("id", t.id())
+                .param("name", t.name())
+                .param("status", t.status().wire())
+                .param("created", ts(t.createdAt()))
+                .param("updated", ts(t.updatedAt()))
+                .update();
+    }
+
+    Optional<Tenant> find(String id) {
+        return jdbc.sql("SELECT * FROM tenants WHERE id = :id")
+                .param("id", id)
+                .query(ROW)
+                .optional();
+    }
+
+    boolean exists(String id) {
+        return jdbc.sql("SELECT count(*) FROM tenants WHERE id = :id")
+                        .param("id", id)
+                        .query(Long.class)
+                        .single()
+                > 0;
+    }
+
+    /** Newest first; the cursor is the (created_at, id) of the last row of the previous page. */
+    List<Tenant> page(PageRequest page) {
+        var after = page.after();
+        return jdbc.sql("""
+                SELECT * FROM tenants
+                WHERE (CAST(:at AS TIMESTAMP WITH TIME ZONE) IS NULL
+                       OR created_at < :at OR (created_at = :at AND id < :id))
+                ORDER BY created_at DESC, id DESC
+                LIMIT :limit
+                """)
+                .param("at", after == null ? null : ts(after.at()))
+                .param("id", after == null ? "" : after.id())
+                .param("limit", page.fetchSize())
+                .query(ROW)
+                .list();
+    }
+
+    /** Null arguments leave a column unchanged. Returns false when no such tenant exists. */
+    boolean update(String id, String name, Tenant.Status status, Instant now) {
+        return jdbc.sql("""
+                        UPDATE tenants
+                        SET name = COALESCE(:name, name), status = COALESCE(:status, status), updated_at = :now
+                        WHERE id = :id
+                        """)
+                        .param("id", id)
+                        .param("name", name)
+                        .param("status", status == null ? null : status.wire())
+                        .param("now", ts(now))
+                        .update()
+                == 1;
+    }
+}

@@ -1,0 +1,91 @@
+package dev.switchboard.vault;
+
+import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.InsecureSecretKeyAccess;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.RegistryConfiguration;
+import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
+import com.google.crypto.tink.aead.AeadConfig;
+import com.google.crypto.tink.aead.PredefinedAeadParameters;
+import dev.switchboard.common.ApiProperties;
+import dev.switchboard.common.Dialect;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+class VaultConfig {
+
+    private static final Logger log = LoggerFactory.getLogger(VaultConfig.class);
+    static final String GENERATED_FILE = "keyset.json";
+
+    @Bean
+    Vault vault(VaultProperties properties, ApiProperties api, Dialect dialect) throws GeneralSecurityException {
+        AeadConfig.register();
+        KeysetHandle keyset = loadKeyset(properties.keyset(), api.dataDir(), dialect);
+        return new Vault(keyset.getPrimitive(RegistryConfiguration.get(), Aead.class));
+    }
+
+    /**
+     * SWITCHBOARD_KEYSET as inline JSON or a file path. Without it the embedded default generates a
+     * keyset in the data folder (and says so loudly); PostgreSQL, a production setup, refuses to
+     * start rather than silently storing secrets under a key nobody backed up.
+     */
+    static KeysetHandle loadKeyset(String configured, Path dataDir, Dialect dialect) {
+        try {
+            if (configured != null && !configured.isBlank()) {
+                String value = configured.strip();
+                String json = value.startsWith("{") ? value : Files.readString(Path.of(value));
+                return TinkJsonProtoKeysetFormat.parseKeyset(json, InsecureSecretKeyAccess.get());
+            }
+            if (!dialect.embedded()) {
+                throw new IllegalStateException(
+                        "SWITCHBOARD_KEYSET is not set. On PostgreSQL Switchboard will not start without an "
+                                + "encryption keyset, because every stored secret depends on it. Generate one "
+                                + "(see README, 'Encryption keys') and set SWITCHBOARD_KEYSET to its JSON or its path.");
+            }
+            Path file = dataDir.resolve(GENERATED_FILE);
+            if (Files.exists(file)) {
+                return TinkJsonProtoKeysetFormat.parseKeyset(Files.readString(file), InsecureSecretKeyAccess.get());
+            }
+            KeysetHandle generated = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM);
+            writePrivately(file, TinkJsonProtoKeysetFormat.serializeKeyset(generated, InsecureSecretKeyAccess.get()));
+            log.warn("""
+
+                    ************************************************************************
+                    Generated a new encryption keyset at {}.
+                    Every secret Switchboard stores is encrypted with it: back it up, and
+                    keep it apart from database backups. Losing it loses every stored
+                    credential. Production: set SWITCHBOARD_KEYSET (see README).
+                    ************************************************************************""", file.toAbsolutePath());
+            return generated;
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot read or write the encryption keyset: " + e.getMessage(), e);
+        } catch (GeneralSecurityException e) {
+            // Tink's parse errors do not echo key material.
+            throw new IllegalStateException("SWITCHBOARD_KEYSET is not a valid Tink keyset: " + e.getMessage(), e);
+        }
+    }
+
+    private static void writePrivately(Path file, String content) throws IOException {
+        Files.createDirectories(file.getParent());
+        try {
+            Files.createFile(
+                    file,
+                    PosixFilePermissions.asFileAttribute(Set.of(
+                            java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                            java.nio.file.attribute.PosixFilePermission.OWNER_WRITE)));
+        } catch (UnsupportedOperationException notPosix) {
+            Files.createFile(file);
+        }
+        Files.writeString(file, content, StandardOpenOption.TRUNCATE_EXISTING);
+    }
+}
