@@ -10,6 +10,11 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class Switchboard {
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("generate-keyset")) {
+            // For production setups: print a new keyset for SWITCHBOARD_KEYSET, without starting a server.
+            System.out.println(dev.switchboard.vault.Keysets.generateJson());
+            return;
+        }
         SpringApplication.run(Switchboard.class, args);
     }
 }

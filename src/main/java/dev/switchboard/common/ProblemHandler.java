@@ -98,6 +98,11 @@ class ProblemHandler {
             if (t instanceof ValueInstantiationException v && v.getCause() instanceof ApiException api) {
                 return respond(api.code(), api.getMessage(), api.errors(), request);
             }
+            // FAIL_ON_TRAILING_TOKENS reports "{...} {" as a mismatch; to the caller it is broken JSON.
+            if (t instanceof MismatchedInputException m
+                    && String.valueOf(m.getOriginalMessage()).startsWith("Trailing token")) {
+                return respond(ErrorCode.MALFORMED_JSON, "The request body is not valid JSON.", List.of(), request);
+            }
             if (t instanceof MismatchedInputException m) {
                 String path = path(m);
                 return path.isEmpty()

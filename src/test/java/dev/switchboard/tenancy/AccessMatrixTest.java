@@ -1,0 +1,116 @@
+package dev.switchboard.tenancy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.testing.ServerTest;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/** Every route × every kind of caller → the status it must get. Another tenant's resource is a 404. */
+class AccessMatrixTest extends ServerTest {
+
+    enum Who {
+        PLATFORM_ADMIN,
+        TENANT_ADMIN,
+        TENANT_VIEWER,
+        OTHER_TENANT_ADMIN,
+        REVOKED_KEY,
+        NO_KEY
+    }
+
+    /** {t} is the tenant under test, {k} one of its keys. Expected statuses in {@link Who} order. */
+    record Route(String method, String path, String body, int... expected) {
+        @Override
+        public String toString() {
+            return method + " " + path;
+        }
+    }
+
+    static final List<Route> ROUTES = List.of(
+            new Route("POST", "/api/v1/tenants", "{\"name\":\"n\"}", 201, 403, 403, 403, 401, 401),
+            new Route("GET", "/api/v1/tenants", null, 200, 200, 200, 200, 401, 401),
+            new Route("GET", "/api/v1/tenants/{t}", null, 200, 200, 200, 404, 401, 401),
+            new Route("PATCH", "/api/v1/tenants/{t}", "{\"name\":\"n\"}", 200, 200, 403, 404, 401, 401),
+            new Route("DELETE", "/api/v1/tenants/{t}", null, 204, 403, 403, 404, 401, 401),
+            new Route(
+                    "POST",
+                    "/api/v1/tenants/{t}/api-keys",
+                    "{\"name\":\"n\",\"role\":\"viewer\"}",
+                    201,
+                    201,
+                    403,
+                    404,
+                    401,
+                    401),
+            new Route("GET", "/api/v1/tenants/{t}/api-keys", null, 200, 200, 200, 404, 401, 401),
+            new Route("GET", "/api/v1/tenants/{t}/api-keys/{k}", null, 200, 200, 200, 404, 401, 401),
+            new Route("DELETE", "/api/v1/tenants/{t}/api-keys/{k}", null, 204, 204, 403, 404, 401, 401));
+
+    @TestFactory
+    Stream<DynamicTest> everyRouteForEveryCaller() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Route route : ROUTES) {
+            for (Who who : Who.values()) {
+                int expected = route.expected()[who.ordinal()];
+                tests.add(DynamicTest.dynamicTest(
+                        route + " as " + who + " → " + expected, () -> check(route, who, expected)));
+            }
+        }
+        return tests.stream();
+    }
+
+    private void check(Route route, Who who, int expected) {
+        String tenant = newTenant();
+        var target =
+                api.post("/api/v1/tenants/" + tenant + "/api-keys", ADMIN, "{\"name\":\"target\",\"role\":\"viewer\"}");
+        String keyId = target.json().get("id").asString();
+        String key = switch (who) {
+            case PLATFORM_ADMIN -> ADMIN;
+            case TENANT_ADMIN -> newKey(tenant, "admin");
+            case TENANT_VIEWER -> newKey(tenant, "viewer");
+            case OTHER_TENANT_ADMIN -> newKey(newTenant(), "admin");
+            case REVOKED_KEY -> revoked(tenant);
+            case NO_KEY -> null;
+        };
+        String path = route.path().replace("{t}", tenant).replace("{k}", keyId);
+        long tenantsBefore = count("tenants");
+        long keysBefore = count("api_keys");
+        var r = api.send(
+                route.method(),
+                path,
+                key,
+                route.body() == null ? null : "application/json",
+                route.body() == null ? null : route.body().getBytes(StandardCharsets.UTF_8));
+        assertThat(r.status()).as(r.toString()).isEqualTo(expected);
+        if (expected >= 400) {
+            assertThat(r.contentType()).startsWith("application/problem+json");
+            assertThat(count("tenants")).isEqualTo(tenantsBefore);
+            assertThat(count("api_keys")).isEqualTo(keysBefore);
+        }
+        if (expected == 404) {
+            // Indistinguishable from a tenant that does not exist at all.
+            var missing = api.send(
+                    route.method(),
+                    path.replace(tenant, "no-such-tenant"),
+                    key,
+                    route.body() == null ? null : "application/json",
+                    route.body() == null ? null : route.body().getBytes(StandardCharsets.UTF_8));
+            assertThat(missing.status()).isEqualTo(404);
+            assertThat(missing.json().get("detail")).isEqualTo(r.json().get("detail"));
+        }
+    }
+
+    private String revoked(String tenant) {
+        var created =
+                api.post("/api/v1/tenants/" + tenant + "/api-keys", ADMIN, "{\"name\":\"old\",\"role\":\"admin\"}");
+        api.delete(
+                "/api/v1/tenants/" + tenant + "/api-keys/"
+                        + created.json().get("id").asString(),
+                ADMIN);
+        return created.json().get("key").asString();
+    }
+}

@@ -1,0 +1,61 @@
+package dev.switchboard.testing;
+
+import dev.switchboard.Switchboard;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The real server on a random port, on the suite's database (H2, or PostgreSQL in the second pass
+ * of .ci/run), driven over HTTP. Every test class that extends it shares one running server; tests
+ * isolate themselves by creating their own tenants.
+ */
+@SpringBootTest(classes = Switchboard.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class ServerTest {
+
+    @LocalServerPort
+    protected int port;
+
+    @Autowired
+    protected JdbcClient jdbc;
+
+    protected Api api;
+
+    @DynamicPropertySource
+    static void suiteDatabase(DynamicPropertyRegistry registry) {
+        TestDatabase.suite().forEach((k, v) -> registry.add(k, () -> v));
+        registry.add("switchboard.admin-key", () -> TestKeys.ADMIN_KEY);
+    }
+
+    @BeforeEach
+    void connect() {
+        api = new Api(port);
+    }
+
+    protected static final String ADMIN = TestKeys.ADMIN_KEY;
+
+    /** A new tenant with a unique id. */
+    protected String newTenant() {
+        String id = "t-" + UUID.randomUUID().toString().substring(0, 13);
+        var r = api.post("/api/v1/tenants", ADMIN, "{\"id\":\"" + id + "\",\"name\":\"Tenant " + id + "\"}");
+        if (r.status() != 201) throw new IllegalStateException("creating a tenant: " + r);
+        return id;
+    }
+
+    /** A new key of the given role ("admin" or "viewer") for a tenant; returns the secret key. */
+    protected String newKey(String tenant, String role) {
+        var r = api.post(
+                "/api/v1/tenants/" + tenant + "/api-keys", ADMIN, "{\"name\":\"k\",\"role\":\"" + role + "\"}");
+        if (r.status() != 201) throw new IllegalStateException("creating a key: " + r);
+        return r.json().get("key").asString();
+    }
+
+    protected long count(String table) {
+        return jdbc.sql("SELECT count(*) FROM " + table).query(Long.class).single();
+    }
+}
