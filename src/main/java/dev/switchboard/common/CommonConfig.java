@@ -19,6 +19,7 @@ import tools.jackson.databind.cfg.EnumFeature;
 import tools.jackson.databind.type.LogicalType;
 
 @Configuration(proxyBeanMethods = false)
+@org.springframework.scheduling.annotation.EnableScheduling
 class CommonConfig {
 
     /** Time comes from here, so tests move a clock instead of sleeping. */

@@ -14,6 +14,11 @@ public enum ErrorCode {
     CONFLICT(HttpStatus.CONFLICT, "Conflict"),
     PAYLOAD_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "The request body is too large"),
     UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported content type"),
+    GONE(HttpStatus.GONE, "No longer available"),
+    SIGNATURE_MISSING(HttpStatus.UNAUTHORIZED, "The webhook signature is missing"),
+    SIGNATURE_INVALID(HttpStatus.UNAUTHORIZED, "The webhook signature is not valid"),
+    TIMESTAMP_OUT_OF_TOLERANCE(HttpStatus.UNAUTHORIZED, "The webhook timestamp is too old or too new"),
+    SOURCE_DISABLED(HttpStatus.SERVICE_UNAVAILABLE, "This source is disabled"),
     INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
 
     private final HttpStatus status;

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -16,6 +17,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * isolate themselves by creating their own tenants.
  */
 @SpringBootTest(classes = Switchboard.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@Import(TestBeans.class)
 public abstract class ServerTest {
 
     @LocalServerPort
@@ -24,12 +26,16 @@ public abstract class ServerTest {
     @Autowired
     protected JdbcClient jdbc;
 
+    @Autowired
+    protected MutableClock clock;
+
     protected Api api;
 
     @DynamicPropertySource
     static void suiteDatabase(DynamicPropertyRegistry registry) {
         TestDatabase.suite().forEach((k, v) -> registry.add(k, () -> v));
         registry.add("switchboard.admin-key", () -> TestKeys.ADMIN_KEY);
+        registry.add("switchboard.inbound.processing.max-attempts", () -> "3");
     }
 
     @BeforeEach

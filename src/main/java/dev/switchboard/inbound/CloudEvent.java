@@ -1,0 +1,73 @@
+package dev.switchboard.inbound;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Locale;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.StringNode;
+
+/**
+ * The CloudEvents 1.0 view of a stored event (JSON format). {@code data} is the body as JSON when
+ * it is JSON, as a string when it is text, else {@code data_base64}. The extension attributes carry
+ * the tenant, the mapped user and how the event was verified.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+record CloudEvent(
+        String specversion,
+        String id,
+        String source,
+        String type,
+        Instant time,
+        String subject,
+        String datacontenttype,
+        JsonNode data,
+        @JsonProperty("data_base64") String dataBase64,
+        String tenantid,
+        String userid,
+        String verification) {
+
+    static String sourceUri(String sourceId) {
+        return "urn:switchboard:source:" + sourceId;
+    }
+
+    static CloudEvent of(EventRow e, byte[] body, JsonMapper json) {
+        JsonNode data = null;
+        String base64 = null;
+        if (body != null) {
+            String ct = e.contentType() == null ? "" : e.contentType().toLowerCase(Locale.ROOT);
+            if (ct.contains("json")) {
+                try {
+                    data = json.readTree(body);
+                } catch (RuntimeException notJson) {
+                    data = null;
+                }
+            }
+            if (data == null) {
+                if (ct.startsWith("text/")
+                        || ct.startsWith("application/x-www-form-urlencoded")
+                        || ct.contains("xml")) {
+                    data = StringNode.valueOf(new String(body, StandardCharsets.UTF_8));
+                } else if (body.length > 0) {
+                    base64 = Base64.getEncoder().encodeToString(body);
+                }
+            }
+        }
+        return new CloudEvent(
+                "1.0",
+                e.id(),
+                sourceUri(e.sourceId()),
+                e.type(),
+                e.providerTime() != null ? e.providerTime() : e.receivedAt(),
+                e.subject(),
+                e.contentType(),
+                data,
+                base64,
+                e.tenantId(),
+                e.userId(),
+                e.verification());
+    }
+}

@@ -1,0 +1,283 @@
+package dev.switchboard.inbound;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.switchboard.common.ApiException;
+import dev.switchboard.common.Cursor;
+import dev.switchboard.common.ErrorCode;
+import dev.switchboard.common.Page;
+import dev.switchboard.common.PageRequest;
+import dev.switchboard.common.Sql;
+import dev.switchboard.tenancy.Caller;
+import dev.switchboard.tenancy.TenantAccess;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.json.JsonMapper;
+
+@Tag(name = "Inbound events")
+@RestController
+class EventController {
+
+    /** An event in a list: its metadata, without headers or body. */
+    record EventItem(
+            String id,
+            String tenantId,
+            String sourceId,
+            String provider,
+            String type,
+            String subject,
+            String userId,
+            String status,
+            boolean verified,
+            Instant time,
+            Instant receivedAt,
+            int bodySize) {
+
+        static EventItem of(EventRow e) {
+            return new EventItem(
+                    e.id(),
+                    e.tenantId(),
+                    e.sourceId(),
+                    e.provider().wire(),
+                    e.type(),
+                    e.subject(),
+                    e.userId(),
+                    e.status(),
+                    !"none".equals(e.verification()),
+                    e.providerTime() != null ? e.providerTime() : e.receivedAt(),
+                    e.receivedAt(),
+                    e.bodySize());
+        }
+    }
+
+    record EventsPage(
+            List<EventItem> data,
+            String nextCursor,
+            @JsonInclude(JsonInclude.Include.NON_NULL) EventRepository.Summary summary) {}
+
+    /** One event in full: redacted headers, the verification, each processing run, and its CloudEvent. */
+    record EventDetail(
+            String id,
+            String tenantId,
+            String sourceId,
+            String provider,
+            String type,
+            String subject,
+            String userId,
+            String status,
+            boolean verified,
+            String verification,
+            Instant receivedAt,
+            Instant providerTime,
+            String contentType,
+            int bodySize,
+            Instant bodyPurgedAt,
+            Map<String, String> headers,
+            int attempts,
+            String lastError,
+            Instant processedAt,
+            List<EventRepository.Run> runs,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String body,
+            CloudEvent cloudEvent) {}
+
+    record Replayed(String id, String status, int run) {}
+
+    private static final Set<String> STATUSES = Set.of("received", "processed", "failed");
+
+    private final EventRepository events;
+    private final TenantAccess access;
+    private final JsonMapper json;
+    private final EventProcessor processor;
+    private final Clock clock;
+
+    EventController(
+            EventRepository events, TenantAccess access, JsonMapper json, EventProcessor processor, Clock clock) {
+        this.events = events;
+        this.access = access;
+        this.json = json;
+        this.processor = processor;
+        this.clock = clock;
+    }
+
+    @Operation(summary = "List a tenant's inbound events, newest first, with optional counts by provider and type")
+    @GetMapping("/api/v1/tenants/{tenant}/events")
+    EventsPage list(
+            @AuthenticationPrincipal Caller caller,
+            @PathVariable String tenant,
+            @RequestParam(required = false) String source,
+            @RequestParam(required = false) String provider,
+            @RequestParam(required = false) String type,
+            @RequestParam(required = false) String subject,
+            @RequestParam(required = false) String userId,
+            @RequestParam(required = false) String status,
+            @RequestParam(required = false) String since,
+            @RequestParam(required = false) String until,
+            @RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) String cursor,
+            @RequestParam(required = false, defaultValue = "false") boolean summary) {
+        access.read(caller, tenant);
+        return search(tenant, source, provider, type, subject, userId, status, since, until, limit, cursor, summary);
+    }
+
+    @Operation(summary = "List inbound events across every tenant (platform admin)")
+    @GetMapping("/api/v1/events")
+    EventsPage listAll(
+            @AuthenticationPrincipal Caller caller,
+            @RequestParam(required = false) String tenant,
+            @RequestParam(required = false) String source,
+            @RequestParam(required = false) String provider,
+            @RequestParam(required = false) String type,
+            @RequestParam(required = false) String subject,
+            @RequestParam(required = false) String userId,
+            @RequestParam(required = false) String status,
+            @RequestParam(required = false) String since,
+            @RequestParam(required = false) String until,
+            @RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) String cursor,
+            @RequestParam(required = false, defaultValue = "false") boolean summary) {
+        access.platformAdmin(caller);
+        return search(tenant, source, provider, type, subject, userId, status, since, until, limit, cursor, summary);
+    }
+
+    private EventsPage search(
+            String tenant,
+            String source,
+            String provider,
+            String type,
+            String subject,
+            String userId,
+            String status,
+            String since,
+            String until,
+            Integer limit,
+            String cursor,
+            boolean summary) {
+        if (provider != null
+                && java.util.Arrays.stream(Provider.values())
+                        .noneMatch(p -> p.wire().equals(provider))) {
+            throw ApiException.invalid("provider", "is not a known provider");
+        }
+        if (status != null && !STATUSES.contains(status)) {
+            throw ApiException.invalid("status", "must be one of received, processed, failed");
+        }
+        var filter = new EventRepository.Filter(
+                tenant, source, provider, type, subject, userId, status, time("since", since), time("until", until));
+        PageRequest page = PageRequest.of(limit, cursor);
+        Page<EventRow> rows = Page.of(events.search(filter, page), page, e -> new Cursor(e.receivedAt(), e.id()));
+        return new EventsPage(
+                rows.data().stream().map(EventItem::of).toList(),
+                rows.nextCursor(),
+                summary ? events.summary(filter) : null);
+    }
+
+    @Operation(summary = "Get one event: redacted headers, verification, processing runs, body as text, CloudEvent")
+    @GetMapping("/api/v1/tenants/{tenant}/events/{id}")
+    EventDetail get(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String id) {
+        access.read(caller, tenant);
+        EventRow e = events.find(tenant, id).orElseThrow(() -> ApiException.notFound("event"));
+        byte[] body = e.bodyPurgedAt() == null ? events.body(e.id()) : null;
+        return new EventDetail(
+                e.id(),
+                e.tenantId(),
+                e.sourceId(),
+                e.provider().wire(),
+                e.type(),
+                e.subject(),
+                e.userId(),
+                e.status(),
+                !"none".equals(e.verification()),
+                e.verification(),
+                e.receivedAt(),
+                e.providerTime(),
+                e.contentType(),
+                e.bodySize(),
+                e.bodyPurgedAt(),
+                e.headers(),
+                e.attempts(),
+                e.lastError(),
+                e.processedAt(),
+                events.runs(e.id()),
+                text(body),
+                CloudEvent.of(e, body, json));
+    }
+
+    @Operation(summary = "The exact bytes received, with the original content type")
+    @GetMapping("/api/v1/tenants/{tenant}/events/{id}/raw")
+    ResponseEntity<byte[]> raw(
+            @AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String id) {
+        access.read(caller, tenant);
+        var raw = events.raw(tenant, id).orElseThrow(() -> ApiException.notFound("event"));
+        if (raw.body() == null) {
+            throw new ApiException(ErrorCode.GONE, "The raw body was purged at " + raw.purgedAt() + " (retention).");
+        }
+        MediaType type;
+        try {
+            type = raw.contentType() == null
+                    ? MediaType.APPLICATION_OCTET_STREAM
+                    : MediaType.parseMediaType(raw.contentType());
+        } catch (RuntimeException invalid) {
+            type = MediaType.APPLICATION_OCTET_STREAM;
+        }
+        // A sender's bytes served from our origin: never rendered as a page.
+        return ResponseEntity.ok()
+                .contentType(type)
+                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + id + "\"")
+                .header("Content-Security-Policy", "sandbox")
+                .body(raw.body());
+    }
+
+    @Operation(summary = "Route the event again: a new processing run with the same event id")
+    @PostMapping("/api/v1/tenants/{tenant}/events/{id}/replay")
+    ResponseEntity<Replayed> replay(
+            @AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String id) {
+        access.write(caller, tenant);
+        if (!events.replay(tenant, id, Sql.now(clock))) throw ApiException.notFound("event");
+        processor.wake();
+        EventRow e = events.find(tenant, id).orElseThrow(() -> ApiException.notFound("event"));
+        return ResponseEntity.accepted().body(new Replayed(e.id(), e.status(), e.runs()));
+    }
+
+    private static Instant time(String field, String value) {
+        if (value == null) return null;
+        try {
+            return OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException e) {
+            throw ApiException.invalid(field, "must be an RFC 3339 timestamp such as 2026-01-31T12:00:00Z");
+        }
+    }
+
+    /** The body as text when it is valid UTF-8 text, else null (use /raw). */
+    private static String text(byte[] body) {
+        if (body == null) return null;
+        try {
+            String s = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .decode(java.nio.ByteBuffer.wrap(body))
+                    .toString();
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') return null;
+            }
+            return s;
+        } catch (CharacterCodingException binary) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package dev.switchboard.inbound;
+
+import dev.switchboard.common.Claims;
+import dev.switchboard.common.Sql;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The asynchronous stage after ingest, driven by the database so that it survives restarts and
+ * shares work across nodes: claim due events (leased, so a crashed node's events are taken over),
+ * resolve the subject's user, hand each to the routers, and mark it processed, in one transaction
+ * per event. A failure is retried with backoff, then the event is marked failed with the error.
+ */
+@Component
+class EventProcessor implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(EventProcessor.class);
+
+    private final Claims claims;
+    private final EventRepository events;
+    private final SubjectRepository subjects;
+    private final List<InboundEventRouter> routers;
+    private final InboundProperties.Processing settings;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+    private final Semaphore wake = new Semaphore(0);
+    private volatile Thread loop;
+
+    EventProcessor(
+            Claims claims,
+            EventRepository events,
+            SubjectRepository subjects,
+            List<InboundEventRouter> routers,
+            InboundProperties properties,
+            TransactionTemplate tx,
+            Clock clock) {
+        this.claims = claims;
+        this.events = events;
+        this.subjects = subjects;
+        this.routers = routers;
+        this.settings = properties.processing();
+        this.tx = tx;
+        this.clock = clock;
+    }
+
+    /** Called after an ingest commits, so a new event is processed without waiting for the next poll. */
+    void wake() {
+        if (wake.availablePermits() == 0) wake.release();
+    }
+
+    /** Claims and processes one batch of due events; returns how many it claimed. */
+    int runOnce() {
+        Instant now = Sql.now(clock);
+        List<String> ids = claims.claim(
+                "inbound_events",
+                "status = 'received' AND next_attempt_at <= :now AND (locked_until IS NULL OR locked_until <= :now)",
+                "next_attempt_at",
+                "locked_until = :lease, attempts = attempts + 1",
+                Map.of("now", Sql.ts(now), "lease", Sql.ts(now.plus(settings.lease()))),
+                settings.batchSize());
+        for (EventRow event : events.findAll(ids)) process(event);
+        return ids.size();
+    }
+
+    private void process(EventRow event) {
+        try {
+            tx.executeWithoutResult(status -> {
+                String userId = event.subject() == null
+                        ? null
+                        : subjects.find(event.tenantId(), event.subject())
+                                .map(SubjectRepository.Mapping::userId)
+                                .orElse(null);
+                InboundEvent view = withUser(event, userId).event();
+                if (!routers.isEmpty()) {
+                    byte[] body = events.body(event.id());
+                    for (InboundEventRouter router : routers) router.route(view, body == null ? new byte[0] : body);
+                }
+                events.markProcessed(event, userId, Sql.now(clock));
+            });
+        } catch (RuntimeException e) {
+            Instant now = Sql.now(clock);
+            Instant retryAt = event.attempts() >= settings.maxAttempts() ? null : now.plus(backoff(event.attempts()));
+            log.warn("Processing event {} failed (attempt {}): {}", event.id(), event.attempts(), e.toString());
+            try {
+                events.markFailed(event, e.toString(), retryAt, now);
+            } catch (RuntimeException again) {
+                // The lease expires and the event is claimed again; nothing is lost.
+                log.warn("Could not record the failure of event {}", event.id(), again);
+            }
+        }
+    }
+
+    /** 5 s, 10 s, 20 s … doubling per attempt, capped at one hour. */
+    static Duration backoff(int attempt) {
+        long seconds = 5L << Math.min(Math.max(attempt - 1, 0), 20);
+        return Duration.ofSeconds(Math.min(seconds, 3600));
+    }
+
+    private static EventRow withUser(EventRow e, String userId) {
+        return new EventRow(
+                e.id(),
+                e.tenantId(),
+                e.sourceId(),
+                e.provider(),
+                e.dedupeKey(),
+                e.type(),
+                e.subject(),
+                userId,
+                e.providerTime(),
+                e.receivedAt(),
+                e.contentType(),
+                e.headers(),
+                e.bodySize(),
+                e.bodyPurgedAt(),
+                e.verification(),
+                e.status(),
+                e.attempts(),
+                e.runs(),
+                e.nextAttemptAt(),
+                e.lastError(),
+                e.processedAt());
+    }
+
+    @Override
+    public void start() {
+        if (!settings.enabled()) return;
+        loop = Thread.ofVirtual().name("inbound-processor").start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    int claimed = runOnce();
+                    if (claimed < settings.batchSize()) {
+                        wake.tryAcquire(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                        wake.drainPermits();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (RuntimeException e) {
+                    // Keep going: the database may be briefly unavailable.
+                    log.warn("Inbound processing loop failed; retrying", e);
+                    try {
+                        wake.tryAcquire(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public void stop() {
+        Thread t = loop;
+        loop = null;
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(Duration.ofSeconds(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return loop != null;
+    }
+}

@@ -1,0 +1,318 @@
+package dev.switchboard.inbound;
+
+import static dev.switchboard.common.Sql.instant;
+import static dev.switchboard.common.Sql.ts;
+
+import dev.switchboard.common.PageRequest;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+@Repository
+class EventRepository {
+
+    /** The filters of the events API; null means "any". {@code tenantId} null only for platform admins. */
+    record Filter(
+            String tenantId,
+            String sourceId,
+            String provider,
+            String type,
+            String subject,
+            String userId,
+            String status,
+            Instant since,
+            Instant until) {}
+
+    record Summary(Map<String, Long> providers, Map<String, Long> types) {}
+
+    record Raw(byte[] body, String contentType, Instant purgedAt) {}
+
+    record Run(int run, String reason, String outcome, String error, Instant finishedAt) {}
+
+    private static final String COLUMNS = """
+            id, tenant_id, source_id, provider, dedupe_key, event_type, subject, user_id, provider_time, received_at,
+            content_type, headers, body_size, body_purged_at, verification, status, attempts, runs, next_attempt_at,
+            last_error, processed_at""";
+
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+    private final RowMapper<EventRow> row;
+
+    EventRepository(JdbcClient jdbc, JsonMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+        TypeReference<Map<String, String>> headersType = new TypeReference<>() {};
+        this.row = (rs, n) -> new EventRow(
+                rs.getString("id"),
+                rs.getString("tenant_id"),
+                rs.getString("source_id"),
+                Provider.fromWire(rs.getString("provider")),
+                rs.getString("dedupe_key"),
+                rs.getString("event_type"),
+                rs.getString("subject"),
+                rs.getString("user_id"),
+                instant(rs, "provider_time"),
+                instant(rs, "received_at"),
+                rs.getString("content_type"),
+                json.readValue(rs.getString("headers"), headersType),
+                rs.getInt("body_size"),
+                instant(rs, "body_purged_at"),
+                rs.getString("verification"),
+                rs.getString("status"),
+                rs.getInt("attempts"),
+                rs.getInt("runs"),
+                instant(rs, "next_attempt_at"),
+                rs.getString("last_error"),
+                instant(rs, "processed_at"));
+    }
+
+    /** Stores a new event, due for processing now. False when the source already has this dedupe key. */
+    boolean insert(EventRow e, byte[] body) {
+        return jdbc.sql("""
+                        INSERT INTO inbound_events (id, tenant_id, source_id, provider, dedupe_key, event_type, subject,
+                            provider_time, received_at, content_type, headers, body, body_size, verification, status,
+                            attempts, runs, next_attempt_at)
+                        VALUES (:id, :tenant, :source, :provider, :dedupe, :type, :subject, :providerTime, :received,
+                            :contentType, :headers, :body, :size, :verification, 'received', 0, 1, :received)
+                        ON CONFLICT DO NOTHING
+                        """)
+                        .param("id", e.id())
+                        .param("tenant", e.tenantId())
+                        .param("source", e.sourceId())
+                        .param("provider", e.provider().wire())
+                        .param("dedupe", e.dedupeKey())
+                        .param("type", e.type())
+                        .param("subject", e.subject())
+                        .param("providerTime", ts(e.providerTime()))
+                        .param("received", ts(e.receivedAt()))
+                        .param("contentType", e.contentType())
+                        .param("headers", Headers.toJson(json, e.headers()))
+                        .param("body", body)
+                        .param("size", body.length)
+                        .param("verification", e.verification())
+                        .update()
+                == 1;
+    }
+
+    Optional<String> idByDedupeKey(String sourceId, String dedupeKey) {
+        return jdbc.sql("SELECT id FROM inbound_events WHERE source_id = :source AND dedupe_key = :key")
+                .param("source", sourceId)
+                .param("key", dedupeKey)
+                .query(String.class)
+                .optional();
+    }
+
+    /** One event; {@code tenantId} null for platform admins, who see every tenant's. */
+    Optional<EventRow> find(String tenantId, String id) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM inbound_events WHERE id = :id"
+                        + (tenantId == null ? "" : " AND tenant_id = :tenant"))
+                .params(tenantId == null ? Map.of("id", id) : Map.of("id", id, "tenant", tenantId))
+                .query(row)
+                .optional();
+    }
+
+    List<EventRow> findAll(List<String> ids) {
+        if (ids.isEmpty()) return List.of();
+        return jdbc.sql("SELECT " + COLUMNS + " FROM inbound_events WHERE id IN (:ids)")
+                .param("ids", ids)
+                .query(row)
+                .list();
+    }
+
+    Optional<Raw> raw(String tenantId, String id) {
+        return jdbc.sql("SELECT body, content_type, body_purged_at FROM inbound_events WHERE id = :id"
+                        + (tenantId == null ? "" : " AND tenant_id = :tenant"))
+                .params(tenantId == null ? Map.of("id", id) : Map.of("id", id, "tenant", tenantId))
+                .query((rs, n) ->
+                        new Raw(rs.getBytes("body"), rs.getString("content_type"), instant(rs, "body_purged_at")))
+                .optional();
+    }
+
+    byte[] body(String id) {
+        return jdbc.sql("SELECT body FROM inbound_events WHERE id = :id")
+                .param("id", id)
+                .query(byte[].class)
+                .optional()
+                .orElse(null);
+    }
+
+    /** Newest first. */
+    List<EventRow> search(Filter f, PageRequest page) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        StringBuilder where = where(f, params);
+        if (page.after() != null) {
+            where.append(" AND (received_at < :at OR (received_at = :at AND id < :afterId))");
+            params.put("at", ts(page.after().at()));
+            params.put("afterId", page.after().id());
+        }
+        params.put("limit", page.fetchSize());
+        return jdbc.sql("SELECT " + COLUMNS + " FROM inbound_events WHERE " + where
+                        + " ORDER BY received_at DESC, id DESC LIMIT :limit")
+                .params(params)
+                .query(row)
+                .list();
+    }
+
+    /** Counts by provider and by type over the same filter (all pages). */
+    Summary summary(Filter f) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        String where = where(f, params).toString();
+        Map<String, Long> providers = new LinkedHashMap<>();
+        jdbc.sql("SELECT provider, count(*) AS n FROM inbound_events WHERE " + where
+                        + " GROUP BY provider ORDER BY provider")
+                .params(params)
+                .query(rs -> {
+                    providers.put(rs.getString("provider"), rs.getLong("n"));
+                });
+        Map<String, Long> types = new LinkedHashMap<>();
+        jdbc.sql("SELECT event_type, count(*) AS n FROM inbound_events WHERE " + where
+                        + " GROUP BY event_type ORDER BY event_type")
+                .params(params)
+                .query(rs -> {
+                    types.put(rs.getString("event_type"), rs.getLong("n"));
+                });
+        return new Summary(providers, types);
+    }
+
+    private static StringBuilder where(Filter f, Map<String, Object> params) {
+        StringBuilder w = new StringBuilder("1 = 1");
+        add(w, params, "tenant_id", "tenant", f.tenantId());
+        add(w, params, "source_id", "source", f.sourceId());
+        add(w, params, "provider", "provider", f.provider());
+        add(w, params, "event_type", "type", f.type());
+        add(w, params, "subject", "subject", f.subject());
+        add(w, params, "user_id", "userId", f.userId());
+        add(w, params, "status", "status", f.status());
+        if (f.since() != null) {
+            w.append(" AND received_at >= :since");
+            params.put("since", ts(f.since()));
+        }
+        if (f.until() != null) {
+            w.append(" AND received_at < :until");
+            params.put("until", ts(f.until()));
+        }
+        return w;
+    }
+
+    private static void add(StringBuilder w, Map<String, Object> params, String column, String name, String value) {
+        if (value == null) return;
+        w.append(" AND ").append(column).append(" = :").append(name);
+        params.put(name, value);
+    }
+
+    /** Routes an event again: a new run, due now. False when there is no such event. */
+    boolean replay(String tenantId, String id, Instant now) {
+        return jdbc.sql("""
+                        UPDATE inbound_events
+                        SET status = 'received', attempts = 0, runs = runs + 1, next_attempt_at = :now,
+                            locked_until = NULL, last_error = NULL, processed_at = NULL
+                        WHERE id = :id AND tenant_id = :tenant
+                        """)
+                        .param("id", id)
+                        .param("tenant", tenantId)
+                        .param("now", ts(now))
+                        .update()
+                == 1;
+    }
+
+    /** Ends a run as processed (with the user the subject maps to) and records it. */
+    boolean markProcessed(EventRow e, String userId, Instant now) {
+        int n = jdbc.sql("""
+                        UPDATE inbound_events
+                        SET status = 'processed', user_id = :userId, processed_at = :now, locked_until = NULL,
+                            next_attempt_at = NULL, last_error = NULL
+                        WHERE id = :id AND status = 'received' AND runs = :runs
+                        """)
+                .param("id", e.id())
+                .param("userId", userId)
+                .param("now", ts(now))
+                .param("runs", e.runs())
+                .update();
+        if (n == 1) recordRun(e, "processed", null, now);
+        return n == 1;
+    }
+
+    /** A failed attempt: retried at {@code retryAt}, or, when null, the run ends as failed. */
+    void markFailed(EventRow e, String error, Instant retryAt, Instant now) {
+        String message = error == null ? "unknown error" : error.length() > 2000 ? error.substring(0, 2000) : error;
+        int n = jdbc.sql("""
+                        UPDATE inbound_events
+                        SET status = :status, next_attempt_at = :retryAt, locked_until = NULL, last_error = :error
+                        WHERE id = :id AND status = 'received' AND runs = :runs
+                        """)
+                .param("id", e.id())
+                .param("status", retryAt == null ? "failed" : "received")
+                .param("retryAt", ts(retryAt))
+                .param("error", message)
+                .param("runs", e.runs())
+                .update();
+        if (n == 1 && retryAt == null) recordRun(e, "failed", message, now);
+    }
+
+    private void recordRun(EventRow e, String outcome, String error, Instant now) {
+        jdbc.sql("""
+                INSERT INTO inbound_event_runs (event_id, run, reason, outcome, error, finished_at)
+                VALUES (:id, :run, :reason, :outcome, :error, :now)
+                ON CONFLICT DO NOTHING
+                """)
+                .param("id", e.id())
+                .param("run", e.runs())
+                .param("reason", e.runs() == 1 ? "ingest" : "replay")
+                .param("outcome", outcome)
+                .param("error", error)
+                .param("now", ts(now))
+                .update();
+    }
+
+    List<Run> runs(String id) {
+        return jdbc.sql("SELECT * FROM inbound_event_runs WHERE event_id = :id ORDER BY run")
+                .param("id", id)
+                .query((rs, n) -> new Run(
+                        rs.getInt("run"),
+                        rs.getString("reason"),
+                        rs.getString("outcome"),
+                        rs.getString("error"),
+                        instant(rs, "finished_at")))
+                .list();
+    }
+
+    /** Purges raw bodies received before {@code cutoff}, at most {@code batch} rows; returns how many. */
+    int purgeBodies(Instant cutoff, int batch, Instant now) {
+        return jdbc.sql("""
+                UPDATE inbound_events SET body = NULL, body_purged_at = :now
+                WHERE id IN (SELECT id FROM inbound_events
+                             WHERE received_at < :cutoff AND body IS NOT NULL AND status <> 'received'
+                             ORDER BY received_at LIMIT :batch)
+                """)
+                .param("cutoff", ts(cutoff))
+                .param("batch", batch)
+                .param("now", ts(now))
+                .update();
+    }
+
+    /** Deletes events (and their runs) received before {@code cutoff}, at most {@code batch}; returns how many. */
+    int deleteOlderThan(Instant cutoff, int batch) {
+        List<String> ids = jdbc.sql("""
+                SELECT id FROM inbound_events WHERE received_at < :cutoff AND status <> 'received'
+                ORDER BY received_at LIMIT :batch
+                """)
+                .param("cutoff", ts(cutoff))
+                .param("batch", batch)
+                .query(String.class)
+                .list();
+        if (ids.isEmpty()) return 0;
+        jdbc.sql("DELETE FROM inbound_event_runs WHERE event_id IN (:ids)")
+                .param("ids", ids)
+                .update();
+        return jdbc.sql("DELETE FROM inbound_events WHERE id IN (:ids)")
+                .param("ids", ids)
+                .update();
+    }
+}

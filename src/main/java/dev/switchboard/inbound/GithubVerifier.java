@@ -1,0 +1,33 @@
+package dev.switchboard.inbound;
+
+import dev.switchboard.vault.Secret;
+import java.util.List;
+
+/**
+ * {@code X-Hub-Signature-256: sha256=<hex>} over the body. GitHub signs no timestamp, so replays
+ * are stopped by deduplicating on {@code X-GitHub-Delivery} instead.
+ */
+final class GithubVerifier implements Verifier {
+
+    static final String HEADER = "x-hub-signature-256";
+
+    @Override
+    public Verification verify(WebhookRequest request, List<Secret> secrets, SourceOptions options) {
+        String header = request.header(HEADER);
+        if (header == null) return Verification.missing("No X-Hub-Signature-256 header.");
+        byte[] presented =
+                header.startsWith("sha256=") ? Hmac.hex(header.substring(7).strip()) : null;
+        if (presented == null) return Verification.invalid("Malformed X-Hub-Signature-256 header.");
+        for (Secret secret : secrets) {
+            if (Hmac.equal(Hmac.sign("HmacSHA256", Hmac.utf8(secret.reveal()), request.body()), presented)) {
+                return new Verification.Verified("github-sha256");
+            }
+        }
+        return Verification.invalid("The GitHub signature does not match.");
+    }
+
+    @Override
+    public List<String> secretHeaders(SourceOptions options) {
+        return List.of(HEADER, "x-hub-signature");
+    }
+}

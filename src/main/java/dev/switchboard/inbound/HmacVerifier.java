@@ -1,0 +1,82 @@
+package dev.switchboard.inbound;
+
+import dev.switchboard.vault.Secret;
+import java.io.ByteArrayOutputStream;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The generic scheme for senders without a named one: a configured header holding an HMAC
+ * (sha1/sha256/sha512, hex or base64, after an optional prefix such as {@code sha256=}) over the
+ * body, or over a template such as {@code {timestamp}.{body}} when the sender also signs a timestamp.
+ */
+final class HmacVerifier implements Verifier {
+
+    @Override
+    public Verification verify(WebhookRequest request, List<Secret> secrets, SourceOptions options) {
+        String header = request.header(options.header());
+        if (header == null) return Verification.missing("No " + options.header() + " header.");
+        String value = header.strip();
+        if (options.prefix() != null) {
+            if (!value.regionMatches(
+                    true, 0, options.prefix(), 0, options.prefix().length())) {
+                return Verification.invalid("The signature does not start with '" + options.prefix() + "'.");
+            }
+            value = value.substring(options.prefix().length());
+        }
+        boolean base64 = options.encoding() == SourceOptions.Encoding.BASE64;
+        byte[] presented = base64 ? Hmac.base64(value) : Hmac.hex(value);
+        if (presented == null) return Verification.invalid("The signature is not " + (base64 ? "base64." : "hex."));
+
+        Long timestamp = null;
+        String ts = null;
+        if (options.timestampHeader() != null) {
+            ts = request.header(options.timestampHeader());
+            if (ts == null) return Verification.missing("No " + options.timestampHeader() + " header.");
+            timestamp = Hmac.unixSeconds(ts.strip());
+            if (timestamp == null) return Verification.invalid("Malformed " + options.timestampHeader() + " header.");
+        }
+        byte[] content = content(options.signedContent(), ts == null ? "" : ts.strip(), request.body());
+        String algorithm = (options.algorithm() == null ? SourceOptions.Algorithm.SHA256 : options.algorithm()).jca;
+        for (Secret secret : secrets) {
+            if (Hmac.equal(Hmac.sign(algorithm, Hmac.utf8(secret.reveal()), content), presented)) {
+                if (timestamp != null && !Hmac.withinTolerance(timestamp, request.receivedAt(), options.tolerance())) {
+                    return Verification.stale("The timestamp is outside the tolerance.");
+                }
+                return new Verification.Verified(
+                        "hmac-" + algorithm.substring(4).toLowerCase(Locale.ROOT));
+            }
+        }
+        return Verification.invalid("The signature does not match.");
+    }
+
+    /** The template with {timestamp} and {body} filled in; the body's bytes are kept exactly. */
+    static byte[] content(String template, String timestamp, byte[] body) {
+        if (template == null || template.equals("{body}")) return body;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(body.length + 64);
+        String rest = template;
+        while (!rest.isEmpty()) {
+            int b = rest.indexOf("{body}");
+            int t = rest.indexOf("{timestamp}");
+            int next = b < 0 ? t : t < 0 ? b : Math.min(b, t);
+            if (next < 0) {
+                out.writeBytes(Hmac.utf8(rest));
+                break;
+            }
+            out.writeBytes(Hmac.utf8(rest.substring(0, next)));
+            if (next == b) {
+                out.writeBytes(body);
+                rest = rest.substring(next + 6);
+            } else {
+                out.writeBytes(Hmac.utf8(timestamp));
+                rest = rest.substring(next + 11);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    @Override
+    public List<String> secretHeaders(SourceOptions options) {
+        return options.header() == null ? List.of() : List.of(options.header().toLowerCase(Locale.ROOT));
+    }
+}

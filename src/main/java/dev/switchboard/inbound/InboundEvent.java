@@ -1,0 +1,27 @@
+package dev.switchboard.inbound;
+
+import java.time.Instant;
+
+/**
+ * A stored inbound event as other capabilities see it (through {@link InboundEventRouter}): its
+ * CloudEvents attributes and who it concerns. The raw body stays in the inbound store.
+ *
+ * @param verification the scheme that verified it (e.g. {@code stripe-v1}), or {@code none}
+ */
+public record InboundEvent(
+        String id,
+        String tenantId,
+        String sourceId,
+        String provider,
+        String type,
+        String subject,
+        String userId,
+        Instant time,
+        Instant receivedAt,
+        String contentType,
+        String verification) {
+
+    public boolean verified() {
+        return !"none".equals(verification);
+    }
+}

@@ -1,0 +1,41 @@
+package dev.switchboard.inbound;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.net.URI;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * @param publicUrl the URL senders reach Switchboard at ({@code SWITCHBOARD_PUBLIC_URL}), e.g.
+ *     {@code https://hooks.example.com}: ingest URLs are built from it, and Twilio signs it. Default:
+ *     the URL of each request as received.
+ * @param maxBodyBytes the largest webhook body accepted ({@code SWITCHBOARD_INBOUND_MAX_BODY_BYTES})
+ * @param rawRetention how long raw bodies are kept ({@code SWITCHBOARD_INBOUND_RAW_RETENTION})
+ * @param metadataRetention how long event metadata is kept ({@code SWITCHBOARD_INBOUND_METADATA_RETENTION})
+ * @param processing the asynchronous stage after ingest
+ */
+@Validated
+@ConfigurationProperties("switchboard.inbound")
+record InboundProperties(
+        URI publicUrl,
+        @DefaultValue("1048576") @Min(1024) @Max(67_108_864) int maxBodyBytes,
+        @DefaultValue("30d") Duration rawRetention,
+        @DefaultValue("365d") Duration metadataRetention,
+        @DefaultValue Processing processing) {
+
+    /**
+     * @param batchSize events claimed per poll
+     * @param pollInterval how often each node looks for due events
+     * @param lease how long a claimed event is this node's before another may take it over
+     * @param maxAttempts failed attempts before an event is marked failed
+     */
+    record Processing(
+            @DefaultValue("100") @Min(1) @Max(1000) int batchSize,
+            @DefaultValue("1s") Duration pollInterval,
+            @DefaultValue("60s") Duration lease,
+            @DefaultValue("8") @Min(1) @Max(100) int maxAttempts,
+            @DefaultValue("true") boolean enabled) {}
+}

@@ -1,0 +1,211 @@
+package dev.switchboard.inbound;
+
+import dev.switchboard.common.ApiException;
+import dev.switchboard.common.ErrorCode;
+import dev.switchboard.common.Ids;
+import dev.switchboard.common.Sql;
+import dev.switchboard.vault.Secret;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Receives one webhook: verify, deduplicate, store the exact bytes, and only then say yes. What
+ * this returns has been committed; a duplicate returns the id of the event stored first.
+ */
+@Component
+class Ingest {
+
+    private static final Logger log = LoggerFactory.getLogger(Ingest.class);
+
+    /** A received request, before we know whether it is genuine. */
+    record Received(
+            String sourceId,
+            Map<String, List<String>> headers,
+            byte[] body,
+            List<String> urls,
+            String contentType,
+            String remoteAddr) {}
+
+    sealed interface Outcome {
+        record Stored(String eventId, boolean duplicate) implements Outcome {}
+
+        /** Slack's url_verification handshake: answer its challenge, store nothing. */
+        record Challenge(String challenge) implements Outcome {}
+    }
+
+    private final SourceRepository sources;
+    private final SourceSecrets secrets;
+    private final EventRepository events;
+    private final RejectionRepository rejections;
+    private final Normalizer normalizer;
+    private final EventProcessor processor;
+    private final MeterRegistry metrics;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    Ingest(
+            SourceRepository sources,
+            SourceSecrets secrets,
+            EventRepository events,
+            RejectionRepository rejections,
+            JsonMapper json,
+            EventProcessor processor,
+            MeterRegistry metrics,
+            Clock clock) {
+        this.sources = sources;
+        this.secrets = secrets;
+        this.events = events;
+        this.rejections = rejections;
+        this.normalizer = new Normalizer(json);
+        this.processor = processor;
+        this.metrics = metrics;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    Outcome receive(Received r) {
+        Instant now = Sql.now(clock);
+        var found = sources.findForIngest(r.sourceId()).orElseThrow(() -> ApiException.notFound("source"));
+        Source source = found.source();
+        if (source.status() != Source.Status.ACTIVE || !found.tenantActive()) {
+            throw new ApiException(
+                    ErrorCode.SOURCE_DISABLED, "This source is disabled; it accepts nothing until re-enabled.");
+        }
+        Provider provider = source.provider();
+        Verifier verifier = provider.verifier;
+        WebhookRequest request = new WebhookRequest(r.headers(), r.body(), r.urls(), r.contentType(), now);
+        List<Secret> keys = secrets.forVerification(found, now);
+        Verification verification = verify(verifier, request, keys, source.options());
+        Map<String, String> headers = Headers.redacted(r.headers(), verifier.secretHeaders(source.options()));
+
+        if (verification instanceof Verification.Rejected rejected) {
+            reject(source, rejected, headers, r, now);
+            throw new ApiException(errorCode(rejected.reason()), rejected.detail());
+        }
+        String scheme = verification instanceof Verification.Verified v ? v.scheme() : "none";
+        Normalizer.Normalized n = normalizer.normalize(provider, source.options(), request);
+
+        if (provider == Provider.SLACK && n.type().equals("slack.url_verification")) {
+            String challenge = challenge(r.body());
+            return new Outcome.Challenge(challenge == null ? "" : challenge);
+        }
+
+        EventRow row = new EventRow(
+                Ids.next("evt"),
+                source.tenantId(),
+                source.id(),
+                provider,
+                n.dedupeKey(),
+                n.type(),
+                n.subject(),
+                null,
+                n.time(),
+                now,
+                clip(r.contentType()),
+                headers,
+                r.body().length,
+                null,
+                scheme,
+                "received",
+                0,
+                1,
+                now,
+                null,
+                null);
+        boolean inserted;
+        try {
+            inserted = events.insert(row, r.body());
+        } catch (DuplicateKeyException raced) {
+            inserted = false; // a concurrent identical request committed first
+        }
+        metrics.counter(
+                        "switchboard.inbound.events",
+                        "provider",
+                        provider.wire(),
+                        "outcome",
+                        inserted ? "stored" : "duplicate")
+                .increment();
+        if (!inserted) {
+            String original = events.idByDedupeKey(source.id(), n.dedupeKey())
+                    .orElseThrow(() -> new IllegalStateException(
+                            "An event with dedupe key of source " + source.id() + " conflicted but cannot be found"));
+            return new Outcome.Stored(original, true);
+        }
+        processor.wake();
+        return new Outcome.Stored(row.id(), false);
+    }
+
+    /** A verifier must not throw on hostile input; if one ever does, the request is refused, not a 500. */
+    private static Verification verify(
+            Verifier verifier, WebhookRequest request, List<Secret> keys, SourceOptions options) {
+        try {
+            return verifier.verify(request, keys, options);
+        } catch (RuntimeException e) {
+            log.warn(
+                    "Verifier {} threw on a request; refusing it",
+                    verifier.getClass().getSimpleName(),
+                    e);
+            return Verification.invalid("The signature could not be checked.");
+        }
+    }
+
+    private void reject(
+            Source source, Verification.Rejected rejected, Map<String, String> headers, Received r, Instant now) {
+        metrics.counter(
+                        "switchboard.inbound.rejected",
+                        "provider",
+                        source.provider().wire(),
+                        "reason",
+                        rejected.reason().code())
+                .increment();
+        log.info(
+                "Rejected a webhook for source {}: {} ({})",
+                source.id(),
+                rejected.reason().code(),
+                rejected.detail());
+        try {
+            rejections.insert(
+                    source.tenantId(),
+                    new RejectionRepository.Rejection(
+                            Ids.next("rej"),
+                            source.id(),
+                            now,
+                            rejected.reason().code(),
+                            rejected.detail(),
+                            headers,
+                            r.body().length,
+                            r.remoteAddr()));
+        } catch (RuntimeException e) {
+            // The record is for the logs; failing to write it must not change the answer.
+            log.warn("Could not record a rejected webhook for source {}", source.id(), e);
+        }
+    }
+
+    private static ErrorCode errorCode(Verification.Reason reason) {
+        return switch (reason) {
+            case SIGNATURE_MISSING -> ErrorCode.SIGNATURE_MISSING;
+            case SIGNATURE_INVALID -> ErrorCode.SIGNATURE_INVALID;
+            case TIMESTAMP_OUT_OF_TOLERANCE -> ErrorCode.TIMESTAMP_OUT_OF_TOLERANCE;
+        };
+    }
+
+    private String challenge(byte[] body) {
+        try {
+            return Normalizer.text(json.readTree(body), "challenge");
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String clip(String contentType) {
+        return contentType == null ? null : contentType.length() > 200 ? contentType.substring(0, 200) : contentType;
+    }
+}

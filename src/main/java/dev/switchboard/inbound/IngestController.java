@@ -1,0 +1,90 @@
+package dev.switchboard.inbound;
+
+import dev.switchboard.common.ApiException;
+import dev.switchboard.common.ErrorCode;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The one URL per source that providers post to. Any content type; the body is kept byte for byte. */
+@Tag(name = "Webhook ingest")
+@RestController
+class IngestController {
+
+    record Accepted(String id, boolean duplicate) {}
+
+    record Challenge(String challenge) {}
+
+    private final Ingest ingest;
+    private final InboundProperties properties;
+
+    IngestController(Ingest ingest, InboundProperties properties) {
+        this.ingest = ingest;
+        this.properties = properties;
+    }
+
+    @Operation(
+            summary = "Receive a webhook for a source",
+            description = "Verifies the provider's signature, deduplicates on its event id, stores the raw request and"
+                    + " answers 200 only after the commit. 401 signature_missing | signature_invalid |"
+                    + " timestamp_out_of_tolerance; 404 unknown source; 413 body too large; 503 source_disabled.",
+            security = {})
+    @PostMapping(path = "/webhooks/{sourceId}", produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<?> receive(@PathVariable String sourceId, HttpServletRequest request) {
+        byte[] body = read(request);
+        var outcome = ingest.receive(new Ingest.Received(
+                sourceId, headers(request), body, urls(request), request.getContentType(), request.getRemoteAddr()));
+        return switch (outcome) {
+            case Ingest.Outcome.Stored s -> ResponseEntity.ok(new Accepted(s.eventId(), s.duplicate()));
+            case Ingest.Outcome.Challenge c -> ResponseEntity.ok(new Challenge(c.challenge()));
+        };
+    }
+
+    private byte[] read(HttpServletRequest request) {
+        int max = properties.maxBodyBytes();
+        if (request.getContentLengthLong() > max) throw tooLarge(max);
+        try {
+            byte[] body = request.getInputStream().readNBytes(max + 1);
+            if (body.length > max) throw tooLarge(max);
+            return body;
+        } catch (IOException e) {
+            throw new ApiException(ErrorCode.VALIDATION_FAILED, "The request body could not be read.");
+        }
+    }
+
+    private static ApiException tooLarge(int max) {
+        return new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "Webhook bodies are limited to " + max + " bytes.");
+    }
+
+    private static Map<String, List<String>> headers(HttpServletRequest request) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (String name : Collections.list(request.getHeaderNames())) {
+            headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                    .addAll(Collections.list(request.getHeaders(name)));
+        }
+        return headers;
+    }
+
+    /** The URLs the sender may have signed: the configured public URL, else the URL as received. */
+    private List<String> urls(HttpServletRequest request) {
+        String query = request.getQueryString() == null ? "" : "?" + request.getQueryString();
+        List<String> urls = new ArrayList<>(2);
+        if (properties.publicUrl() != null) {
+            urls.add(properties.publicUrl().toString().replaceAll("/+$", "") + request.getRequestURI() + query);
+        }
+        urls.add(request.getRequestURL() + query);
+        return urls;
+    }
+}

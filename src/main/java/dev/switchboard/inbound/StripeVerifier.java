@@ -1,0 +1,55 @@
+package dev.switchboard.inbound;
+
+import dev.switchboard.vault.Secret;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code Stripe-Signature: t=<unix>,v1=<hex>[,v1=<hex>…]} over {@code t + "." + body}, HMAC-SHA256
+ * keyed with the UTF-8 bytes of the whole {@code whsec_…} string. Any matching v1 passes (Stripe
+ * sends several while rolling its secret); v0 and unknown schemes are ignored.
+ */
+final class StripeVerifier implements Verifier {
+
+    static final String HEADER = "stripe-signature";
+
+    @Override
+    public Verification verify(WebhookRequest request, List<Secret> secrets, SourceOptions options) {
+        String header = request.header(HEADER);
+        if (header == null || header.isBlank()) return Verification.missing("No Stripe-Signature header.");
+        Long timestamp = null;
+        List<byte[]> signatures = new ArrayList<>();
+        for (String item : header.split(",", 64)) {
+            int eq = item.indexOf('=');
+            if (eq < 0) continue;
+            // No trimming: stripe-java reads " v1" as another scheme, and its verdict is the contract.
+            String key = item.substring(0, eq);
+            String value = item.substring(eq + 1);
+            if (key.equals("t")) timestamp = Hmac.unixSeconds(value);
+            else if (key.equals("v1")) {
+                byte[] sig = Hmac.hex(value);
+                if (sig != null) signatures.add(sig);
+            }
+        }
+        if (timestamp == null || signatures.isEmpty()) {
+            return Verification.invalid("The Stripe-Signature header has no timestamp or no v1 signature.");
+        }
+        byte[] signedPrefix = Hmac.utf8(timestamp + ".");
+        for (Secret secret : secrets) {
+            byte[] expected = Hmac.sign("HmacSHA256", Hmac.utf8(secret.reveal()), signedPrefix, request.body());
+            for (byte[] sig : signatures) {
+                if (Hmac.equal(expected, sig)) {
+                    return Hmac.withinTolerance(timestamp, request.receivedAt(), options.tolerance())
+                            ? new Verification.Verified("stripe-v1")
+                            : Verification.stale("The Stripe-Signature timestamp is outside the tolerance.");
+                }
+            }
+        }
+        return Verification.invalid("No v1 signature matches.");
+    }
+
+    @Override
+    public List<String> secretHeaders(SourceOptions options) {
+        return List.of(HEADER);
+    }
+}
