@@ -48,7 +48,40 @@ class AccessMatrixTest extends ServerTest {
                     401),
             new Route("GET", "/api/v1/tenants/{t}/api-keys", null, 200, 200, 200, 404, 401, 401),
             new Route("GET", "/api/v1/tenants/{t}/api-keys/{k}", null, 200, 200, 200, 404, 401, 401),
-            new Route("DELETE", "/api/v1/tenants/{t}/api-keys/{k}", null, 204, 204, 403, 404, 401, 401));
+            new Route("DELETE", "/api/v1/tenants/{t}/api-keys/{k}", null, 204, 204, 403, 404, 401, 401),
+            new Route(
+                    "POST",
+                    "/api/v1/tenants/{t}/sources",
+                    "{\"name\":\"n\",\"provider\":\"none\"}",
+                    201,
+                    201,
+                    403,
+                    404,
+                    401,
+                    401),
+            new Route("GET", "/api/v1/tenants/{t}/sources", null, 200, 200, 200, 404, 401, 401),
+            new Route("GET", "/api/v1/tenants/{t}/sources/{s}", null, 200, 200, 200, 404, 401, 401),
+            new Route("PATCH", "/api/v1/tenants/{t}/sources/{s}", "{\"name\":\"n\"}", 200, 200, 403, 404, 401, 401),
+            new Route("DELETE", "/api/v1/tenants/{t}/sources/{s}", null, 204, 204, 403, 404, 401, 401),
+            new Route("POST", "/api/v1/tenants/{t}/sources/{s}/secret/rotate", "{}", 200, 200, 403, 404, 401, 401),
+            new Route("GET", "/api/v1/tenants/{t}/sources/{s}/rejections", null, 200, 200, 200, 404, 401, 401),
+            new Route("GET", "/api/v1/tenants/{t}/events", null, 200, 200, 200, 404, 401, 401),
+            new Route("GET", "/api/v1/tenants/{t}/events/{e}", null, 200, 200, 200, 404, 401, 401),
+            new Route("GET", "/api/v1/tenants/{t}/events/{e}/raw", null, 200, 200, 200, 404, 401, 401),
+            new Route("POST", "/api/v1/tenants/{t}/events/{e}/replay", null, 202, 202, 403, 404, 401, 401),
+            new Route("GET", "/api/v1/events", null, 200, 403, 403, 403, 401, 401),
+            new Route(
+                    "PUT",
+                    "/api/v1/tenants/{t}/subjects/new-subject",
+                    "{\"userId\":\"u\"}",
+                    201,
+                    201,
+                    403,
+                    404,
+                    401,
+                    401),
+            new Route("GET", "/api/v1/tenants/{t}/subjects/{m}", null, 200, 200, 200, 404, 401, 401),
+            new Route("DELETE", "/api/v1/tenants/{t}/subjects/{m}", null, 204, 204, 403, 404, 401, 401));
 
     @TestFactory
     Stream<DynamicTest> everyRouteForEveryCaller() {
@@ -76,7 +109,27 @@ class AccessMatrixTest extends ServerTest {
             case REVOKED_KEY -> revoked(tenant);
             case NO_KEY -> null;
         };
-        String path = route.path().replace("{t}", tenant).replace("{k}", keyId);
+        // An inbound source with one event, and a subject mapping, for the inbound routes.
+        var source =
+                api.post("/api/v1/tenants/" + tenant + "/sources", ADMIN, "{\"name\":\"s\",\"provider\":\"token\"}");
+        String sourceId = source.json().get("id").asString();
+        var event = api.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(api.base() + "/webhooks/" + sourceId))
+                .header("Authorization", "Bearer " + source.json().get("secret").asString())
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"type\":\"t\"}"))
+                .build());
+        api.send(
+                "PUT",
+                "/api/v1/tenants/" + tenant + "/subjects/m1",
+                ADMIN,
+                "application/json",
+                "{\"userId\":\"u\"}".getBytes());
+        String path = route.path()
+                .replace("{t}", tenant)
+                .replace("{k}", keyId)
+                .replace("{s}", sourceId)
+                .replace("{e}", event.json().get("id").asString())
+                .replace("{m}", "m1");
         long tenantsBefore = count("tenants");
         long keysBefore = count("api_keys");
         var r = api.send(

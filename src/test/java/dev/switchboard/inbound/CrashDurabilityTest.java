@@ -1,0 +1,128 @@
+package dev.switchboard.inbound;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.switchboard.Switchboard;
+import dev.switchboard.testing.Api;
+import dev.switchboard.testing.TestDatabase;
+import dev.switchboard.testing.TestKeys;
+import dev.switchboard.testing.TestServices;
+import java.io.File;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A server process is killed with SIGKILL while receiving signed webhooks; after a restart on the
+ * same database, every request that got a 2xx is there. Runs on the suite's database.
+ */
+class CrashDurabilityTest {
+
+    static Process start(Map<String, String> properties, int port) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-cp",
+                java.util.Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                        .filter(e -> !e.endsWith("test-classes"))
+                        .collect(Collectors.joining(File.pathSeparator)),
+                Switchboard.class.getName()));
+        Map<String, String> p = new HashMap<>(properties);
+        p.put("server.port", String.valueOf(port));
+        p.put("switchboard.admin-key", TestKeys.ADMIN_KEY);
+        command.addAll(List.of(TestDatabase.args(p)));
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(new File("target/crash-test-server.log"))
+                .start();
+        Api api = new Api(port);
+        await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> {
+            assertThat(process.isAlive())
+                    .as("server process exited; see target/crash-test-server.log")
+                    .isTrue();
+            return api.get("/actuator/health", null).status() == 200;
+        });
+        return process;
+    }
+
+    @Test
+    void everyAcknowledgedWebhookSurvivesAKill9() throws Exception {
+        Map<String, String> db = TestServices.suiteOnPostgres() ? TestDatabase.postgres() : TestDatabase.h2();
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Process first = start(db, port);
+        Process server = first;
+        Api api = new Api(port);
+        String tenant = "crash-" + UUID.randomUUID().toString().substring(0, 8);
+        try {
+            assertThat(api.post("/api/v1/tenants", TestKeys.ADMIN_KEY, "{\"id\":\"" + tenant + "\",\"name\":\"Crash\"}")
+                            .status())
+                    .isEqualTo(201);
+            var source = api.post(
+                            "/api/v1/tenants/" + tenant + "/sources",
+                            TestKeys.ADMIN_KEY,
+                            "{\"name\":\"GitHub\",\"provider\":\"github\"}")
+                    .json();
+            String path = "/webhooks/" + source.get("id").asString();
+            String secret = source.get("secret").asString();
+
+            Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+            AtomicBoolean stop = new AtomicBoolean();
+            try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int t = 0; t < 8; t++) {
+                    pool.submit(() -> {
+                        // Bounded: each sender stops after 2,000 requests or when the server is gone.
+                        for (int i = 0; i < 2000 && !stop.get(); i++) {
+                            String body = "{\"ref\":\"refs/heads/main\",\"n\":\"" + UUID.randomUUID() + "\"}";
+                            try {
+                                var r = api.send(HttpRequest.newBuilder(URI.create(api.base() + path))
+                                        .header("Content-Type", "application/json")
+                                        .header("X-GitHub-Event", "push")
+                                        .header(
+                                                "X-GitHub-Delivery",
+                                                UUID.randomUUID().toString())
+                                        .header("X-Hub-Signature-256", Signers.github(secret, body))
+                                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                                        .build());
+                                if (r.status() == 200)
+                                    acknowledged.add(r.json().get("id").asString());
+                            } catch (RuntimeException serverGone) {
+                                if (!first.isAlive()) return;
+                            }
+                        }
+                    });
+                }
+                await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= 300);
+                first.destroyForcibly(); // SIGKILL, mid-stream
+                first.waitFor();
+                stop.set(true);
+            }
+            assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(300);
+
+            server = start(db, port);
+            Set<String> missing = acknowledged.stream()
+                    .filter(id -> api.get("/api/v1/tenants/" + tenant + "/events/" + id, TestKeys.ADMIN_KEY)
+                                    .status()
+                            != 200)
+                    .collect(Collectors.toSet());
+            assertThat(missing).as("acknowledged but lost after kill -9").isEmpty();
+        } finally {
+            server.destroyForcibly();
+            server.waitFor();
+        }
+    }
+}
