@@ -26,6 +26,15 @@ record InboundProperties(
         @DefaultValue("365d") Duration metadataRetention,
         @DefaultValue Processing processing) {
 
+    InboundProperties {
+        // An unset SWITCHBOARD_PUBLIC_URL arrives as "", which means "use the request's URL".
+        if (publicUrl != null && publicUrl.toString().isBlank()) publicUrl = null;
+        if (publicUrl != null && (publicUrl.getScheme() == null || publicUrl.getHost() == null)) {
+            throw new IllegalArgumentException(
+                    "SWITCHBOARD_PUBLIC_URL must be an absolute URL such as https://hooks.example.com");
+        }
+    }
+
     /**
      * @param batchSize events claimed per poll
      * @param pollInterval how often each node looks for due events
