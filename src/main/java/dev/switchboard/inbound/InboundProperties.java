@@ -15,6 +15,9 @@ import org.springframework.validation.annotation.Validated;
  * @param maxBodyBytes the largest webhook body accepted ({@code SWITCHBOARD_INBOUND_MAX_BODY_BYTES})
  * @param rawRetention how long raw bodies are kept ({@code SWITCHBOARD_INBOUND_RAW_RETENTION})
  * @param metadataRetention how long event metadata is kept ({@code SWITCHBOARD_INBOUND_METADATA_RETENTION})
+ * @param sourceCacheTtl how long a node reuses a source and its decrypted secrets for ingest
+ *     ({@code SWITCHBOARD_INBOUND_SOURCE_CACHE_TTL}); changes made through another node take effect
+ *     within this time, changes through this node at once. 0 turns the cache off.
  * @param processing the asynchronous stage after ingest
  */
 @Validated
@@ -24,6 +27,7 @@ record InboundProperties(
         @DefaultValue("1048576") @Min(1024) @Max(67_108_864) int maxBodyBytes,
         @DefaultValue("30d") Duration rawRetention,
         @DefaultValue("365d") Duration metadataRetention,
+        @DefaultValue("1s") Duration sourceCacheTtl,
         @DefaultValue Processing processing) {
 
     InboundProperties {

@@ -41,8 +41,7 @@ class Ingest {
         record Challenge(String challenge) implements Outcome {}
     }
 
-    private final SourceRepository sources;
-    private final SourceSecrets secrets;
+    private final IngestSources sources;
     private final EventRepository events;
     private final RejectionRepository rejections;
     private final Normalizer normalizer;
@@ -52,8 +51,7 @@ class Ingest {
     private final Clock clock;
 
     Ingest(
-            SourceRepository sources,
-            SourceSecrets secrets,
+            IngestSources sources,
             EventRepository events,
             RejectionRepository rejections,
             JsonMapper json,
@@ -61,7 +59,6 @@ class Ingest {
             MeterRegistry metrics,
             Clock clock) {
         this.sources = sources;
-        this.secrets = secrets;
         this.events = events;
         this.rejections = rejections;
         this.normalizer = new Normalizer(json);
@@ -73,7 +70,7 @@ class Ingest {
 
     Outcome receive(Received r) {
         Instant now = Sql.now(clock);
-        var found = sources.findForIngest(r.sourceId()).orElseThrow(() -> ApiException.notFound("source"));
+        var found = sources.find(r.sourceId()).orElseThrow(() -> ApiException.notFound("source"));
         Source source = found.source();
         if (source.status() != Source.Status.ACTIVE || !found.tenantActive()) {
             throw new ApiException(
@@ -82,7 +79,7 @@ class Ingest {
         Provider provider = source.provider();
         Verifier verifier = provider.verifier;
         WebhookRequest request = new WebhookRequest(r.headers(), r.body(), r.urls(), r.contentType(), now);
-        List<Secret> keys = secrets.forVerification(found, now);
+        List<Secret> keys = found.secretsAt(now);
         Verification verification = verify(verifier, request, keys, source.options());
         Map<String, String> headers = Headers.redacted(r.headers(), verifier.secretHeaders(source.options()));
 

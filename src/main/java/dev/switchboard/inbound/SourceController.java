@@ -85,6 +85,7 @@ class SourceController {
     }
 
     private final SourceRepository sources;
+    private final IngestSources ingestSources;
     private final SourceSecrets secrets;
     private final RejectionRepository rejections;
     private final TenantAccess access;
@@ -94,6 +95,7 @@ class SourceController {
 
     SourceController(
             SourceRepository sources,
+            IngestSources ingestSources,
             SourceSecrets secrets,
             RejectionRepository rejections,
             TenantAccess access,
@@ -101,6 +103,7 @@ class SourceController {
             TransactionTemplate tx,
             Clock clock) {
         this.sources = sources;
+        this.ingestSources = ingestSources;
         this.secrets = secrets;
         this.rejections = rejections;
         this.access = access;
@@ -171,8 +174,10 @@ class SourceController {
         Source.Status status =
                 body.disabled() == null ? null : body.disabled() ? Source.Status.DISABLED : Source.Status.ACTIVE;
         String name = body.name() == null ? null : body.name().strip();
-        if (!sources.update(tenant, id, name, body.options(), status, Sql.now(clock)))
+        if (!sources.update(tenant, id, name, body.options(), status, Sql.now(clock))) {
             throw ApiException.notFound("source");
+        }
+        ingestSources.invalidate(id);
         return view(find(tenant, id), null);
     }
 
@@ -182,6 +187,7 @@ class SourceController {
             @AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String id) {
         access.write(caller, tenant);
         if (!sources.delete(tenant, id, Sql.now(clock))) throw ApiException.notFound("source");
+        ingestSources.invalidate(id);
         return ResponseEntity.noContent().build();
     }
 
@@ -213,6 +219,7 @@ class SourceController {
                     previous == null ? null : until,
                     now);
         });
+        ingestSources.invalidate(id);
         return view(find(tenant, id), request.secret() == null ? next.reveal() : null);
     }
 

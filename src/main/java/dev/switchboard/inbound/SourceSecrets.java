@@ -5,10 +5,7 @@ import dev.switchboard.common.Ids;
 import dev.switchboard.vault.Secret;
 import dev.switchboard.vault.SecretPlace;
 import dev.switchboard.vault.Vault;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
 import org.springframework.stereotype.Component;
 
 /** A source's secrets: checked, generated when the provider lets us, and kept only encrypted. */
@@ -65,20 +62,6 @@ class SourceSecrets {
         return secret == null ? null : vault.encrypt(secret, new SecretPlace(tenantId, "sources", column, sourceId));
     }
 
-    /** The secrets a request may be signed with: current, then previous while its grace period lasts. */
-    List<Secret> forVerification(SourceRepository.WithSecrets s, Instant now) {
-        List<Secret> secrets = new ArrayList<>(2);
-        String tenant = s.source().tenantId();
-        String id = s.source().id();
-        if (s.secret() != null)
-            secrets.add(vault.decrypt(s.secret(), new SecretPlace(tenant, "sources", "secret", id)));
-        Instant until = s.source().previousSecretExpiresAt();
-        if (s.previousSecret() != null && until != null && now.isBefore(until)) {
-            secrets.add(vault.decrypt(s.previousSecret(), new SecretPlace(tenant, "sources", "previous_secret", id)));
-        }
-        return secrets;
-    }
-
     Secret current(SourceRepository.WithSecrets s) {
         return s.secret() == null
                 ? null
@@ -88,6 +71,18 @@ class SourceSecrets {
                                 s.source().tenantId(),
                                 "sources",
                                 "secret",
+                                s.source().id()));
+    }
+
+    Secret previous(SourceRepository.WithSecrets s) {
+        return s.previousSecret() == null
+                ? null
+                : vault.decrypt(
+                        s.previousSecret(),
+                        new SecretPlace(
+                                s.source().tenantId(),
+                                "sources",
+                                "previous_secret",
                                 s.source().id()));
     }
 }

@@ -1,0 +1,67 @@
+package dev.switchboard.inbound;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.switchboard.vault.Secret;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+
+/**
+ * Sources as ingest needs them: with their secrets decrypted. Looking a source up and decrypting
+ * its secrets was half of ingest's CPU (docs/BENCHMARKS.md), so a node keeps each for
+ * {@code sourceCacheTtl} (1 s by default). A change made through this node is seen at once; one
+ * made through another node within the TTL. Unknown ids are not cached, so a new source works on
+ * every node at once.
+ */
+@Component
+class IngestSources {
+
+    /** A source ready to verify requests; the previous secret is kept until its grace period ends. */
+    record Resolved(Source source, boolean tenantActive, Secret current, Secret previous) {
+
+        List<Secret> secretsAt(Instant now) {
+            List<Secret> secrets = new ArrayList<>(2);
+            if (current != null) secrets.add(current);
+            Instant until = source.previousSecretExpiresAt();
+            if (previous != null && until != null && now.isBefore(until)) secrets.add(previous);
+            return secrets;
+        }
+
+        @Override
+        public String toString() {
+            return "Resolved[source=" + source.id() + "]";
+        }
+    }
+
+    private final SourceRepository sources;
+    private final SourceSecrets secrets;
+    private final Cache<String, Resolved> cache;
+
+    IngestSources(SourceRepository sources, SourceSecrets secrets, InboundProperties properties) {
+        this.sources = sources;
+        this.secrets = secrets;
+        this.cache = properties.sourceCacheTtl().isZero()
+                ? null
+                : Caffeine.newBuilder()
+                        .expireAfterWrite(properties.sourceCacheTtl())
+                        .maximumSize(100_000)
+                        .build();
+    }
+
+    Optional<Resolved> find(String sourceId) {
+        Resolved cached = cache == null ? null : cache.getIfPresent(sourceId);
+        if (cached != null) return Optional.of(cached);
+        Optional<Resolved> loaded = sources.findForIngest(sourceId)
+                .map(s -> new Resolved(s.source(), s.tenantActive(), secrets.current(s), secrets.previous(s)));
+        if (cache != null) loaded.ifPresent(r -> cache.put(sourceId, r));
+        return loaded;
+    }
+
+    /** Called after any change to a source through this node. */
+    void invalidate(String sourceId) {
+        if (cache != null) cache.invalidate(sourceId);
+    }
+}
