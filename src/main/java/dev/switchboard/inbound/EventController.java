@@ -20,6 +20,7 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.springdoc.core.annotations.ParameterObject;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -116,48 +117,8 @@ class EventController {
         this.clock = clock;
     }
 
-    @Operation(summary = "List a tenant's inbound events, newest first, with optional counts by provider and type")
-    @GetMapping("/api/v1/tenants/{tenant}/events")
-    EventsPage list(
-            @AuthenticationPrincipal Caller caller,
-            @PathVariable String tenant,
-            @RequestParam(required = false) String source,
-            @RequestParam(required = false) String provider,
-            @RequestParam(required = false) String type,
-            @RequestParam(required = false) String subject,
-            @RequestParam(required = false) String userId,
-            @RequestParam(required = false) String status,
-            @RequestParam(required = false) String since,
-            @RequestParam(required = false) String until,
-            @RequestParam(required = false) Integer limit,
-            @RequestParam(required = false) String cursor,
-            @RequestParam(required = false, defaultValue = "false") boolean summary) {
-        access.read(caller, tenant);
-        return search(tenant, source, provider, type, subject, userId, status, since, until, limit, cursor, summary);
-    }
-
-    @Operation(summary = "List inbound events across every tenant (platform admin)")
-    @GetMapping("/api/v1/events")
-    EventsPage listAll(
-            @AuthenticationPrincipal Caller caller,
-            @RequestParam(required = false) String tenant,
-            @RequestParam(required = false) String source,
-            @RequestParam(required = false) String provider,
-            @RequestParam(required = false) String type,
-            @RequestParam(required = false) String subject,
-            @RequestParam(required = false) String userId,
-            @RequestParam(required = false) String status,
-            @RequestParam(required = false) String since,
-            @RequestParam(required = false) String until,
-            @RequestParam(required = false) Integer limit,
-            @RequestParam(required = false) String cursor,
-            @RequestParam(required = false, defaultValue = "false") boolean summary) {
-        access.platformAdmin(caller);
-        return search(tenant, source, provider, type, subject, userId, status, since, until, limit, cursor, summary);
-    }
-
-    private EventsPage search(
-            String tenant,
+    /** The events list's query parameters, the same on the tenant and the platform route. */
+    record EventQuery(
             String source,
             String provider,
             String type,
@@ -168,23 +129,52 @@ class EventController {
             String until,
             Integer limit,
             String cursor,
-            boolean summary) {
+            Boolean summary) {}
+
+    @Operation(summary = "List a tenant's inbound events, newest first, with optional counts by provider and type")
+    @GetMapping("/api/v1/tenants/{tenant}/events")
+    EventsPage list(
+            @AuthenticationPrincipal Caller caller, @PathVariable String tenant, @ParameterObject EventQuery query) {
+        access.read(caller, tenant);
+        return search(tenant, query);
+    }
+
+    @Operation(summary = "List inbound events across every tenant (platform admin)")
+    @GetMapping("/api/v1/events")
+    EventsPage listAll(
+            @AuthenticationPrincipal Caller caller,
+            @RequestParam(required = false) String tenant,
+            @ParameterObject EventQuery query) {
+        access.platformAdmin(caller);
+        return search(tenant, query);
+    }
+
+    private EventsPage search(String tenant, EventQuery q) {
+        String provider = q.provider();
         if (provider != null
                 && java.util.Arrays.stream(Provider.values())
                         .noneMatch(p -> p.wire().equals(provider))) {
             throw ApiException.invalid("provider", "is not a known provider");
         }
-        if (status != null && !STATUSES.contains(status)) {
+        if (q.status() != null && !STATUSES.contains(q.status())) {
             throw ApiException.invalid("status", "must be one of received, processed, failed");
         }
         var filter = new EventRepository.Filter(
-                tenant, source, provider, type, subject, userId, status, time("since", since), time("until", until));
-        PageRequest page = PageRequest.of(limit, cursor);
+                tenant,
+                q.source(),
+                provider,
+                q.type(),
+                q.subject(),
+                q.userId(),
+                q.status(),
+                time("since", q.since()),
+                time("until", q.until()));
+        PageRequest page = PageRequest.of(q.limit(), q.cursor());
         Page<EventRow> rows = Page.of(events.search(filter, page), page, e -> new Cursor(e.receivedAt(), e.id()));
         return new EventsPage(
                 rows.data().stream().map(EventItem::of).toList(),
                 rows.nextCursor(),
-                summary ? events.summary(filter) : null);
+                Boolean.TRUE.equals(q.summary()) ? events.summary(filter) : null);
     }
 
     @Operation(summary = "Get one event: redacted headers, verification, processing runs, body as text, CloudEvent")

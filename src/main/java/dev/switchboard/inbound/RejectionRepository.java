@@ -77,4 +77,12 @@ class RejectionRepository {
                         rs.getString("remote_addr")))
                 .list();
     }
+
+    /** Deletes rejections recorded before {@code cutoff}, at most {@code batch}; returns how many. */
+    int deleteOlderThan(Instant cutoff, int batch) {
+        return jdbc.sql("""
+                DELETE FROM inbound_rejections
+                WHERE id IN (SELECT id FROM inbound_rejections WHERE received_at < :cutoff ORDER BY received_at LIMIT :batch)
+                """).param("cutoff", ts(cutoff)).param("batch", batch).update();
+    }
 }

@@ -9,7 +9,8 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Purges raw bodies after {@code rawRetention} and whole events after {@code metadataRetention}, in
+ * Purges raw bodies (and the record of rejected requests) after {@code rawRetention} and whole events
+ * after {@code metadataRetention}, in
  * small batches (each its own short statement) so that ingest is never blocked behind a long delete.
  * Events still awaiting processing are never purged.
  */
@@ -20,11 +21,13 @@ class Retention {
     static final int BATCH = 500;
 
     private final EventRepository events;
+    private final RejectionRepository rejections;
     private final InboundProperties properties;
     private final Clock clock;
 
-    Retention(EventRepository events, InboundProperties properties, Clock clock) {
+    Retention(EventRepository events, RejectionRepository rejections, InboundProperties properties, Clock clock) {
         this.events = events;
+        this.rejections = rejections;
         this.properties = properties;
         this.clock = clock;
     }
@@ -44,6 +47,10 @@ class Retention {
         int touched = 0;
         for (int i = 0, n = BATCH; i < maxBatches && n == BATCH; i++) {
             n = events.purgeBodies(now.minus(properties.rawRetention()), BATCH, now);
+            touched += n;
+        }
+        for (int i = 0, n = BATCH; i < maxBatches && n == BATCH; i++) {
+            n = rejections.deleteOlderThan(now.minus(properties.rawRetention()), BATCH);
             touched += n;
         }
         for (int i = 0, n = BATCH; i < maxBatches && n == BATCH; i++) {

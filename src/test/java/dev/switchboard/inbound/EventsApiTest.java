@@ -183,7 +183,9 @@ class EventsApiTest extends InboundTestBase {
                         .get("data")
                         .size())
                 .isEqualTo(5);
-        for (String bad : new String[] {"provider=paypal", "status=done", "since=yesterday", "limit=1001"}) {
+        for (String bad : new String[] {
+            "provider=paypal", "status=done", "since=yesterday", "limit=1001", "limit=abc", "summary=maybe"
+        }) {
             var r = api.get("/api/v1/tenants/" + tenant + "/events?" + bad, ADMIN);
             assertThat(r.status()).as(bad).isEqualTo(400);
         }
@@ -240,6 +242,11 @@ class EventsApiTest extends InboundTestBase {
         var src = tokenSource(tenant);
         String id = send(src, "{\"type\":\"old.news\"}");
         awaitStatus(tenant, id, "processed");
+        assertThat(post(src.ingestPath(), "application/json", "{}", Map.of("Authorization", "Bearer wrong"))
+                        .status())
+                .isEqualTo(401);
+        String rejections = "/api/v1/tenants/" + tenant + "/sources/" + src.id() + "/rejections";
+        assertThat(api.get(rejections, ADMIN).json().get("data").size()).isEqualTo(1);
         clock.advance(Duration.ofDays(31));
         String recent = send(src, "{\"type\":\"fresh\"}");
         awaitStatus(tenant, recent, "processed");
@@ -253,6 +260,7 @@ class EventsApiTest extends InboundTestBase {
         assertThat(api.get("/api/v1/tenants/" + tenant + "/events/" + recent + "/raw", ADMIN)
                         .status())
                 .isEqualTo(200);
+        assertThat(api.get(rejections, ADMIN).json().get("data").size()).isZero();
 
         clock.advance(Duration.ofDays(366));
         retention.run(100);
