@@ -1,14 +1,13 @@
 package dev.switchboard.inbound;
 
 import dev.switchboard.common.Claims;
+import dev.switchboard.common.PollingWorker;
 import dev.switchboard.common.Sql;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -33,8 +32,7 @@ class EventProcessor implements SmartLifecycle {
     private final InboundProperties.Processing settings;
     private final TransactionTemplate tx;
     private final Clock clock;
-    private final Semaphore wake = new Semaphore(0);
-    private volatile Thread loop;
+    private final PollingWorker worker;
 
     EventProcessor(
             Claims claims,
@@ -51,11 +49,13 @@ class EventProcessor implements SmartLifecycle {
         this.settings = properties.processing();
         this.tx = tx;
         this.clock = clock;
+        this.worker =
+                new PollingWorker("inbound-processor", settings.pollInterval(), settings.batchSize(), this::runOnce);
     }
 
     /** Called after an ingest commits, so a new event is processed without waiting for the next poll. */
     void wake() {
-        if (wake.availablePermits() == 0) wake.release();
+        worker.wake();
     }
 
     /** Claims and processes one batch of due events; returns how many it claimed. */
@@ -133,46 +133,16 @@ class EventProcessor implements SmartLifecycle {
 
     @Override
     public void start() {
-        if (!settings.enabled()) return;
-        loop = Thread.ofVirtual().name("inbound-processor").start(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                try {
-                    int claimed = runOnce();
-                    if (claimed < settings.batchSize()) {
-                        wake.tryAcquire(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
-                        wake.drainPermits();
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (RuntimeException e) {
-                    // Keep going: the database may be briefly unavailable.
-                    log.warn("Inbound processing loop failed; retrying", e);
-                    try {
-                        wake.tryAcquire(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
-                    } catch (InterruptedException ie) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-            }
-        });
+        if (settings.enabled()) worker.start();
     }
 
     @Override
     public void stop() {
-        Thread t = loop;
-        loop = null;
-        if (t != null) {
-            t.interrupt();
-            try {
-                t.join(Duration.ofSeconds(10));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        worker.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return loop != null;
+        return worker.running();
     }
 }

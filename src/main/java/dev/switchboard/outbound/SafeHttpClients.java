@@ -10,8 +10,9 @@ import org.apache.hc.core5.util.Timeout;
 
 /**
  * The only way Switchboard builds an outbound HTTP client: pooled, every address checked by the
- * {@link UrlGuard}, redirects never followed (a 3xx is an answer, not an instruction), no cookies,
- * and bounded in time.
+ * {@link UrlGuard}, redirects never followed (a 3xx is an answer, not an instruction), no automatic
+ * retries (HttpClient's default would silently resend after a 429 or 503: retrying is the caller's
+ * policy, and each attempt must be logged), no cookies, and bounded in time.
  */
 public final class SafeHttpClients {
 
@@ -31,6 +32,7 @@ public final class SafeHttpClients {
         return HttpClients.custom()
                 .setConnectionManager(connections)
                 .disableRedirectHandling()
+                .disableAutomaticRetries()
                 .disableCookieManagement()
                 .disableAuthCaching()
                 .setDefaultRequestConfig(RequestConfig.custom()

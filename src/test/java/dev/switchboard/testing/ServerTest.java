@@ -36,6 +36,9 @@ public abstract class ServerTest {
         TestDatabase.suite().forEach((k, v) -> registry.add(k, () -> v));
         registry.add("switchboard.admin-key", () -> TestKeys.ADMIN_KEY);
         registry.add("switchboard.inbound.processing.max-attempts", () -> "3");
+        // Deliveries go to local receivers in tests: allow loopback, and keep timeouts short.
+        registry.add("switchboard.outbound.allowed-networks", () -> "127.0.0.0/8");
+        registry.add("switchboard.outbound.timeout", () -> "2s");
     }
 
     @BeforeEach

@@ -1,0 +1,78 @@
+package dev.switchboard.common;
+
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A background loop on a virtual thread that runs a batch, then, when the batch was not full,
+ * waits for the poll interval or a {@link #wake()} (sent after a commit that created work), and
+ * goes on. The work itself is claimed from the database, so stopping a node loses nothing.
+ * Failures are logged and the loop continues.
+ */
+public final class PollingWorker {
+
+    private static final Logger log = LoggerFactory.getLogger(PollingWorker.class);
+
+    private final String name;
+    private final Duration pollInterval;
+    private final int batchSize;
+    private final IntSupplier runOnce;
+    private final Semaphore wake = new Semaphore(0);
+    private volatile Thread loop;
+
+    /** @param runOnce claims and handles one batch; returns how many items it claimed */
+    public PollingWorker(String name, Duration pollInterval, int batchSize, IntSupplier runOnce) {
+        this.name = name;
+        this.pollInterval = pollInterval;
+        this.batchSize = batchSize;
+        this.runOnce = runOnce;
+    }
+
+    public void wake() {
+        if (wake.availablePermits() == 0) wake.release();
+    }
+
+    public synchronized void start() {
+        if (loop != null) return;
+        loop = Thread.ofVirtual().name(name).start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    if (runOnce.getAsInt() < batchSize) {
+                        wake.tryAcquire(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+                        wake.drainPermits();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (RuntimeException e) {
+                    // Keep going: the database may be briefly unavailable.
+                    log.warn("{} failed; retrying after {}", name, pollInterval, e);
+                    try {
+                        wake.tryAcquire(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        });
+    }
+
+    public synchronized void stop() {
+        Thread t = loop;
+        loop = null;
+        if (t == null) return;
+        t.interrupt();
+        try {
+            t.join(Duration.ofSeconds(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public boolean running() {
+        return loop != null;
+    }
+}

@@ -1,0 +1,271 @@
+package dev.switchboard.outbound;
+
+import static dev.switchboard.common.Sql.instant;
+import static dev.switchboard.common.Sql.ts;
+
+import dev.switchboard.common.PageRequest;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Messages, their deliveries (one per endpoint) and every attempt. */
+@Repository
+class DeliveryRepository {
+
+    record Message(String id, String tenantId, String eventType, byte[] payload, Instant createdAt) {}
+
+    record Delivery(
+            String id,
+            String messageId,
+            String endpointId,
+            String status,
+            int attempts,
+            Instant nextAttemptAt,
+            Integer lastStatusCode,
+            String lastError,
+            Instant updatedAt) {}
+
+    /** What the engine needs to make one attempt. */
+    record Due(
+            String id,
+            String tenantId,
+            String messageId,
+            String eventType,
+            byte[] payload,
+            Instant messageCreatedAt,
+            String endpointId,
+            String url,
+            String headersJson,
+            String endpointStatus,
+            int attempts) {}
+
+    record Attempt(
+            String id,
+            String messageId,
+            String endpointId,
+            Instant attemptedAt,
+            String outcome,
+            Integer statusCode,
+            int latencyMs,
+            String responseExcerpt,
+            String error) {}
+
+    private static final RowMapper<Delivery> DELIVERY = (rs, n) -> new Delivery(
+            rs.getString("id"),
+            rs.getString("message_id"),
+            rs.getString("endpoint_id"),
+            rs.getString("status"),
+            rs.getInt("attempts"),
+            instant(rs, "next_attempt_at"),
+            (Integer) rs.getObject("last_status_code"),
+            rs.getString("last_error"),
+            instant(rs, "updated_at"));
+
+    private static final RowMapper<Attempt> ATTEMPT = (rs, n) -> new Attempt(
+            rs.getString("id"),
+            rs.getString("message_id"),
+            rs.getString("endpoint_id"),
+            instant(rs, "attempted_at"),
+            rs.getString("outcome"),
+            (Integer) rs.getObject("status_code"),
+            rs.getInt("latency_ms"),
+            rs.getString("response_excerpt"),
+            rs.getString("error"));
+
+    private final JdbcClient jdbc;
+
+    DeliveryRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    void insertMessage(Message m) {
+        jdbc.sql(
+                        "INSERT INTO messages (id, tenant_id, event_type, payload, created_at) VALUES (:id, :tenant, :type, :payload, :at)")
+                .param("id", m.id())
+                .param("tenant", m.tenantId())
+                .param("type", m.eventType())
+                .param("payload", m.payload())
+                .param("at", ts(m.createdAt()))
+                .update();
+    }
+
+    void insertDelivery(String id, String tenantId, String messageId, String endpointId, boolean paused, Instant now) {
+        jdbc.sql("""
+                INSERT INTO deliveries (id, tenant_id, message_id, endpoint_id, status, attempts, next_attempt_at,
+                                        created_at, updated_at)
+                VALUES (:id, :tenant, :message, :endpoint, :status, 0, :next, :now, :now)
+                """)
+                .param("id", id)
+                .param("tenant", tenantId)
+                .param("message", messageId)
+                .param("endpoint", endpointId)
+                .param("status", paused ? "paused" : "pending")
+                .param("next", paused ? null : ts(now))
+                .param("now", ts(now))
+                .update();
+    }
+
+    Optional<Message> findMessage(String tenantId, String id) {
+        return jdbc.sql("SELECT * FROM messages WHERE tenant_id = :tenant AND id = :id")
+                .param("tenant", tenantId)
+                .param("id", id)
+                .query((rs, n) -> new Message(
+                        rs.getString("id"),
+                        rs.getString("tenant_id"),
+                        rs.getString("event_type"),
+                        rs.getBytes("payload"),
+                        instant(rs, "created_at")))
+                .optional();
+    }
+
+    List<Delivery> deliveriesOf(String messageId) {
+        return jdbc.sql("SELECT * FROM deliveries WHERE message_id = :message ORDER BY endpoint_id")
+                .param("message", messageId)
+                .query(DELIVERY)
+                .list();
+    }
+
+    List<Attempt> attemptsOfMessage(String tenantId, String messageId) {
+        return jdbc.sql(
+                        "SELECT * FROM delivery_attempts WHERE tenant_id = :tenant AND message_id = :message ORDER BY attempted_at, id")
+                .param("tenant", tenantId)
+                .param("message", messageId)
+                .query(ATTEMPT)
+                .list();
+    }
+
+    /** Newest first; {@code success} null for all, true or false to filter. */
+    List<Attempt> attemptsOfEndpoint(
+            String tenantId, String endpointId, Boolean success, Instant since, PageRequest page) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        StringBuilder where = new StringBuilder("tenant_id = :tenant AND endpoint_id = :endpoint");
+        p.put("tenant", tenantId);
+        p.put("endpoint", endpointId);
+        if (success != null) where.append(success ? " AND outcome = 'SUCCESS'" : " AND outcome <> 'SUCCESS'");
+        if (since != null) {
+            where.append(" AND attempted_at >= :since");
+            p.put("since", ts(since));
+        }
+        if (page.after() != null) {
+            where.append(" AND (attempted_at < :at OR (attempted_at = :at AND id < :afterId))");
+            p.put("at", ts(page.after().at()));
+            p.put("afterId", page.after().id());
+        }
+        p.put("limit", page.fetchSize());
+        return jdbc.sql("SELECT * FROM delivery_attempts WHERE " + where
+                        + " ORDER BY attempted_at DESC, id DESC LIMIT :limit")
+                .params(p)
+                .query(ATTEMPT)
+                .list();
+    }
+
+    List<Due> loadDue(List<String> ids) {
+        if (ids.isEmpty()) return List.of();
+        return jdbc.sql("""
+                SELECT d.id, d.tenant_id, d.message_id, d.endpoint_id, d.attempts, m.event_type, m.payload,
+                       m.created_at AS message_created_at, e.url, e.headers, e.status AS endpoint_status
+                FROM deliveries d JOIN messages m ON m.id = d.message_id JOIN endpoints e ON e.id = d.endpoint_id
+                WHERE d.id IN (:ids)
+                """)
+                .param("ids", ids)
+                .query((rs, n) -> new Due(
+                        rs.getString("id"),
+                        rs.getString("tenant_id"),
+                        rs.getString("message_id"),
+                        rs.getString("event_type"),
+                        rs.getBytes("payload"),
+                        instant(rs, "message_created_at"),
+                        rs.getString("endpoint_id"),
+                        rs.getString("url"),
+                        rs.getString("headers"),
+                        rs.getString("endpoint_status"),
+                        rs.getInt("attempts")))
+                .list();
+    }
+
+    void recordAttempt(String id, Due d, Attempt a) {
+        jdbc.sql("""
+                INSERT INTO delivery_attempts (id, tenant_id, delivery_id, message_id, endpoint_id, attempted_at, outcome,
+                                               status_code, latency_ms, response_excerpt, error)
+                VALUES (:id, :tenant, :delivery, :message, :endpoint, :at, :outcome, :code, :latency, :excerpt, :error)
+                """)
+                .param("id", id)
+                .param("tenant", d.tenantId())
+                .param("delivery", d.id())
+                .param("message", d.messageId())
+                .param("endpoint", d.endpointId())
+                .param("at", ts(a.attemptedAt()))
+                .param("outcome", a.outcome())
+                .param("code", a.statusCode())
+                .param("latency", a.latencyMs())
+                .param("excerpt", a.responseExcerpt())
+                .param("error", a.error())
+                .update();
+    }
+
+    /** Ends an attempt: the new status, and when to try again (null for none). */
+    void finish(String id, String status, int attempts, Instant next, Integer statusCode, String error, Instant now) {
+        jdbc.sql("""
+                UPDATE deliveries SET status = :status, attempts = :attempts, next_attempt_at = :next, locked_until = NULL,
+                    last_status_code = :code, last_error = :error, updated_at = :now
+                WHERE id = :id
+                """)
+                .param("id", id)
+                .param("status", status)
+                .param("attempts", attempts)
+                .param("next", ts(next))
+                .param("code", statusCode)
+                .param("error", error)
+                .param("now", ts(now))
+                .update();
+    }
+
+    /** Queues a delivery again now, whatever became of it; false when there is no such delivery. */
+    boolean resend(String tenantId, String messageId, String endpointId, Instant now) {
+        return jdbc.sql("""
+                        UPDATE deliveries SET status = CASE WHEN status = 'paused' THEN 'paused' ELSE 'pending' END,
+                            attempts = 0, next_attempt_at = :now, locked_until = NULL, updated_at = :now
+                        WHERE tenant_id = :tenant AND message_id = :message AND endpoint_id = :endpoint
+                        """)
+                        .param("tenant", tenantId)
+                        .param("message", messageId)
+                        .param("endpoint", endpointId)
+                        .param("now", ts(now))
+                        .update()
+                == 1;
+    }
+
+    /** The message an Idempotency-Key already made, with the hash of the body that made it. */
+    Optional<Map.Entry<String, byte[]>> idempotent(String tenantId, String key, Instant notBefore) {
+        return jdbc.sql(
+                        "SELECT message_id, body_hash FROM message_idempotency WHERE tenant_id = :tenant AND idem_key = :key AND created_at >= :since")
+                .param("tenant", tenantId)
+                .param("key", key)
+                .param("since", ts(notBefore))
+                .query((rs, n) -> Map.entry(rs.getString("message_id"), rs.getBytes("body_hash")))
+                .optional();
+    }
+
+    /** Records a key; an expired record of the same key is replaced. Throws DuplicateKeyException on a race. */
+    void remember(String tenantId, String key, byte[] hash, String messageId, Instant now, Instant notBefore) {
+        jdbc.sql(
+                        "DELETE FROM message_idempotency WHERE tenant_id = :tenant AND idem_key = :key AND created_at < :since")
+                .param("tenant", tenantId)
+                .param("key", key)
+                .param("since", ts(notBefore))
+                .update();
+        jdbc.sql(
+                        "INSERT INTO message_idempotency (tenant_id, idem_key, body_hash, message_id, created_at) VALUES (:tenant, :key, :hash, :message, :now)")
+                .param("tenant", tenantId)
+                .param("key", key)
+                .param("hash", hash)
+                .param("message", messageId)
+                .param("now", ts(now))
+                .update();
+    }
+}

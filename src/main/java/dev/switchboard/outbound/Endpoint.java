@@ -1,0 +1,24 @@
+package dev.switchboard.outbound;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** A customer's webhook receiver. {@code eventTypes} empty means every type. */
+record Endpoint(
+        String id,
+        String tenantId,
+        String url,
+        String description,
+        List<String> eventTypes,
+        Map<String, String> headers,
+        String status,
+        String disabledReason,
+        Instant previousSecretExpiresAt,
+        Instant createdAt,
+        Instant updatedAt) {
+
+    boolean subscribes(String eventType) {
+        return eventTypes.isEmpty() || eventTypes.contains(eventType);
+    }
+}

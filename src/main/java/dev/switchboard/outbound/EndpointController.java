@@ -1,0 +1,284 @@
+package dev.switchboard.outbound;
+
+import dev.switchboard.common.ApiException;
+import dev.switchboard.common.Cursor;
+import dev.switchboard.common.Ids;
+import dev.switchboard.common.Page;
+import dev.switchboard.common.PageRequest;
+import dev.switchboard.common.Sql;
+import dev.switchboard.tenancy.Caller;
+import dev.switchboard.tenancy.TenantAccess;
+import dev.switchboard.vault.Secret;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+@Tag(name = "Outbound endpoints")
+@RestController
+@RequestMapping("/api/v1/tenants/{tenant}/endpoints")
+class EndpointController {
+
+    record CreateEndpoint(
+            @NotBlank @Size(max = 2000) String url,
+            @Size(max = 1000) String description,
+
+            @Size(max = 100)
+            List<@NotBlank @jakarta.validation.constraints.Pattern(regexp = EventTypeController.NAME) String>
+                    eventTypes,
+
+            @Size(max = 20) Map<String, String> headers,
+            Boolean disabled) {}
+
+    record UpdateEndpoint(
+            @Size(max = 2000) String url,
+            @Size(max = 1000) String description,
+
+            @Size(max = 100)
+            List<@NotBlank @jakarta.validation.constraints.Pattern(regexp = EventTypeController.NAME) String>
+                    eventTypes,
+
+            @Size(max = 20) Map<String, String> headers,
+            Boolean disabled) {}
+
+    record RotateSecret(@Min(0) @Max(604_800) Long graceSeconds) {}
+
+    record SecretView(String key) {
+        @Override
+        public String toString() {
+            return "SecretView[redacted]";
+        }
+    }
+
+    /** An endpoint as shown; {@code secret} only in the response that created it or rotated to it. */
+    record EndpointView(
+            String id,
+            String tenantId,
+            String url,
+            String description,
+            List<String> eventTypes,
+            Map<String, String> headers,
+            boolean disabled,
+            String disabledReason,
+            Instant previousSecretExpiresAt,
+            Instant createdAt,
+            Instant updatedAt,
+
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            String secret) {
+        @Override
+        public String toString() {
+            return "EndpointView[id=" + id + "]";
+        }
+
+        static EndpointView of(Endpoint e, String secret) {
+            return new EndpointView(
+                    e.id(),
+                    e.tenantId(),
+                    e.url(),
+                    e.description(),
+                    e.eventTypes(),
+                    e.headers(),
+                    !e.status().equals("active"),
+                    e.disabledReason(),
+                    e.previousSecretExpiresAt(),
+                    e.createdAt(),
+                    e.updatedAt(),
+                    secret);
+        }
+    }
+
+    private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}");
+    /** Headers Switchboard sets itself; an endpoint may not replace them. */
+    private static final Set<String> RESERVED = Set.of(
+            "webhook-id",
+            "webhook-timestamp",
+            "webhook-signature",
+            "content-type",
+            "content-length",
+            "host",
+            "user-agent",
+            "transfer-encoding",
+            "connection");
+
+    private final EndpointRepository endpoints;
+    private final UrlGuard guard;
+    private final TenantAccess access;
+    private final TransactionTemplate tx;
+    private final DeliveryEngine engine;
+    private final Clock clock;
+
+    EndpointController(
+            EndpointRepository endpoints,
+            UrlGuard guard,
+            TenantAccess access,
+            TransactionTemplate tx,
+            DeliveryEngine engine,
+            Clock clock) {
+        this.endpoints = endpoints;
+        this.guard = guard;
+        this.access = access;
+        this.tx = tx;
+        this.engine = engine;
+        this.clock = clock;
+    }
+
+    @Operation(summary = "Create an endpoint; the response is the only one that shows its signing secret")
+    @PostMapping
+    ResponseEntity<EndpointView> create(
+            @AuthenticationPrincipal Caller caller,
+            @PathVariable String tenant,
+            @Valid @RequestBody CreateEndpoint body) {
+        access.write(caller, tenant);
+        checkUrl(body.url());
+        Map<String, String> headers = checkHeaders(body.headers());
+        Instant now = Sql.now(clock);
+        boolean disabled = Boolean.TRUE.equals(body.disabled());
+        Endpoint e = new Endpoint(
+                Ids.next("ep"),
+                tenant,
+                body.url(),
+                body.description(),
+                body.eventTypes() == null ? List.of() : List.copyOf(body.eventTypes()),
+                headers,
+                disabled ? "disabled" : "active",
+                disabled ? "created disabled" : null,
+                null,
+                now,
+                now);
+        Secret secret = WebhookSigner.newSecret();
+        endpoints.insert(e, secret);
+        return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant + "/endpoints/" + e.id()))
+                .body(EndpointView.of(e, secret.reveal()));
+    }
+
+    @Operation(summary = "List endpoints")
+    @GetMapping
+    Page<EndpointView> list(
+            @AuthenticationPrincipal Caller caller,
+            @PathVariable String tenant,
+            @RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) String cursor) {
+        access.read(caller, tenant);
+        PageRequest page = PageRequest.of(limit, cursor);
+        return Page.of(endpoints.page(tenant, page), page, e -> new Cursor(e.createdAt(), e.id()))
+                .map(e -> EndpointView.of(e, null));
+    }
+
+    @Operation(summary = "Get an endpoint")
+    @GetMapping("/{id}")
+    EndpointView get(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String id) {
+        access.read(caller, tenant);
+        return EndpointView.of(find(tenant, id), null);
+    }
+
+    @Operation(summary = "Change an endpoint; disabling pauses its deliveries, enabling resumes them")
+    @PatchMapping("/{id}")
+    EndpointView update(
+            @AuthenticationPrincipal Caller caller,
+            @PathVariable String tenant,
+            @PathVariable String id,
+            @Valid @RequestBody UpdateEndpoint body) {
+        access.write(caller, tenant);
+        find(tenant, id);
+        if (body.url() != null) checkUrl(body.url());
+        Map<String, String> headers = body.headers() == null ? null : checkHeaders(body.headers());
+        Instant now = Sql.now(clock);
+        tx.executeWithoutResult(s -> {
+            endpoints.update(tenant, id, body.url(), body.description(), body.eventTypes(), headers, now);
+            if (body.disabled() != null)
+                endpoints.setEnabled(tenant, id, !body.disabled(), "disabled through the API", now);
+        });
+        if (Boolean.FALSE.equals(body.disabled())) engine.wake();
+        return EndpointView.of(find(tenant, id), null);
+    }
+
+    @Operation(summary = "Delete an endpoint: nothing more is sent to it and its secrets are destroyed")
+    @DeleteMapping("/{id}")
+    ResponseEntity<Void> delete(
+            @AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String id) {
+        access.write(caller, tenant);
+        if (!endpoints.delete(tenant, id, Sql.now(clock))) throw ApiException.notFound("endpoint");
+        return ResponseEntity.noContent().build();
+    }
+
+    @Operation(summary = "The endpoint's signing secret (tenant admins)")
+    @GetMapping("/{id}/secret")
+    SecretView secret(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String id) {
+        access.write(caller, tenant);
+        find(tenant, id);
+        return new SecretView(
+                endpoints.signingSecrets(tenant, id, Sql.now(clock)).getFirst().reveal());
+    }
+
+    @Operation(summary = "Rotate the signing secret; deliveries carry both signatures for graceSeconds (default 86400)")
+    @PostMapping("/{id}/secret/rotate")
+    EndpointView rotate(
+            @AuthenticationPrincipal Caller caller,
+            @PathVariable String tenant,
+            @PathVariable String id,
+            @Valid @RequestBody(required = false) RotateSecret body) {
+        access.write(caller, tenant);
+        find(tenant, id);
+        long grace = body == null || body.graceSeconds() == null ? 86_400 : body.graceSeconds();
+        Instant now = Sql.now(clock);
+        Secret next = WebhookSigner.newSecret();
+        tx.executeWithoutResult(s -> endpoints.rotate(tenant, id, next, now.plus(Duration.ofSeconds(grace)), now));
+        return EndpointView.of(find(tenant, id), next.reveal());
+    }
+
+    private Endpoint find(String tenant, String id) {
+        return endpoints.find(tenant, id).orElseThrow(() -> ApiException.notFound("endpoint"));
+    }
+
+    private void checkUrl(String url) {
+        try {
+            guard.check(url);
+        } catch (BlockedDestinationException e) {
+            throw ApiException.invalid("url", "is not allowed: " + e.getMessage());
+        }
+    }
+
+    private static Map<String, String> checkHeaders(Map<String, String> headers) {
+        if (headers == null) return Map.of();
+        for (var h : headers.entrySet()) {
+            String name = h.getKey();
+            if (!HEADER_NAME.matcher(name).matches())
+                throw ApiException.invalid("headers." + name, "is not a header name");
+            if (RESERVED.contains(name.toLowerCase(Locale.ROOT))) {
+                throw ApiException.invalid("headers." + name, "is set by Switchboard and cannot be replaced");
+            }
+            String value = h.getValue();
+            if (value == null
+                    || value.length() > 1000
+                    || value.chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0)) {
+                throw ApiException.invalid("headers." + name, "must be a single line of at most 1000 characters");
+            }
+        }
+        return Map.copyOf(headers);
+    }
+}

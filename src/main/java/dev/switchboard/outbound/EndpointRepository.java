@@ -1,0 +1,217 @@
+package dev.switchboard.outbound;
+
+import static dev.switchboard.common.Sql.instant;
+import static dev.switchboard.common.Sql.ts;
+
+import dev.switchboard.common.PageRequest;
+import dev.switchboard.vault.Secret;
+import dev.switchboard.vault.SecretPlace;
+import dev.switchboard.vault.Vault;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+@Repository
+class EndpointRepository {
+
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+    private final Vault vault;
+    private final RowMapper<Endpoint> row;
+
+    EndpointRepository(JdbcClient jdbc, JsonMapper json, Vault vault) {
+        this.jdbc = jdbc;
+        this.json = json;
+        this.vault = vault;
+        this.row = (rs, n) -> new Endpoint(
+                rs.getString("id"),
+                rs.getString("tenant_id"),
+                rs.getString("url"),
+                rs.getString("description"),
+                json.readValue(rs.getString("event_types"), new TypeReference<List<String>>() {}),
+                json.readValue(rs.getString("headers"), new TypeReference<Map<String, String>>() {}),
+                rs.getString("status"),
+                rs.getString("disabled_reason"),
+                instant(rs, "previous_secret_expires_at"),
+                instant(rs, "created_at"),
+                instant(rs, "updated_at"));
+    }
+
+    void insert(Endpoint e, Secret secret) {
+        jdbc.sql("""
+                INSERT INTO endpoints (id, tenant_id, url, description, event_types, headers, status, disabled_reason,
+                                       secret, created_at, updated_at)
+                VALUES (:id, :tenant, :url, :description, :types, :headers, :status, :reason, :secret, :created, :updated)
+                """)
+                .param("id", e.id())
+                .param("tenant", e.tenantId())
+                .param("url", e.url())
+                .param("description", e.description())
+                .param("types", json.writeValueAsString(e.eventTypes()))
+                .param("headers", json.writeValueAsString(e.headers()))
+                .param("status", e.status())
+                .param("reason", e.disabledReason())
+                .param("secret", vault.encrypt(secret, place(e.tenantId(), e.id(), "secret")))
+                .param("created", ts(e.createdAt()))
+                .param("updated", ts(e.updatedAt()))
+                .update();
+    }
+
+    Optional<Endpoint> find(String tenantId, String id) {
+        return jdbc.sql("SELECT * FROM endpoints WHERE tenant_id = :tenant AND id = :id AND status <> 'deleted'")
+                .param("tenant", tenantId)
+                .param("id", id)
+                .query(row)
+                .optional();
+    }
+
+    List<Endpoint> page(String tenantId, PageRequest page) {
+        var after = page.after();
+        return jdbc.sql("""
+                SELECT * FROM endpoints
+                WHERE tenant_id = :tenant AND status <> 'deleted'
+                  AND (CAST(:at AS TIMESTAMP WITH TIME ZONE) IS NULL
+                       OR created_at < :at OR (created_at = :at AND id < :id))
+                ORDER BY created_at DESC, id DESC
+                LIMIT :limit
+                """)
+                .param("tenant", tenantId)
+                .param("at", after == null ? null : ts(after.at()))
+                .param("id", after == null ? "" : after.id())
+                .param("limit", page.fetchSize())
+                .query(row)
+                .list();
+    }
+
+    /** Every endpoint a message of this type goes to: active ones, and disabled ones (whose deliveries wait). */
+    List<Endpoint> subscribers(String tenantId, String eventType) {
+        return jdbc
+                .sql("SELECT * FROM endpoints WHERE tenant_id = :tenant AND status <> 'deleted'")
+                .param("tenant", tenantId)
+                .query(row)
+                .list()
+                .stream()
+                .filter(e -> e.subscribes(eventType))
+                .toList();
+    }
+
+    /** Null arguments leave a column unchanged. */
+    boolean update(
+            String tenantId,
+            String id,
+            String url,
+            String description,
+            List<String> eventTypes,
+            Map<String, String> headers,
+            Instant now) {
+        return jdbc.sql("""
+                        UPDATE endpoints SET url = COALESCE(:url, url), description = COALESCE(:description, description),
+                            event_types = COALESCE(:types, event_types), headers = COALESCE(:headers, headers),
+                            updated_at = :now
+                        WHERE tenant_id = :tenant AND id = :id AND status <> 'deleted'
+                        """)
+                        .param("tenant", tenantId)
+                        .param("id", id)
+                        .param("url", url)
+                        .param("description", description)
+                        .param("types", eventTypes == null ? null : json.writeValueAsString(eventTypes))
+                        .param("headers", headers == null ? null : json.writeValueAsString(headers))
+                        .param("now", ts(now))
+                        .update()
+                == 1;
+    }
+
+    /**
+     * Disables or enables an endpoint, pausing or resuming its waiting deliveries in the same
+     * statement order (call inside a transaction). Returns false when nothing changed.
+     */
+    boolean setEnabled(String tenantId, String id, boolean enabled, String reason, Instant now) {
+        int n = jdbc.sql("""
+                UPDATE endpoints SET status = :status, disabled_reason = :reason, updated_at = :now
+                WHERE tenant_id = :tenant AND id = :id AND status = :from
+                """)
+                .param("tenant", tenantId)
+                .param("id", id)
+                .param("status", enabled ? "active" : "disabled")
+                .param("from", enabled ? "disabled" : "active")
+                .param("reason", enabled ? null : reason)
+                .param("now", ts(now))
+                .update();
+        if (n == 0) return false;
+        jdbc.sql("""
+                UPDATE deliveries SET status = :to, next_attempt_at = :next, locked_until = NULL, updated_at = :now
+                WHERE endpoint_id = :id AND status = :from
+                """)
+                .param("id", id)
+                .param("to", enabled ? "pending" : "paused")
+                .param("from", enabled ? "paused" : "pending")
+                .param("next", enabled ? ts(now) : null)
+                .param("now", ts(now))
+                .update();
+        return true;
+    }
+
+    boolean delete(String tenantId, String id, Instant now) {
+        return jdbc.sql("""
+                        UPDATE endpoints SET status = 'deleted', secret = NULL, previous_secret = NULL,
+                            previous_secret_expires_at = NULL, updated_at = :now
+                        WHERE tenant_id = :tenant AND id = :id AND status <> 'deleted'
+                        """)
+                        .param("tenant", tenantId)
+                        .param("id", id)
+                        .param("now", ts(now))
+                        .update()
+                == 1;
+    }
+
+    /** The current secret first, then the previous one while its grace period lasts. */
+    List<Secret> signingSecrets(String tenantId, String id, Instant now) {
+        return jdbc.sql(
+                        "SELECT secret, previous_secret, previous_secret_expires_at FROM endpoints WHERE id = :id AND tenant_id = :tenant")
+                .param("id", id)
+                .param("tenant", tenantId)
+                .query((rs, n) -> {
+                    List<Secret> secrets = new ArrayList<>(2);
+                    byte[] current = rs.getBytes("secret");
+                    if (current != null) secrets.add(vault.decrypt(current, place(tenantId, id, "secret")));
+                    byte[] previous = rs.getBytes("previous_secret");
+                    Instant until = instant(rs, "previous_secret_expires_at");
+                    if (previous != null && until != null && now.isBefore(until)) {
+                        secrets.add(vault.decrypt(previous, place(tenantId, id, "previous_secret")));
+                    }
+                    return secrets;
+                })
+                .optional()
+                .orElse(List.of());
+    }
+
+    /** Makes {@code next} the secret and keeps the current one valid until {@code previousUntil}. */
+    void rotate(String tenantId, String id, Secret next, Instant previousUntil, Instant now) {
+        Secret current = signingSecrets(tenantId, id, now).stream().findFirst().orElse(null);
+        jdbc.sql("""
+                UPDATE endpoints SET secret = :secret, previous_secret = :previous, previous_secret_expires_at = :until,
+                    updated_at = :now
+                WHERE tenant_id = :tenant AND id = :id
+                """)
+                .param("tenant", tenantId)
+                .param("id", id)
+                .param("secret", vault.encrypt(next, place(tenantId, id, "secret")))
+                .param(
+                        "previous",
+                        current == null ? null : vault.encrypt(current, place(tenantId, id, "previous_secret")))
+                .param("until", current == null ? null : ts(previousUntil))
+                .param("now", ts(now))
+                .update();
+    }
+
+    private static SecretPlace place(String tenantId, String id, String column) {
+        return new SecretPlace(tenantId, "endpoints", column, id);
+    }
+}

@@ -1,0 +1,20 @@
+package dev.switchboard.outbound;
+
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+class OutboundConfig {
+
+    /** The one SSRF guard; every capability that calls out uses it (REFERENCE.md §3). */
+    @Bean
+    UrlGuard urlGuard(OutboundProperties properties) {
+        return new UrlGuard(AddressPolicy.allowing(properties.allowedNetworks()));
+    }
+
+    @Bean(destroyMethod = "close")
+    CloseableHttpClient deliveryHttpClient(UrlGuard guard, OutboundProperties properties) {
+        return SafeHttpClients.create(guard, properties.timeout(), properties.concurrency() * 2);
+    }
+}

@@ -1,0 +1,32 @@
+package dev.switchboard.outbound;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * @param allowedNetworks private ranges outbound calls may reach anyway, e.g. {@code 10.0.0.0/8}
+ *     ({@code SWITCHBOARD_OUTBOUND_ALLOWED_NETWORKS}, comma-separated); empty blocks every private range
+ * @param timeout connect and response timeout of one delivery ({@code SWITCHBOARD_OUTBOUND_TIMEOUT})
+ * @param concurrency deliveries in flight per node ({@code SWITCHBOARD_OUTBOUND_CONCURRENCY})
+ * @param batchSize deliveries claimed per poll
+ * @param pollInterval how often each node looks for due deliveries
+ * @param lease how long a claimed delivery is this node's before another may take it over
+ * @param responseExcerptBytes how much of each response body is kept in the attempt log
+ * @param enabled whether this node delivers at all
+ */
+@Validated
+@ConfigurationProperties("switchboard.outbound")
+public record OutboundProperties(
+        @DefaultValue List<String> allowedNetworks,
+        @DefaultValue("15s") Duration timeout,
+        @DefaultValue("16") @Min(1) @Max(1024) int concurrency,
+        @DefaultValue("50") @Min(1) @Max(1000) int batchSize,
+        @DefaultValue("1s") Duration pollInterval,
+        @DefaultValue("60s") Duration lease,
+        @DefaultValue("16384") @Min(0) @Max(1_048_576) int responseExcerptBytes,
+        @DefaultValue("true") boolean enabled) {}

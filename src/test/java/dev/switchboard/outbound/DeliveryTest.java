@@ -1,0 +1,345 @@
+package dev.switchboard.outbound;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.standardwebhooks.Webhook;
+import dev.switchboard.testing.Api;
+import dev.switchboard.testing.Receiver;
+import dev.switchboard.testing.Receiver.Answer;
+import dev.switchboard.testing.ServerTest;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** Deliveries to a real local receiver, verified with the official Standard Webhooks library. */
+class DeliveryTest extends ServerTest {
+
+    Receiver receiver;
+    String tenant;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        receiver = new Receiver();
+        tenant = newTenant();
+        clock.reset();
+    }
+
+    @AfterEach
+    void tearDown() {
+        receiver.close();
+    }
+
+    JsonNode endpoint(String json) {
+        var r = api.post("/api/v1/tenants/" + tenant + "/endpoints", ADMIN, json);
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+        return r.json();
+    }
+
+    JsonNode endpoint() {
+        return endpoint("{\"url\":\"" + receiver.url("/hook") + "\",\"headers\":{\"X-Team\":\"blue\"}}");
+    }
+
+    String send(String type, String payload) {
+        var r = api.post(
+                "/api/v1/tenants/" + tenant + "/messages",
+                ADMIN,
+                "{\"eventType\":\"" + type + "\",\"payload\":" + payload + "}");
+        assertThat(r.status()).as(r.toString()).isEqualTo(202);
+        return r.json().get("id").asString();
+    }
+
+    JsonNode delivery(String messageId) {
+        return api.get("/api/v1/tenants/" + tenant + "/messages/" + messageId, ADMIN)
+                .json()
+                .get("deliveries")
+                .get(0);
+    }
+
+    JsonNode awaitDelivery(String messageId, String status) {
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> delivery(messageId).get("status").asString().equals(status));
+        return delivery(messageId);
+    }
+
+    static void verified(Receiver.Request r, String secret) throws Exception {
+        new Webhook(secret)
+                .verify(
+                        r.text(),
+                        Map.of(
+                                "webhook-id", List.of(r.header("webhook-id")),
+                                "webhook-timestamp", List.of(r.header("webhook-timestamp")),
+                                "webhook-signature", List.of(r.header("webhook-signature"))));
+    }
+
+    @Test
+    void deliversSignedMessagesThatTheOfficialLibraryVerifies() throws Exception {
+        JsonNode ep = endpoint();
+        String secret = ep.get("secret").asString();
+        assertThat(secret).startsWith("whsec_");
+        String id = send("invoice.paid", "{\"invoice\":\"in_1\",\"amount\":2999}");
+        JsonNode d = awaitDelivery(id, "succeeded");
+        assertThat(d.get("attempts").asInt()).isEqualTo(1);
+        assertThat(d.get("lastStatusCode").asInt()).isEqualTo(200);
+
+        Receiver.Request r = receiver.requests.getFirst();
+        verified(r, secret);
+        assertThat(r.header("webhook-id")).isEqualTo(id);
+        assertThat(r.header("User-Agent")).startsWith("Switchboard/");
+        assertThat(r.header("X-Team")).isEqualTo("blue");
+        JsonNode body = Api.JSON.readTree(r.body());
+        assertThat(body.get("type").asString()).isEqualTo("invoice.paid");
+        assertThat(body.get("data").get("invoice").asString()).isEqualTo("in_1");
+
+        var attempts = api.get("/api/v1/tenants/" + tenant + "/messages/" + id + "/attempts", ADMIN)
+                .json();
+        assertThat(attempts.size()).isEqualTo(1);
+        assertThat(attempts.get(0).get("outcome").asString()).isEqualTo("SUCCESS");
+        assertThat(api.get(
+                                "/api/v1/tenants/" + tenant + "/endpoints/"
+                                        + ep.get("id").asString() + "/secret",
+                                ADMIN)
+                        .json()
+                        .get("key")
+                        .asString())
+                .isEqualTo(secret);
+        assertThat(api.get(
+                                "/api/v1/tenants/" + tenant + "/endpoints/"
+                                        + ep.get("id").asString(),
+                                ADMIN)
+                        .body())
+                .doesNotContain(secret);
+    }
+
+    @Test
+    void aFailureIsRetriedWithTheSameWebhookIdUntilItSucceeds() throws Exception {
+        JsonNode ep = endpoint();
+        receiver.then(Answer.of(500));
+        String id = send("order.created", "{\"n\":1}");
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> delivery(id).get("attempts").asInt() == 1);
+        JsonNode failed = delivery(id);
+        assertThat(failed.get("status").asString()).isEqualTo("pending");
+        assertThat(failed.get("lastStatusCode").asInt()).isEqualTo(500);
+        clock.advance(Duration.ofSeconds(7));
+        awaitDelivery(id, "succeeded");
+        assertThat(receiver.requests).hasSize(2);
+        assertThat(receiver.requests.get(0).header("webhook-id"))
+                .isEqualTo(receiver.requests.get(1).header("webhook-id"));
+        verified(receiver.requests.get(1), ep.get("secret").asString());
+    }
+
+    @Test
+    void gonePausesTheEndpointAndReEnablingResumesEverything() {
+        JsonNode ep = endpoint();
+        String epId = ep.get("id").asString();
+        receiver.then(Answer.of(410));
+        String first = send("a.b", "{}");
+        awaitDelivery(first, "paused");
+        JsonNode disabled = api.get("/api/v1/tenants/" + tenant + "/endpoints/" + epId, ADMIN)
+                .json();
+        assertThat(disabled.get("disabled").asBoolean()).isTrue();
+        assertThat(disabled.get("disabledReason").asString()).contains("410");
+        String second = send("a.b", "{}");
+        assertThat(delivery(second).get("status").asString()).isEqualTo("paused");
+
+        api.patch("/api/v1/tenants/" + tenant + "/endpoints/" + epId, ADMIN, "{\"disabled\":false}");
+        awaitDelivery(first, "succeeded");
+        awaitDelivery(second, "succeeded");
+    }
+
+    @Test
+    void retryAfterIsHonouredAndAThrottledReceiverGetsAtLeastAMinute() {
+        endpoint();
+        receiver.then(Answer.of(429, Map.of("Retry-After", "1")));
+        String id = send("a.b", "{}");
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> delivery(id).get("attempts").asInt() == 1);
+        JsonNode d = delivery(id);
+        assertThat(d.get("status").asString())
+                .as(d + " attempts "
+                        + api.get("/api/v1/tenants/" + tenant + "/messages/" + id + "/attempts", ADMIN)
+                                .body() + " received " + receiver.requests.size())
+                .isEqualTo("pending");
+        var attempt = api.get("/api/v1/tenants/" + tenant + "/messages/" + id + "/attempts", ADMIN)
+                .json()
+                .get(0);
+        Duration wait = Duration.between(
+                java.time.Instant.parse(attempt.get("attemptedAt").asString()),
+                java.time.Instant.parse(d.get("nextAttemptAt").asString()));
+        assertThat(wait).isBetween(Duration.ofSeconds(59), Duration.ofSeconds(62));
+        assertThat(attempt.get("outcome").asString()).isEqualTo("THROTTLED");
+    }
+
+    @Test
+    void redirectsAreFailuresAndAreNeverFollowed() {
+        endpoint();
+        receiver.then(Answer.of(302, Map.of("Location", "http://169.254.169.254/latest/meta-data/")));
+        String id = send("a.b", "{}");
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> delivery(id).get("attempts").asInt() == 1);
+        assertThat(delivery(id).get("lastStatusCode").asInt()).isEqualTo(302);
+        assertThat(receiver.requests).hasSize(1);
+        var attempt = api.get("/api/v1/tenants/" + tenant + "/messages/" + id + "/attempts", ADMIN)
+                .json()
+                .get(0);
+        assertThat(attempt.get("outcome").asString()).isEqualTo("REDIRECT");
+    }
+
+    @Test
+    void aSlowReceiverTimesOutAndAHugeResponseIsCapped() {
+        endpoint();
+        CountDownLatch release = new CountDownLatch(1);
+        receiver.then(
+                new Answer(200, Map.of(), new byte[0], release), new Answer(500, Map.of(), new byte[200_000], null));
+        String slow = send("a.b", "{}");
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> delivery(slow).get("attempts").asInt() == 1);
+        release.countDown();
+        var timedOut = api.get("/api/v1/tenants/" + tenant + "/messages/" + slow + "/attempts", ADMIN)
+                .json()
+                .get(0);
+        assertThat(timedOut.get("outcome").asString()).isEqualTo("TIMEOUT");
+        assertThat(timedOut.get("error").asString()).contains("timed out");
+
+        String big = send("a.c", "{}");
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> delivery(big).get("attempts").asInt() == 1);
+        var capped = api.get("/api/v1/tenants/" + tenant + "/messages/" + big + "/attempts", ADMIN)
+                .json()
+                .get(0);
+        assertThat(capped.get("responseExcerpt").asString()).hasSize(16384);
+    }
+
+    @Test
+    void afterTheLastAttemptTheDeliveryIsDeadLetteredAndCanBeResent() {
+        JsonNode ep = endpoint("{\"url\":\"" + receiver.url("/hook") + "\",\"eventTypes\":[\"a.b\"]}");
+        for (int i = 0; i < 8; i++) receiver.then(Answer.of(503));
+        String id = send("a.b", "{}");
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            clock.advance(Duration.ofHours(11));
+            engineWake();
+            return delivery(id).get("status").asString().equals("failed");
+        });
+        assertThat(delivery(id).get("attempts").asInt()).isEqualTo(8);
+        assertThat(api.post(
+                                "/api/v1/tenants/" + tenant + "/messages/" + id + "/endpoints/"
+                                        + ep.get("id").asString() + "/resend",
+                                ADMIN,
+                                null)
+                        .status())
+                .isEqualTo(202);
+        awaitDelivery(id, "succeeded");
+        var failures = api.get(
+                        "/api/v1/tenants/" + tenant + "/endpoints/"
+                                + ep.get("id").asString() + "/attempts?status=failed",
+                        ADMIN)
+                .json();
+        assertThat(failures.get("data").size()).isEqualTo(8);
+    }
+
+    private void engineWake() {
+        // Any write that wakes the engine will do; the clock move is what makes the delivery due.
+        api.post("/api/v1/tenants/" + tenant + "/messages", ADMIN, "{\"eventType\":\"nudge\",\"payload\":{}}");
+    }
+
+    @Test
+    void duringARotationEveryDeliveryCarriesBothSignatures() throws Exception {
+        JsonNode ep = endpoint();
+        String old = ep.get("secret").asString();
+        var rotated = api.post(
+                "/api/v1/tenants/" + tenant + "/endpoints/" + ep.get("id").asString() + "/secret/rotate",
+                ADMIN,
+                "{\"graceSeconds\":3600}");
+        String fresh = rotated.json().get("secret").asString();
+        String id = send("a.b", "{}");
+        awaitDelivery(id, "succeeded");
+        Receiver.Request r = receiver.requests.getFirst();
+        assertThat(r.header("webhook-signature").split(" ")).hasSize(2);
+        verified(r, old);
+        verified(r, fresh);
+    }
+
+    @Test
+    void onlySubscribedEndpointsGetAMessage() {
+        endpoint("{\"url\":\"" + receiver.url("/a") + "\",\"eventTypes\":[\"invoice.paid\"]}");
+        endpoint("{\"url\":\"" + receiver.url("/b") + "\"}");
+        var r = api.post(
+                "/api/v1/tenants/" + tenant + "/messages", ADMIN, "{\"eventType\":\"user.created\",\"payload\":{}}");
+        assertThat(r.json().get("deliveries").asInt()).isEqualTo(1);
+        var both = api.post(
+                "/api/v1/tenants/" + tenant + "/messages", ADMIN, "{\"eventType\":\"invoice.paid\",\"payload\":{}}");
+        assertThat(both.json().get("deliveries").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void anIdempotencyKeyReturnsTheSameMessageOrAConflict() {
+        endpoint();
+        HttpRequest.Builder b = HttpRequest.newBuilder(
+                        URI.create(api.base() + "/api/v1/tenants/" + tenant + "/messages"))
+                .header("Authorization", "Bearer " + ADMIN)
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", "order-42");
+        var first = api.send(b.copy()
+                .POST(HttpRequest.BodyPublishers.ofString("{\"eventType\":\"a.b\",\"payload\":{\"n\":1}}"))
+                .build());
+        var again = api.send(b.copy()
+                .POST(HttpRequest.BodyPublishers.ofString("{\"eventType\":\"a.b\",\"payload\":{\"n\":1}}"))
+                .build());
+        var other = api.send(b.copy()
+                .POST(HttpRequest.BodyPublishers.ofString("{\"eventType\":\"a.b\",\"payload\":{\"n\":2}}"))
+                .build());
+        assertThat(first.status()).isEqualTo(202);
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.json().get("id").asString())
+                .isEqualTo(first.json().get("id").asString());
+        assertThat(other.status()).isEqualTo(409);
+        clock.advance(Duration.ofHours(25));
+        var later = api.send(b.copy()
+                .POST(HttpRequest.BodyPublishers.ofString("{\"eventType\":\"a.b\",\"payload\":{\"n\":2}}"))
+                .build());
+        assertThat(later.status()).isEqualTo(202);
+    }
+
+    @Test
+    void blockedUrlsAndBadInputAreRefusedAtCreation() {
+        for (String url : List.of(
+                "http://169.254.169.254/latest",
+                "http://10.0.0.1/",
+                "ftp://x/",
+                "http://[::ffff:10.0.0.1]/",
+                "http://2130706433/")) {
+            var r = api.post("/api/v1/tenants/" + tenant + "/endpoints", ADMIN, "{\"url\":\"" + url + "\"}");
+            assertThat(r.status()).as(url).isEqualTo(400);
+            assertThat(r.json().get("errors").get(0).get("field").asString()).isEqualTo("url");
+        }
+        var reserved = api.post(
+                "/api/v1/tenants/" + tenant + "/endpoints",
+                ADMIN,
+                "{\"url\":\"" + receiver.url("/x") + "\",\"headers\":{\"webhook-signature\":\"forged\"}}");
+        assertThat(reserved.status()).isEqualTo(400);
+        var notObject =
+                api.post("/api/v1/tenants/" + tenant + "/messages", ADMIN, "{\"eventType\":\"a\",\"payload\":[1]}");
+        assertThat(notObject.status()).isEqualTo(400);
+        var unsupported = api.post(
+                "/api/v1/tenants/" + tenant + "/endpoints",
+                ADMIN,
+                "{\"url\":\"" + receiver.url("/x") + "\",\"ordered\":true}");
+        assertThat(unsupported.status()).isEqualTo(400);
+        String viewer = newKey(tenant, "viewer");
+        var ep = endpoint();
+        assertThat(api.get(
+                                "/api/v1/tenants/" + tenant + "/endpoints/"
+                                        + ep.get("id").asString() + "/secret",
+                                viewer)
+                        .status())
+                .isEqualTo(403);
+    }
+}
