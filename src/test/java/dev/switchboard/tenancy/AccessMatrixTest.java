@@ -81,7 +81,70 @@ class AccessMatrixTest extends ServerTest {
                     401,
                     401),
             new Route("GET", "/api/v1/tenants/{t}/subjects/{m}", null, 200, 200, 200, 404, 401, 401),
-            new Route("DELETE", "/api/v1/tenants/{t}/subjects/{m}", null, 204, 204, 403, 404, 401, 401));
+            new Route("DELETE", "/api/v1/tenants/{t}/subjects/{m}", null, 204, 204, 403, 404, 401, 401),
+            new Route(
+                    "POST", "/api/v1/tenants/{t}/event-types", "{\"name\":\"new.type\"}", 201, 201, 403, 404, 401, 401),
+            new Route("GET", "/api/v1/tenants/{t}/event-types", null, 200, 200, 200, 404, 401, 401),
+            new Route("GET", "/api/v1/tenants/{t}/event-types/fx.type", null, 200, 200, 200, 404, 401, 401),
+            new Route(
+                    "PATCH",
+                    "/api/v1/tenants/{t}/event-types/fx.type",
+                    "{\"deprecated\":true}",
+                    200,
+                    200,
+                    403,
+                    404,
+                    401,
+                    401),
+            new Route("DELETE", "/api/v1/tenants/{t}/event-types/fx.type", null, 204, 204, 403, 404, 401, 401),
+            new Route(
+                    "POST",
+                    "/api/v1/tenants/{t}/endpoints",
+                    "{\"url\":\"http://127.0.0.1:9/hook\"}",
+                    201,
+                    201,
+                    403,
+                    404,
+                    401,
+                    401),
+            new Route("GET", "/api/v1/tenants/{t}/endpoints", null, 200, 200, 200, 404, 401, 401),
+            new Route("GET", "/api/v1/tenants/{t}/endpoints/{ep}", null, 200, 200, 200, 404, 401, 401),
+            new Route(
+                    "PATCH",
+                    "/api/v1/tenants/{t}/endpoints/{ep}",
+                    "{\"description\":\"d\"}",
+                    200,
+                    200,
+                    403,
+                    404,
+                    401,
+                    401),
+            new Route("DELETE", "/api/v1/tenants/{t}/endpoints/{ep}", null, 204, 204, 403, 404, 401, 401),
+            new Route("GET", "/api/v1/tenants/{t}/endpoints/{ep}/secret", null, 200, 200, 403, 404, 401, 401),
+            new Route("POST", "/api/v1/tenants/{t}/endpoints/{ep}/secret/rotate", "{}", 200, 200, 403, 404, 401, 401),
+            new Route("GET", "/api/v1/tenants/{t}/endpoints/{ep}/attempts", null, 200, 200, 200, 404, 401, 401),
+            new Route(
+                    "POST",
+                    "/api/v1/tenants/{t}/messages",
+                    "{\"eventType\":\"fx.type\",\"payload\":{}}",
+                    202,
+                    202,
+                    403,
+                    404,
+                    401,
+                    401),
+            new Route("GET", "/api/v1/tenants/{t}/messages/{msg}", null, 200, 200, 200, 404, 401, 401),
+            new Route("GET", "/api/v1/tenants/{t}/messages/{msg}/attempts", null, 200, 200, 200, 404, 401, 401),
+            new Route(
+                    "POST",
+                    "/api/v1/tenants/{t}/messages/{msg}/endpoints/{ep}/resend",
+                    null,
+                    202,
+                    202,
+                    403,
+                    404,
+                    401,
+                    401));
 
     @TestFactory
     Stream<DynamicTest> everyRouteForEveryCaller() {
@@ -124,7 +187,21 @@ class AccessMatrixTest extends ServerTest {
                 ADMIN,
                 "application/json",
                 "{\"userId\":\"u\"}".getBytes());
+        // Outbound: an event type, an endpoint (on a loopback port nothing listens on) and a message to it.
+        api.post("/api/v1/tenants/" + tenant + "/event-types", ADMIN, "{\"name\":\"fx.type\"}");
+        String endpointId = api.post(
+                        "/api/v1/tenants/" + tenant + "/endpoints", ADMIN, "{\"url\":\"http://127.0.0.1:9/hook\"}")
+                .json()
+                .get("id")
+                .asString();
+        String messageId = api.post(
+                        "/api/v1/tenants/" + tenant + "/messages", ADMIN, "{\"eventType\":\"fx.type\",\"payload\":{}}")
+                .json()
+                .get("id")
+                .asString();
         String path = route.path()
+                .replace("{ep}", endpointId)
+                .replace("{msg}", messageId)
                 .replace("{t}", tenant)
                 .replace("{k}", keyId)
                 .replace("{s}", sourceId)
