@@ -187,10 +187,13 @@ class AccessMatrixTest extends ServerTest {
                 ADMIN,
                 "application/json",
                 "{\"userId\":\"u\"}".getBytes());
-        // Outbound: an event type, an endpoint (on a loopback port nothing listens on) and a message to it.
+        // Outbound: an event type, a disabled endpoint (its deliveries wait, so this matrix leaves no
+        // retries behind for later tests) and a message to it.
         api.post("/api/v1/tenants/" + tenant + "/event-types", ADMIN, "{\"name\":\"fx.type\"}");
         String endpointId = api.post(
-                        "/api/v1/tenants/" + tenant + "/endpoints", ADMIN, "{\"url\":\"http://127.0.0.1:9/hook\"}")
+                        "/api/v1/tenants/" + tenant + "/endpoints",
+                        ADMIN,
+                        "{\"url\":\"http://127.0.0.1:9/hook\",\"disabled\":true}")
                 .json()
                 .get("id")
                 .asString();

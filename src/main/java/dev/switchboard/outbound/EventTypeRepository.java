@@ -1,0 +1,83 @@
+package dev.switchboard.outbound;
+
+import static dev.switchboard.common.Sql.instant;
+import static dev.switchboard.common.Sql.ts;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+@Repository
+class EventTypeRepository {
+
+    record EventType(String name, String description, boolean deprecated, Instant createdAt, Instant updatedAt) {}
+
+    private static final RowMapper<EventType> ROW = (rs, n) -> new EventType(
+            rs.getString("name"),
+            rs.getString("description"),
+            rs.getBoolean("deprecated"),
+            instant(rs, "created_at"),
+            instant(rs, "updated_at"));
+
+    private final JdbcClient jdbc;
+
+    EventTypeRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Throws {@link org.springframework.dao.DuplicateKeyException} when the name is taken. */
+    void insert(String tenantId, String name, String description, boolean deprecated, Instant now) {
+        jdbc.sql("""
+                INSERT INTO event_types (tenant_id, name, description, deprecated, created_at, updated_at)
+                VALUES (:tenant, :name, :description, :deprecated, :now, :now)
+                """)
+                .param("tenant", tenantId)
+                .param("name", name)
+                .param("description", description)
+                .param("deprecated", deprecated)
+                .param("now", ts(now))
+                .update();
+    }
+
+    List<EventType> list(String tenantId) {
+        return jdbc.sql("SELECT * FROM event_types WHERE tenant_id = :tenant ORDER BY name")
+                .param("tenant", tenantId)
+                .query(ROW)
+                .list();
+    }
+
+    Optional<EventType> find(String tenantId, String name) {
+        return jdbc.sql("SELECT * FROM event_types WHERE tenant_id = :tenant AND name = :name")
+                .param("tenant", tenantId)
+                .param("name", name)
+                .query(ROW)
+                .optional();
+    }
+
+    /** Null arguments leave a column unchanged; false when there is no such type. */
+    boolean update(String tenantId, String name, String description, Boolean deprecated, Instant now) {
+        return jdbc.sql("""
+                        UPDATE event_types SET description = COALESCE(:description, description),
+                            deprecated = COALESCE(:deprecated, deprecated), updated_at = :now
+                        WHERE tenant_id = :tenant AND name = :name
+                        """)
+                        .param("tenant", tenantId)
+                        .param("name", name)
+                        .param("description", description)
+                        .param("deprecated", deprecated)
+                        .param("now", ts(now))
+                        .update()
+                == 1;
+    }
+
+    boolean delete(String tenantId, String name) {
+        return jdbc.sql("DELETE FROM event_types WHERE tenant_id = :tenant AND name = :name")
+                        .param("tenant", tenantId)
+                        .param("name", name)
+                        .update()
+                == 1;
+    }
+}
