@@ -14,7 +14,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Caps management-API bodies. A declared Content-Length over the cap is refused before reading;
+ * Caps management-API bodies, and refuses NUL in query strings (no database column can hold it). A declared Content-Length over the cap is refused before reading;
  * a chunked body is counted as it is read and fails with 413 the moment it passes the cap, so an
  * oversized request never reaches the database half-parsed.
  */
@@ -38,6 +38,12 @@ class BodyLimit extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        String query = request.getQueryString();
+        if (query != null && query.toLowerCase(java.util.Locale.ROOT).contains("%00")) {
+            problems.write(
+                    request, response, ErrorCode.VALIDATION_FAILED, "Query parameters may not contain NUL characters.");
+            return;
+        }
         if (request.getContentLengthLong() > max) {
             problems.write(request, response, ErrorCode.PAYLOAD_TOO_LARGE, tooLarge());
             return;

@@ -44,6 +44,8 @@ class CommonConfig {
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(EnumFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+                .addModule(new tools.jackson.databind.module.SimpleModule("switchboard-strings")
+                        .addDeserializer(String.class, new NoNulStrings()))
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .withCoercionConfig(
                         LogicalType.Textual,

@@ -20,8 +20,11 @@ final class Normalizer {
 
     record Normalized(String dedupeKey, String type, String subject, Instant time) {
         Normalized {
-            // Columns are 200 wide; a provider's (or a forger's) long value is cut, never a failed insert.
+            // Columns are 200 wide and text: a sender's long value is cut, and NUL (which PostgreSQL
+            // cannot store) replaced, never a failed insert.
+            type = type.replace('\0', '\uFFFD');
             type = type.length() > 200 ? type.substring(0, 200) : type;
+            subject = subject == null ? null : subject.replace('\0', '\uFFFD');
             subject = subject != null && subject.length() > 200 ? subject.substring(0, 200) : subject;
         }
     }
@@ -126,7 +129,10 @@ final class Normalizer {
     private static String key(String kind, String id, WebhookRequest request) {
         if (id == null || id.isBlank()) return bodyKey(request, null);
         String k = kind + ":" + id;
-        return k.length() <= 200 ? k : "sha256:" + HexFormat.of().formatHex(Hmac.sha256(Hmac.utf8(k)));
+        // Long or NUL-bearing ids (a text column cannot hold NUL) are kept as their hash.
+        return k.length() <= 200 && k.indexOf('\0') < 0
+                ? k
+                : "sha256:" + HexFormat.of().formatHex(Hmac.sha256(Hmac.utf8(k)));
     }
 
     /** A body hash, with the signed timestamp when there is one, so a re-signed resend is a new event. */

@@ -208,12 +208,15 @@ class DeliveryEngine implements SmartLifecycle {
         if (response.getEntity() == null || properties.responseExcerptBytes() == 0) return null;
         try (InputStream in = response.getEntity().getContent()) {
             byte[] bytes = in.readNBytes(properties.responseExcerptBytes());
-            return new String(bytes, StandardCharsets.UTF_8);
+            // A receiver's bytes go into a text column: PostgreSQL refuses NUL, so it becomes U+FFFD.
+            return new String(bytes, StandardCharsets.UTF_8).replace('\0', '\uFFFD');
         }
     }
 
     private static String clip(String s) {
-        return s == null || s.length() <= 2000 ? s : s.substring(0, 2000);
+        if (s == null) return null;
+        String clean = s.replace('\0', '\uFFFD');
+        return clean.length() <= 2000 ? clean : clean.substring(0, 2000);
     }
 
     @Override

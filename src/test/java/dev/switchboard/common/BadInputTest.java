@@ -38,6 +38,7 @@ class BadInputTest extends ServerTest {
                 json("over-long name", "{\"name\":\"" + LONG + "\"}", "validation_failed", "name"),
                 json("blank name", "{\"name\":\"   \"}", "validation_failed", "name"),
                 json("unknown field", "{\"name\":\"a\",\"nmae\":\"a\"}", "validation_failed", "nmae"),
+                json("NUL in a string", "{\"name\":\"a\\u0000b\"}", "validation_failed", "name"),
                 new Case("empty body", "application/json", new byte[0], 400, "malformed_json", null),
                 new Case(
                         "wrong content type",
@@ -145,8 +146,16 @@ class BadInputTest extends ServerTest {
 
     @Test
     void badQueryParametersAreValidationErrors() {
-        for (String query :
-                new String[] {"limit=0", "limit=1001", "limit=abc", "limit=-1", "cursor=garbage", "cursor=MXx4fHk"}) {
+        for (String query : new String[] {
+            "cursor=a%00b",
+            "limit=1%00",
+            "limit=0",
+            "limit=1001",
+            "limit=abc",
+            "limit=-1",
+            "cursor=garbage",
+            "cursor=MXx4fHk"
+        }) {
             var r = api.get("/api/v1/tenants?" + query, ADMIN);
             assertThat(r.status()).as(query).isEqualTo(400);
             assertProblem(r, "validation_failed");

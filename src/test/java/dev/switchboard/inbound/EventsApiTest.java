@@ -401,4 +401,39 @@ class EventsApiTest extends InboundTestBase {
             assertThat(r.status()).as(r.toString()).isLessThan(500);
         }
     }
+
+    @Test
+    void nulCharactersFromSendersNeverBreakStorage() throws Exception {
+        String tenant = newTenant();
+        var open = source(tenant, "{\"name\":\"Open\",\"provider\":\"none\"}");
+        var r = post(
+                open.ingestPath(), "application/json", "{\"type\":\"a\\u0000b\",\"subject\":\"c\\u0000d\"}", Map.of());
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        JsonNode e = event(tenant, r.json().get("id").asString());
+        assertThat(e.get("type").asString()).isEqualTo("none.a\uFFFDb");
+        assertThat(e.get("subject").asString()).isEqualTo("c\uFFFDd");
+
+        String secret = "whsec_nul_" + UUID.randomUUID();
+        var stripe = source(tenant, "{\"name\":\"Stripe\",\"provider\":\"stripe\",\"secret\":\"" + secret + "\"}");
+        String payload = "{\"id\":\"evt_\\u0000x\",\"type\":\"invoice.paid\"}";
+        var signed = post(
+                stripe.ingestPath(),
+                "application/json",
+                payload,
+                Map.of("Stripe-Signature", Signers.stripe(payload, secret, now())));
+        assertThat(signed.status()).as(signed.toString()).isEqualTo(200);
+        var again = post(
+                stripe.ingestPath(),
+                "application/json",
+                payload,
+                Map.of("Stripe-Signature", Signers.stripe(payload, secret, now())));
+        assertThat(again.json().get("duplicate").asBoolean()).isTrue();
+
+        assertThat(api.get("/api/v1/tenants/" + tenant + "/events?type=a%00b", ADMIN)
+                        .status())
+                .isEqualTo(400);
+        assertThat(api.get("/api/v1/tenants/" + tenant + "/subjects/a%00b", ADMIN)
+                        .status())
+                .isEqualTo(400);
+    }
 }
