@@ -16,4 +16,23 @@ public record PageRequest(int limit, Cursor after) {
     public int fetchSize() {
         return limit + 1;
     }
+
+    /**
+     * One page of a query, newest first: appends the keyset condition (rows after the cursor), the
+     * order and the limit to {@code selectWhere} (a {@code SELECT … WHERE …}), and binds them. The
+     * caller binds its own parameters and maps the rows.
+     *
+     * @param timeColumn the row's time column, e.g. {@code created_at}; ties are broken by {@code id}
+     */
+    public org.springframework.jdbc.core.simple.JdbcClient.StatementSpec select(
+            org.springframework.jdbc.core.simple.JdbcClient jdbc, String selectWhere, String timeColumn) {
+        String sql = selectWhere
+                + (after == null
+                        ? ""
+                        : " AND (" + timeColumn + " < :pageAt OR (" + timeColumn + " = :pageAt AND id < :pageAfterId))")
+                + " ORDER BY " + timeColumn + " DESC, id DESC LIMIT :pageLimit";
+        var spec = jdbc.sql(sql).param("pageLimit", fetchSize());
+        if (after != null) spec = spec.param("pageAt", Sql.ts(after.at())).param("pageAfterId", after.id());
+        return spec;
+    }
 }

@@ -146,15 +146,8 @@ class EventRepository {
     /** Newest first. */
     List<EventRow> search(Filter f, PageRequest page) {
         Map<String, Object> params = new LinkedHashMap<>();
-        StringBuilder where = where(f, params);
-        if (page.after() != null) {
-            where.append(" AND (received_at < :at OR (received_at = :at AND id < :afterId))");
-            params.put("at", ts(page.after().at()));
-            params.put("afterId", page.after().id());
-        }
-        params.put("limit", page.fetchSize());
-        return jdbc.sql("SELECT " + COLUMNS + " FROM inbound_events WHERE " + where
-                        + " ORDER BY received_at DESC, id DESC LIMIT :limit")
+        String where = where(f, params).toString();
+        return page.select(jdbc, "SELECT " + COLUMNS + " FROM inbound_events WHERE " + where, "received_at")
                 .params(params)
                 .query(row)
                 .list();

@@ -52,20 +52,12 @@ class RejectionRepository {
     }
 
     List<Rejection> pageForSource(String tenantId, String sourceId, PageRequest page) {
-        var after = page.after();
-        return jdbc.sql("""
-                SELECT * FROM inbound_rejections
-                WHERE tenant_id = :tenant AND source_id = :source
-                  AND (CAST(:at AS TIMESTAMP WITH TIME ZONE) IS NULL
-                       OR received_at < :at OR (received_at = :at AND id < :id))
-                ORDER BY received_at DESC, id DESC
-                LIMIT :limit
-                """)
+        return page.select(
+                        jdbc,
+                        "SELECT * FROM inbound_rejections WHERE tenant_id = :tenant AND source_id = :source",
+                        "received_at")
                 .param("tenant", tenantId)
                 .param("source", sourceId)
-                .param("at", after == null ? null : ts(after.at()))
-                .param("id", after == null ? "" : after.id())
-                .param("limit", page.fetchSize())
                 .query((rs, n) -> new Rejection(
                         rs.getString("id"),
                         rs.getString("source_id"),

@@ -151,14 +151,7 @@ class DeliveryRepository {
             where.append(" AND attempted_at >= :since");
             p.put("since", ts(since));
         }
-        if (page.after() != null) {
-            where.append(" AND (attempted_at < :at OR (attempted_at = :at AND id < :afterId))");
-            p.put("at", ts(page.after().at()));
-            p.put("afterId", page.after().id());
-        }
-        p.put("limit", page.fetchSize());
-        return jdbc.sql("SELECT * FROM delivery_attempts WHERE " + where
-                        + " ORDER BY attempted_at DESC, id DESC LIMIT :limit")
+        return page.select(jdbc, "SELECT * FROM delivery_attempts WHERE " + where, "attempted_at")
                 .params(p)
                 .query(ATTEMPT)
                 .list();

@@ -73,19 +73,9 @@ class EndpointRepository {
     }
 
     List<Endpoint> page(String tenantId, PageRequest page) {
-        var after = page.after();
-        return jdbc.sql("""
-                SELECT * FROM endpoints
-                WHERE tenant_id = :tenant AND status <> 'deleted'
-                  AND (CAST(:at AS TIMESTAMP WITH TIME ZONE) IS NULL
-                       OR created_at < :at OR (created_at = :at AND id < :id))
-                ORDER BY created_at DESC, id DESC
-                LIMIT :limit
-                """)
+        return page.select(
+                        jdbc, "SELECT * FROM endpoints WHERE tenant_id = :tenant AND status <> 'deleted'", "created_at")
                 .param("tenant", tenantId)
-                .param("at", after == null ? null : ts(after.at()))
-                .param("id", after == null ? "" : after.id())
-                .param("limit", page.fetchSize())
                 .query(row)
                 .list();
     }

@@ -74,19 +74,8 @@ class ApiKeyRepository {
 
     /** Newest first, revoked keys included (they show when they were revoked). */
     List<ApiKey> pageForTenant(String tenantId, PageRequest page) {
-        var after = page.after();
-        return jdbc.sql("""
-                SELECT * FROM api_keys
-                WHERE tenant_id = :tenant
-                  AND (CAST(:at AS TIMESTAMP WITH TIME ZONE) IS NULL
-                       OR created_at < :at OR (created_at = :at AND id < :id))
-                ORDER BY created_at DESC, id DESC
-                LIMIT :limit
-                """)
+        return page.select(jdbc, "SELECT * FROM api_keys WHERE tenant_id = :tenant", "created_at")
                 .param("tenant", tenantId)
-                .param("at", after == null ? null : ts(after.at()))
-                .param("id", after == null ? "" : after.id())
-                .param("limit", page.fetchSize())
                 .query(ROW)
                 .list();
     }

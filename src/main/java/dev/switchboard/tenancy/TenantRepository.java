@@ -58,17 +58,7 @@ class TenantRepository {
 
     /** Newest first; the cursor is the (created_at, id) of the last row of the previous page. */
     List<Tenant> page(PageRequest page) {
-        var after = page.after();
-        return jdbc.sql("""
-                SELECT * FROM tenants
-                WHERE (CAST(:at AS TIMESTAMP WITH TIME ZONE) IS NULL
-                       OR created_at < :at OR (created_at = :at AND id < :id))
-                ORDER BY created_at DESC, id DESC
-                LIMIT :limit
-                """)
-                .param("at", after == null ? null : ts(after.at()))
-                .param("id", after == null ? "" : after.id())
-                .param("limit", page.fetchSize())
+        return page.select(jdbc, "SELECT * FROM tenants WHERE 1 = 1", "created_at")
                 .query(ROW)
                 .list();
     }
