@@ -261,4 +261,35 @@ class DeliveryRepository {
                 .param("now", ts(now))
                 .update();
     }
+
+    /** Queues every failed delivery of an endpoint created since {@code since} again; returns how many. */
+    int recover(String tenantId, String endpointId, Instant since, boolean paused, Instant now) {
+        return jdbc.sql("""
+                UPDATE deliveries SET status = :status, attempts = 0, next_attempt_at = :next, locked_until = NULL,
+                    updated_at = :now
+                WHERE tenant_id = :tenant AND endpoint_id = :endpoint AND status = 'failed' AND created_at >= :since
+                """)
+                .param("tenant", tenantId)
+                .param("endpoint", endpointId)
+                .param("since", ts(since))
+                .param("status", paused ? "paused" : "pending")
+                .param("next", paused ? null : ts(now))
+                .param("now", ts(now))
+                .update();
+    }
+
+    /** Outcome and latency of an endpoint's attempts since {@code since}, newest first, at most {@code max}. */
+    List<Map.Entry<String, Integer>> recentOutcomes(String tenantId, String endpointId, Instant since, int max) {
+        return jdbc.sql("""
+                SELECT outcome, latency_ms FROM delivery_attempts
+                WHERE tenant_id = :tenant AND endpoint_id = :endpoint AND attempted_at >= :since
+                ORDER BY attempted_at DESC LIMIT :max
+                """)
+                .param("tenant", tenantId)
+                .param("endpoint", endpointId)
+                .param("since", ts(since))
+                .param("max", max)
+                .query((rs, n) -> Map.entry(rs.getString("outcome"), rs.getInt("latency_ms")))
+                .list();
+    }
 }

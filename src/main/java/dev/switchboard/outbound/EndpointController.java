@@ -67,6 +67,16 @@ class EndpointController {
 
     record RotateSecret(@Min(0) @Max(604_800) Long graceSeconds) {}
 
+    record Recover(@jakarta.validation.constraints.NotNull String since) {}
+
+    record Recovered(int requeued) {}
+
+    record TestSent(String messageId) {}
+
+    /** The last 24 hours; latencies in milliseconds, over at most the latest 10,000 attempts. */
+    record Stats(
+            int attempts, int succeeded, int failed, Double successRate, Integer p50LatencyMs, Integer p95LatencyMs) {}
+
     record SecretView(String key) {
         @Override
         public String toString() {
@@ -130,6 +140,7 @@ class EndpointController {
     private final TenantAccess access;
     private final TransactionTemplate tx;
     private final DeliveryEngine engine;
+    private final DeliveryRepository deliveries;
     private final Clock clock;
 
     EndpointController(
@@ -138,7 +149,9 @@ class EndpointController {
             TenantAccess access,
             TransactionTemplate tx,
             DeliveryEngine engine,
+            DeliveryRepository deliveries,
             Clock clock) {
+        this.deliveries = deliveries;
         this.endpoints = endpoints;
         this.guard = guard;
         this.access = access;
@@ -249,6 +262,69 @@ class EndpointController {
         Secret next = WebhookSigner.newSecret();
         tx.executeWithoutResult(s -> endpoints.rotate(tenant, id, next, now.plus(Duration.ofSeconds(grace)), now));
         return EndpointView.of(find(tenant, id), next.reveal());
+    }
+
+    @Operation(summary = "Queue every failed delivery since a time again (e.g. after the customer fixed their server)")
+    @PostMapping("/{id}/recover")
+    Recovered recover(
+            @AuthenticationPrincipal Caller caller,
+            @PathVariable String tenant,
+            @PathVariable String id,
+            @Valid @RequestBody Recover body) {
+        access.write(caller, tenant);
+        Endpoint e = find(tenant, id);
+        Instant since;
+        try {
+            since = java.time.OffsetDateTime.parse(body.since()).toInstant();
+        } catch (java.time.format.DateTimeParseException bad) {
+            throw ApiException.invalid("since", "must be an RFC 3339 timestamp");
+        }
+        int n = deliveries.recover(tenant, id, since, !e.status().equals("active"), Sql.now(clock));
+        engine.wake();
+        return new Recovered(n);
+    }
+
+    @Operation(summary = "Send a signed test event (type switchboard.test) to this endpoint only")
+    @PostMapping("/{id}/test")
+    ResponseEntity<TestSent> test(
+            @AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String id) {
+        access.write(caller, tenant);
+        Endpoint e = find(tenant, id);
+        Instant now = Sql.now(clock);
+        String messageId = Ids.next("msg");
+        tx.executeWithoutResult(s -> {
+            deliveries.insertMessage(new DeliveryRepository.Message(
+                    messageId,
+                    tenant,
+                    "switchboard.test",
+                    "{\"message\":\"A test event from Switchboard\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    now));
+            deliveries.insertDelivery(
+                    Ids.next("dlv"), tenant, messageId, e.id(), !e.status().equals("active"), now);
+        });
+        engine.wake();
+        return ResponseEntity.accepted().body(new TestSent(messageId));
+    }
+
+    @Operation(summary = "Success rate and latency over the last 24 hours")
+    @GetMapping("/{id}/stats")
+    Stats stats(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String id) {
+        access.read(caller, tenant);
+        find(tenant, id);
+        var recent = deliveries.recentOutcomes(tenant, id, Sql.now(clock).minus(Duration.ofHours(24)), 10_000);
+        int ok = (int) recent.stream().filter(r -> r.getKey().equals("SUCCESS")).count();
+        int[] latencies = recent.stream().mapToInt(Map.Entry::getValue).sorted().toArray();
+        return new Stats(
+                recent.size(),
+                ok,
+                recent.size() - ok,
+                recent.isEmpty() ? null : (double) ok / recent.size(),
+                latencies.length == 0
+                        ? null
+                        : latencies[(int) Math.min(latencies.length - 1, Math.floor(0.50 * latencies.length))],
+                latencies.length == 0
+                        ? null
+                        : latencies[(int) Math.min(latencies.length - 1, Math.floor(0.95 * latencies.length))]);
     }
 
     private Endpoint find(String tenant, String id) {

@@ -242,13 +242,12 @@ class DeliveryTest extends ServerTest {
         }
         awaitDelivery(id, "failed");
         assertThat(delivery(id).get("attempts").asInt()).isEqualTo(8);
-        assertThat(api.post(
-                                "/api/v1/tenants/" + tenant + "/messages/" + id + "/endpoints/"
-                                        + ep.get("id").asString() + "/resend",
-                                ADMIN,
-                                null)
-                        .status())
-                .isEqualTo(202);
+        // The customer fixed their server: recover everything that failed since before the message.
+        var recovered = api.post(
+                "/api/v1/tenants/" + tenant + "/endpoints/" + ep.get("id").asString() + "/recover",
+                ADMIN,
+                "{\"since\":\"" + java.time.Instant.now().minus(Duration.ofHours(1)) + "\"}");
+        assertThat(recovered.json().get("requeued").asInt()).isEqualTo(1);
         awaitDelivery(id, "succeeded");
         var failures = api.get(
                         "/api/v1/tenants/" + tenant + "/endpoints/"
@@ -354,5 +353,48 @@ class DeliveryTest extends ServerTest {
                                 viewer)
                         .status())
                 .isEqualTo(403);
+    }
+
+    @Test
+    void resendTestEventsAndStats() throws Exception {
+        JsonNode ep = endpoint();
+        String epId = ep.get("id").asString();
+        String id = send("a.b", "{}");
+        awaitDelivery(id, "succeeded");
+        assertThat(api.post(
+                                "/api/v1/tenants/" + tenant + "/messages/" + id + "/endpoints/" + epId + "/resend",
+                                ADMIN,
+                                null)
+                        .status())
+                .isEqualTo(202);
+        await().atMost(Duration.ofSeconds(20)).until(() -> receiver.requests.size() == 2);
+        assertThat(receiver.requests.get(1).header("webhook-id")).isEqualTo(id);
+
+        var test = api.post("/api/v1/tenants/" + tenant + "/endpoints/" + epId + "/test", ADMIN, null);
+        assertThat(test.status()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(20)).until(() -> receiver.requests.size() == 3);
+        Receiver.Request r = receiver.requests.get(2);
+        verified(r, ep.get("secret").asString());
+        assertThat(Api.JSON.readTree(r.body()).get("type").asString()).isEqualTo("switchboard.test");
+        assertThat(r.header("webhook-id"))
+                .isEqualTo(test.json().get("messageId").asString());
+
+        receiver.then(Answer.of(500));
+        String failing = send("a.b", "{}");
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> delivery(failing).get("attempts").asInt() == 1);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> api.get("/api/v1/tenants/" + tenant + "/endpoints/" + epId + "/stats", ADMIN)
+                                .json()
+                                .get("attempts")
+                                .asInt()
+                        == 4);
+        JsonNode stats = api.get("/api/v1/tenants/" + tenant + "/endpoints/" + epId + "/stats", ADMIN)
+                .json();
+        assertThat(stats.get("succeeded").asInt()).isEqualTo(3);
+        assertThat(stats.get("failed").asInt()).isEqualTo(1);
+        assertThat(stats.get("successRate").asDouble()).isEqualTo(0.75);
+        assertThat(stats.get("p95LatencyMs").asInt())
+                .isGreaterThanOrEqualTo(stats.get("p50LatencyMs").asInt());
     }
 }

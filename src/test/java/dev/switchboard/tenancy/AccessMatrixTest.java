@@ -122,6 +122,18 @@ class AccessMatrixTest extends ServerTest {
             new Route("DELETE", "/api/v1/tenants/{t}/endpoints/{ep}", null, 204, 204, 403, 404, 401, 401),
             new Route("GET", "/api/v1/tenants/{t}/endpoints/{ep}/secret", null, 200, 200, 403, 404, 401, 401),
             new Route("POST", "/api/v1/tenants/{t}/endpoints/{ep}/secret/rotate", "{}", 200, 200, 403, 404, 401, 401),
+            new Route(
+                    "POST",
+                    "/api/v1/tenants/{t}/endpoints/{ep}/recover",
+                    "{\"since\":\"2020-01-01T00:00:00Z\"}",
+                    200,
+                    200,
+                    403,
+                    404,
+                    401,
+                    401),
+            new Route("POST", "/api/v1/tenants/{t}/endpoints/{ep}/test", null, 202, 202, 403, 404, 401, 401),
+            new Route("GET", "/api/v1/tenants/{t}/endpoints/{ep}/stats", null, 200, 200, 200, 404, 401, 401),
             new Route("GET", "/api/v1/tenants/{t}/endpoints/{ep}/attempts", null, 200, 200, 200, 404, 401, 401),
             new Route(
                     "POST",
