@@ -49,6 +49,7 @@ class DeliveryEngine implements SmartLifecycle {
     private final EndpointRepository endpoints;
     private final CloseableHttpClient http;
     private final OutboundProperties properties;
+    private final OperationalEvents events;
     private final RetryPolicy policy = RetryPolicy.DEFAULT;
     private final TransactionTemplate tx;
     private final JsonMapper json;
@@ -61,11 +62,13 @@ class DeliveryEngine implements SmartLifecycle {
             Claims claims,
             DeliveryRepository deliveries,
             EndpointRepository endpoints,
+            OperationalEvents events,
             CloseableHttpClient http,
             OutboundProperties properties,
             TransactionTemplate tx,
             JsonMapper json,
             Clock clock) {
+        this.events = events;
         this.claims = claims;
         this.deliveries = deliveries;
         this.endpoints = endpoints;
@@ -169,29 +172,74 @@ class DeliveryEngine implements SmartLifecycle {
         String failure = clip(
                 error != null ? error : code != null && result != RetryPolicy.Outcome.SUCCESS ? "HTTP " + code : null);
         Optional<Duration> wait = retryAfter;
-        tx.executeWithoutResult(s -> {
-            deliveries.recordAttempt(Ids.next("att"), d, attempt);
-            switch (result) {
-                case SUCCESS -> deliveries.finish(d.id(), "succeeded", attempts, null, status, null, finished);
-                case GONE -> {
-                    endpoints.setEnabled(
-                            d.tenantId(), d.endpointId(), false, "the receiver answered 410 Gone", finished);
-                    deliveries.finish(d.id(), "paused", attempts, null, status, failure, finished);
-                }
-                default -> {
-                    var next = policy.next(
-                            attempts, result, wait, ThreadLocalRandom.current().nextDouble());
-                    deliveries.finish(
-                            d.id(),
-                            next.isPresent() ? "pending" : "failed",
-                            attempts,
-                            next.map(finished::plus).orElse(null),
-                            status,
-                            failure,
-                            finished);
-                }
+        tx.executeWithoutResult(s -> complete(d, attempt, result, attempts, status, failure, wait, finished));
+    }
+
+    /**
+     * Records an attempt and what follows from it, in one transaction: the delivery's new state, the
+     * endpoint's run of failures (disabling it after {@code disableAfter} without a success), and the
+     * operational events that report it.
+     */
+    private void complete(
+            DeliveryRepository.Due d,
+            DeliveryRepository.Attempt attempt,
+            RetryPolicy.Outcome result,
+            int attempts,
+            Integer status,
+            String failure,
+            Optional<Duration> retryAfter,
+            Instant now) {
+        deliveries.recordAttempt(Ids.next("att"), d, attempt);
+        boolean report = OperationalEvents.reportable(d.eventType());
+        Map<String, Object> about = new java.util.LinkedHashMap<>();
+        about.put("messageId", d.messageId());
+        about.put("endpointId", d.endpointId());
+        about.put("eventType", d.eventType());
+        about.put("attempts", attempts);
+        about.put("lastStatusCode", status);
+        if (result == RetryPolicy.Outcome.SUCCESS) {
+            deliveries.finish(d.id(), "succeeded", attempts, null, status, null, now);
+            endpoints.succeeded(d.endpointId());
+            if (report && attempts > OperationalEvents.FAILING_AFTER) {
+                events.emit(d.tenantId(), OperationalEvents.ATTEMPT_RECOVERED, about, now);
             }
-        });
+            return;
+        }
+        if (result == RetryPolicy.Outcome.GONE) {
+            disable(d, "the receiver answered 410 Gone", now);
+            deliveries.finish(d.id(), "paused", attempts, null, status, failure, now);
+            return;
+        }
+        Instant failingSince = endpoints.failing(d.endpointId(), now);
+        if (Duration.between(failingSince, now).compareTo(properties.disableAfter()) >= 0) {
+            disable(d, "failing without a success since " + failingSince, now);
+            deliveries.finish(d.id(), "paused", attempts, null, status, failure, now);
+            return;
+        }
+        var next = policy.next(
+                attempts, result, retryAfter, ThreadLocalRandom.current().nextDouble());
+        deliveries.finish(
+                d.id(),
+                next.isPresent() ? "pending" : "failed",
+                attempts,
+                next.map(now::plus).orElse(null),
+                status,
+                failure,
+                now);
+        if (!report) return;
+        if (next.isEmpty()) events.emit(d.tenantId(), OperationalEvents.ATTEMPT_EXHAUSTED, about, now);
+        else if (attempts == OperationalEvents.FAILING_AFTER)
+            events.emit(d.tenantId(), OperationalEvents.ATTEMPT_FAILING, about, now);
+    }
+
+    private void disable(DeliveryRepository.Due d, String reason, Instant now) {
+        if (endpoints.setEnabled(d.tenantId(), d.endpointId(), false, reason, now)) {
+            events.emit(
+                    d.tenantId(),
+                    OperationalEvents.ENDPOINT_DISABLED,
+                    Map.of("endpointId", d.endpointId(), "reason", reason),
+                    now);
+        }
     }
 
     /** The Standard Webhooks payload shape: {@code {"type", "timestamp", "data"}}. */

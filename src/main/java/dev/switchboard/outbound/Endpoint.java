@@ -18,7 +18,9 @@ record Endpoint(
         Instant createdAt,
         Instant updatedAt) {
 
+    /** Empty {@code eventTypes} means every type except Switchboard's own, which must be named. */
     boolean subscribes(String eventType) {
-        return eventTypes.isEmpty() || eventTypes.contains(eventType);
+        if (eventTypes.contains(eventType)) return true;
+        return eventTypes.isEmpty() && !eventType.startsWith(Publisher.OPERATIONAL_PREFIX);
     }
 }

@@ -141,6 +141,7 @@ class EndpointController {
     private final TransactionTemplate tx;
     private final DeliveryEngine engine;
     private final DeliveryRepository deliveries;
+    private final OperationalEvents events;
     private final Clock clock;
 
     EndpointController(
@@ -150,8 +151,10 @@ class EndpointController {
             TransactionTemplate tx,
             DeliveryEngine engine,
             DeliveryRepository deliveries,
+            OperationalEvents events,
             Clock clock) {
         this.deliveries = deliveries;
+        this.events = events;
         this.endpoints = endpoints;
         this.guard = guard;
         this.access = access;
@@ -223,8 +226,16 @@ class EndpointController {
         Instant now = Sql.now(clock);
         tx.executeWithoutResult(s -> {
             endpoints.update(tenant, id, body.url(), body.description(), body.eventTypes(), headers, now);
-            if (body.disabled() != null)
-                endpoints.setEnabled(tenant, id, !body.disabled(), "disabled through the API", now);
+            if (body.disabled() != null
+                    && endpoints.setEnabled(tenant, id, !body.disabled(), "disabled through the API", now)) {
+                events.emit(
+                        tenant,
+                        body.disabled() ? OperationalEvents.ENDPOINT_DISABLED : OperationalEvents.ENDPOINT_ENABLED,
+                        body.disabled()
+                                ? Map.of("endpointId", id, "reason", "disabled through the API")
+                                : Map.of("endpointId", id),
+                        now);
+            }
         });
         if (Boolean.FALSE.equals(body.disabled())) engine.wake();
         return EndpointView.of(find(tenant, id), null);

@@ -204,4 +204,23 @@ class EndpointRepository {
     private static SecretPlace place(String tenantId, String id, String column) {
         return new SecretPlace(tenantId, "endpoints", column, id);
     }
+
+    /** Marks a failure; returns when the endpoint's current run of failures began. */
+    Instant failing(String id, Instant now) {
+        jdbc.sql("UPDATE endpoints SET failing_since = :now WHERE id = :id AND failing_since IS NULL")
+                .param("id", id)
+                .param("now", ts(now))
+                .update();
+        return jdbc.sql("SELECT failing_since FROM endpoints WHERE id = :id")
+                .param("id", id)
+                .query((rs, n) -> instant(rs, "failing_since"))
+                .single();
+    }
+
+    /** Any success ends a run of failures. */
+    void succeeded(String id) {
+        jdbc.sql("UPDATE endpoints SET failing_since = NULL WHERE id = :id AND failing_since IS NOT NULL")
+                .param("id", id)
+                .update();
+    }
 }

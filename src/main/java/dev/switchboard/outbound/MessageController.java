@@ -63,6 +63,7 @@ class MessageController {
 
     private final DeliveryRepository deliveries;
     private final EndpointRepository endpoints;
+    private final Publisher publisher;
     private final TenantAccess access;
     private final TransactionTemplate tx;
     private final DeliveryEngine engine;
@@ -72,6 +73,7 @@ class MessageController {
     MessageController(
             DeliveryRepository deliveries,
             EndpointRepository endpoints,
+            Publisher publisher,
             TenantAccess access,
             TransactionTemplate tx,
             DeliveryEngine engine,
@@ -79,6 +81,7 @@ class MessageController {
             Clock clock) {
         this.deliveries = deliveries;
         this.endpoints = endpoints;
+        this.publisher = publisher;
         this.access = access;
         this.tx = tx;
         this.engine = engine;
@@ -129,14 +132,9 @@ class MessageController {
             }
         }
         String id = Ids.next("msg");
-        deliveries.insertMessage(new DeliveryRepository.Message(id, tenant, eventType, payload, now));
-        List<Endpoint> subscribers = endpoints.subscribers(tenant, eventType);
-        for (Endpoint e : subscribers) {
-            deliveries.insertDelivery(
-                    Ids.next("dlv"), tenant, id, e.id(), !e.status().equals("active"), now);
-        }
+        int fanOut = publisher.publish(id, tenant, eventType, payload, now);
         if (key != null) deliveries.remember(tenant, key, hash, id, now, notBefore);
-        return ResponseEntity.accepted().body(new Accepted(id, subscribers.size()));
+        return ResponseEntity.accepted().body(new Accepted(id, fanOut));
     }
 
     @Operation(summary = "A message and its delivery status per endpoint")

@@ -17,6 +17,8 @@ import org.springframework.validation.annotation.Validated;
  * @param pollInterval how often each node looks for due deliveries
  * @param lease how long a claimed delivery is this node's before another may take it over
  * @param responseExcerptBytes how much of each response body is kept in the attempt log
+ * @param disableAfter how long an endpoint may fail without a single success before it is disabled
+ *     ({@code SWITCHBOARD_OUTBOUND_DISABLE_AFTER})
  * @param enabled whether this node delivers at all
  */
 @Validated
@@ -29,4 +31,5 @@ public record OutboundProperties(
         @DefaultValue("1s") Duration pollInterval,
         @DefaultValue("60s") Duration lease,
         @DefaultValue("16384") @Min(0) @Max(1_048_576) int responseExcerptBytes,
+        @DefaultValue("5d") Duration disableAfter,
         @DefaultValue("true") boolean enabled) {}

@@ -228,7 +228,8 @@ class DeliveryTest extends ServerTest {
     }
 
     @Test
-    void afterTheLastAttemptTheDeliveryIsDeadLetteredAndCanBeResent() {
+    void afterTheLastAttemptTheDeliveryIsDeadLetteredAndCanBeResent() throws Exception {
+        Receiver ops = operations();
         JsonNode ep = endpoint("{\"url\":\"" + receiver.url("/hook") + "\",\"eventTypes\":[\"a.b\"]}");
         for (int i = 0; i < 8; i++) receiver.then(Answer.of(503));
         String id = send("a.b", "{}");
@@ -248,6 +249,12 @@ class DeliveryTest extends ServerTest {
                 ADMIN,
                 "{\"since\":\"" + java.time.Instant.now().minus(Duration.ofHours(1)) + "\"}");
         assertThat(recovered.json().get("requeued").asInt()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> ops.requests.size() >= 2);
+        assertThat(ops.requests.stream().map(r -> body(r).get("type").asString()))
+                .containsExactly("switchboard.message.attempt.failing", "switchboard.message.attempt.exhausted");
+        assertThat(body(ops.requests.get(1)).get("data").get("messageId").asString())
+                .isEqualTo(id);
+        ops.close();
         awaitDelivery(id, "succeeded");
         var failures = api.get(
                         "/api/v1/tenants/" + tenant + "/endpoints/"
@@ -396,5 +403,74 @@ class DeliveryTest extends ServerTest {
         assertThat(stats.get("successRate").asDouble()).isEqualTo(0.75);
         assertThat(stats.get("p95LatencyMs").asInt())
                 .isGreaterThanOrEqualTo(stats.get("p50LatencyMs").asInt());
+    }
+
+    /** A second receiver, subscribed by name to every operational event of this tenant. */
+    Receiver operations() throws Exception {
+        Receiver ops = new Receiver();
+        endpoint("{\"url\":\"" + ops.url("/ops") + "\",\"eventTypes\":[\"switchboard.endpoint.disabled\","
+                + "\"switchboard.endpoint.enabled\",\"switchboard.message.attempt.failing\","
+                + "\"switchboard.message.attempt.exhausted\",\"switchboard.message.attempt.recovered\"]}");
+        return ops;
+    }
+
+    static JsonNode body(Receiver.Request r) {
+        return Api.JSON.readTree(r.body());
+    }
+
+    @Test
+    void operationalEventsReportDisablingAndEnabling() throws Exception {
+        try (Receiver ops = operations();
+                Receiver all = new Receiver()) {
+            JsonNode ep = endpoint("{\"url\":\"" + receiver.url("/hook") + "\",\"eventTypes\":[\"a.b\"]}");
+            String epId = ep.get("id").asString();
+            endpoint("{\"url\":\"" + all.url("/all") + "\"}"); // every type, but not Switchboard's own
+            receiver.then(Answer.of(410));
+            String id = send("a.b", "{}");
+            // Two endpoints take "a.b" here: watch the one that answers 410.
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                for (JsonNode d : api.get("/api/v1/tenants/" + tenant + "/messages/" + id, ADMIN)
+                        .json()
+                        .get("deliveries")) {
+                    if (d.get("endpointId").asString().equals(epId))
+                        return d.get("status").asString().equals("paused");
+                }
+                return false;
+            });
+            await().atMost(Duration.ofSeconds(20)).until(() -> ops.requests.size() == 1);
+            JsonNode disabled = body(ops.requests.get(0));
+            assertThat(disabled.get("type").asString()).isEqualTo("switchboard.endpoint.disabled");
+            assertThat(disabled.get("data").get("endpointId").asString()).isEqualTo(epId);
+            assertThat(disabled.get("data").get("reason").asString()).contains("410");
+
+            api.patch("/api/v1/tenants/" + tenant + "/endpoints/" + epId, ADMIN, "{\"disabled\":false}");
+            await().atMost(Duration.ofSeconds(20)).until(() -> ops.requests.size() == 2);
+            assertThat(body(ops.requests.get(1)).get("type").asString()).isEqualTo("switchboard.endpoint.enabled");
+            await().atMost(Duration.ofSeconds(20)).until(() -> all.requests.size() >= 1);
+            assertThat(all.requests).noneMatch(r -> r.text().contains("\"switchboard."));
+        }
+    }
+
+    @Test
+    void anEndpointFailingLongerThanTheWindowIsDisabledAndItsMessagesKept() throws Exception {
+        try (Receiver ops = operations()) {
+            JsonNode ep = endpoint("{\"url\":\"" + receiver.url("/hook") + "\",\"eventTypes\":[\"a.b\"]}");
+            receiver.then(Answer.of(500), Answer.of(500));
+            String id = send("a.b", "{}");
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> delivery(id).get("attempts").asInt() == 1);
+            clock.advance(Duration.ofDays(5).plusHours(1));
+            engineWake();
+            awaitDelivery(id, "paused");
+            JsonNode disabled = api.get(
+                            "/api/v1/tenants/" + tenant + "/endpoints/"
+                                    + ep.get("id").asString(),
+                            ADMIN)
+                    .json();
+            assertThat(disabled.get("disabled").asBoolean()).isTrue();
+            assertThat(disabled.get("disabledReason").asString()).contains("failing without a success");
+            await().atMost(Duration.ofSeconds(20)).until(() -> ops.requests.size() == 1);
+            assertThat(body(ops.requests.get(0)).get("type").asString()).isEqualTo("switchboard.endpoint.disabled");
+        }
     }
 }

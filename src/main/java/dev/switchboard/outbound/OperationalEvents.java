@@ -1,0 +1,41 @@
+package dev.switchboard.outbound;
+
+import dev.switchboard.common.Ids;
+import java.time.Instant;
+import java.util.Map;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Switchboard's own events about a tenant's webhooks, sent as ordinary messages (types
+ * {@code switchboard.*}) to the endpoints that subscribe to them by name. Emitted inside the
+ * transaction that changed the state they report.
+ */
+@Component
+class OperationalEvents {
+
+    static final String ENDPOINT_DISABLED = "switchboard.endpoint.disabled";
+    static final String ENDPOINT_ENABLED = "switchboard.endpoint.enabled";
+    static final String ATTEMPT_FAILING = "switchboard.message.attempt.failing";
+    static final String ATTEMPT_EXHAUSTED = "switchboard.message.attempt.exhausted";
+    static final String ATTEMPT_RECOVERED = "switchboard.message.attempt.recovered";
+    /** After this many failed attempts in a row a delivery is reported as failing (as Svix does). */
+    static final int FAILING_AFTER = 4;
+
+    private final Publisher publisher;
+    private final JsonMapper json;
+
+    OperationalEvents(Publisher publisher, JsonMapper json) {
+        this.publisher = publisher;
+        this.json = json;
+    }
+
+    void emit(String tenantId, String type, Map<String, ?> data, Instant now) {
+        publisher.publish(Ids.next("msg"), tenantId, type, json.writeValueAsBytes(data), now);
+    }
+
+    /** Events about a delivery of an operational event would feed on themselves; those are not reported. */
+    static boolean reportable(String eventType) {
+        return !eventType.startsWith(Publisher.OPERATIONAL_PREFIX);
+    }
+}
