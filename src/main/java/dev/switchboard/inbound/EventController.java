@@ -7,6 +7,7 @@ import dev.switchboard.common.ErrorCode;
 import dev.switchboard.common.Page;
 import dev.switchboard.common.PageRequest;
 import dev.switchboard.common.Sql;
+import dev.switchboard.common.Timestamps;
 import dev.switchboard.tenancy.Caller;
 import dev.switchboard.tenancy.TenantAccess;
 import io.swagger.v3.oas.annotations.Operation;
@@ -15,8 +16,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -167,8 +166,8 @@ class EventController {
                 q.subject(),
                 q.userId(),
                 q.status(),
-                time("since", q.since()),
-                time("until", q.until()));
+                Timestamps.parse("since", q.since()),
+                Timestamps.parse("until", q.until()));
         PageRequest page = PageRequest.of(q.limit(), q.cursor());
         Page<EventRow> rows = Page.of(events.search(filter, page), page, e -> new Cursor(e.receivedAt(), e.id()));
         return new EventsPage(
@@ -242,15 +241,6 @@ class EventController {
         processor.wake();
         EventRow e = events.find(tenant, id).orElseThrow(() -> ApiException.notFound("event"));
         return ResponseEntity.accepted().body(new Replayed(e.id(), e.status(), e.runs()));
-    }
-
-    private static Instant time(String field, String value) {
-        if (value == null) return null;
-        try {
-            return OffsetDateTime.parse(value).toInstant();
-        } catch (DateTimeParseException e) {
-            throw ApiException.invalid(field, "must be an RFC 3339 timestamp such as 2026-01-31T12:00:00Z");
-        }
     }
 
     /** The body as text when it is valid UTF-8 text, else null (use /raw). */

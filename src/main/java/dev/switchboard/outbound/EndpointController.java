@@ -6,6 +6,7 @@ import dev.switchboard.common.Ids;
 import dev.switchboard.common.Page;
 import dev.switchboard.common.PageRequest;
 import dev.switchboard.common.Sql;
+import dev.switchboard.common.Timestamps;
 import dev.switchboard.tenancy.Caller;
 import dev.switchboard.tenancy.TenantAccess;
 import dev.switchboard.vault.Secret;
@@ -284,12 +285,7 @@ class EndpointController {
             @Valid @RequestBody Recover body) {
         access.write(caller, tenant);
         Endpoint e = find(tenant, id);
-        Instant since;
-        try {
-            since = java.time.OffsetDateTime.parse(body.since()).toInstant();
-        } catch (java.time.format.DateTimeParseException bad) {
-            throw ApiException.invalid("since", "must be an RFC 3339 timestamp");
-        }
+        Instant since = Timestamps.parse("since", body.since());
         int n = deliveries.recover(tenant, id, since, !e.status().equals("active"), Sql.now(clock));
         engine.wake();
         return new Recovered(n);

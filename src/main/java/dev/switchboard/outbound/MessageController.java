@@ -6,6 +6,7 @@ import dev.switchboard.common.Ids;
 import dev.switchboard.common.Page;
 import dev.switchboard.common.PageRequest;
 import dev.switchboard.common.Sql;
+import dev.switchboard.common.Timestamps;
 import dev.switchboard.tenancy.Caller;
 import dev.switchboard.tenancy.TenantAccess;
 import io.swagger.v3.oas.annotations.Operation;
@@ -18,8 +19,6 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.ResponseEntity;
@@ -199,12 +198,7 @@ class MessageController {
             case "failed" -> false;
             default -> throw ApiException.invalid("status", "must be succeeded or failed");
         };
-        Instant from;
-        try {
-            from = since == null ? null : OffsetDateTime.parse(since).toInstant();
-        } catch (DateTimeParseException e) {
-            throw ApiException.invalid("since", "must be an RFC 3339 timestamp");
-        }
+        Instant from = Timestamps.parse("since", since);
         PageRequest page = PageRequest.of(limit, cursor);
         return Page.of(
                 deliveries.attemptsOfEndpoint(tenant, id, success, from, page),
