@@ -19,6 +19,7 @@ public enum ErrorCode {
     SIGNATURE_INVALID(HttpStatus.UNAUTHORIZED, "The webhook signature is not valid"),
     TIMESTAMP_OUT_OF_TOLERANCE(HttpStatus.UNAUTHORIZED, "The webhook timestamp is too old or too new"),
     SOURCE_DISABLED(HttpStatus.SERVICE_UNAVAILABLE, "This source is disabled"),
+    SCHEMA_MISMATCH(HttpStatus.UNPROCESSABLE_ENTITY, "The payload does not match the event type's schema"),
     INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
 
     private final HttpStatus status;

@@ -1,9 +1,9 @@
 package dev.switchboard.outbound;
 
 import dev.switchboard.common.Claims;
-import dev.switchboard.common.Ids;
 import dev.switchboard.common.PollingWorker;
 import dev.switchboard.common.Sql;
+import dev.switchboard.vault.Secret;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
@@ -11,13 +11,18 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.core5.http.ClassicHttpResponse;
@@ -27,16 +32,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
-import tools.jackson.core.type.TypeReference;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Delivers messages to endpoints. Due deliveries are claimed from the database with one
- * SKIP LOCKED statement and leased, so a crashed node's deliveries are taken over when the lease
- * ends; each is sent on a virtual thread (at most {@code concurrency} at once), signed to the
- * Standard Webhooks spec, and its attempt, outcome and next try are written in one transaction.
+ * Delivers messages to endpoints. Due deliveries are claimed from the database with one SKIP
+ * LOCKED statement and leased, so a crashed node's deliveries are taken over when the lease ends.
+ * A claim skips endpoints at their concurrency cap and deliveries whose ordering key has an
+ * earlier delivery still open. Each delivery is sent on a virtual thread (at most
+ * {@code concurrency} at once), rate limited per endpoint, signed to the Standard Webhooks spec;
+ * its outcome goes to the {@link Completions} writer, which records many in one transaction.
  */
 @Component
 class DeliveryEngine implements SmartLifecycle {
@@ -49,36 +52,39 @@ class DeliveryEngine implements SmartLifecycle {
     private final EndpointRepository endpoints;
     private final CloseableHttpClient http;
     private final OutboundProperties properties;
-    private final OperationalEvents events;
-    private final RetryPolicy policy = RetryPolicy.DEFAULT;
-    private final TransactionTemplate tx;
-    private final JsonMapper json;
+    private final RateLimits rateLimits;
+    private final Payloads payloads;
+    private final Completions completions;
     private final Clock clock;
     private final Semaphore inFlight;
     private final PollingWorker worker;
     private volatile ExecutorService executor;
+    /** Ends requests that outlive the timeout, however slowly their bytes trickle in. */
+    private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("outbound-deadlines").daemon().factory());
 
     DeliveryEngine(
             Claims claims,
             DeliveryRepository deliveries,
             EndpointRepository endpoints,
-            OperationalEvents events,
             CloseableHttpClient http,
             OutboundProperties properties,
-            TransactionTemplate tx,
-            JsonMapper json,
+            RateLimits rateLimits,
+            Payloads payloads,
+            Completions completions,
             Clock clock) {
-        this.events = events;
         this.claims = claims;
         this.deliveries = deliveries;
         this.endpoints = endpoints;
         this.http = http;
         this.properties = properties;
-        this.tx = tx;
-        this.json = json;
+        this.rateLimits = rateLimits;
+        this.payloads = payloads;
+        this.completions = completions;
         this.clock = clock;
         this.inFlight = new Semaphore(properties.concurrency());
         this.worker = new PollingWorker("outbound-delivery", properties.pollInterval(), 1, this::runOnce);
+        completions.onWritten(this::wake);
     }
 
     void wake() {
@@ -90,61 +96,100 @@ class DeliveryEngine implements SmartLifecycle {
         int free = Math.min(properties.batchSize(), inFlight.availablePermits());
         if (free == 0) return 0;
         Instant now = Sql.now(clock);
-        List<String> ids = claims.claim(
-                "deliveries",
-                "status = 'pending' AND next_attempt_at <= :now AND (locked_until IS NULL OR locked_until <= :now)",
-                "next_attempt_at",
-                "locked_until = :lease",
-                Map.of("now", Sql.ts(now), "lease", Sql.ts(now.plus(properties.lease()))),
-                free);
-        for (DeliveryRepository.Due due : deliveries.loadDue(ids)) {
+        List<String> full = deliveries.endpointsAtCapacity(properties.endpointConcurrency(), now);
+        String due = "status = 'pending' AND next_attempt_at <= :now AND (locked_until IS NULL OR locked_until <= :now)"
+                // An ordered delivery waits while an earlier one with its key is open (or being retried).
+                + " AND (ordering_key IS NULL OR NOT EXISTS (SELECT 1 FROM deliveries p"
+                + " WHERE p.endpoint_id = deliveries.endpoint_id AND p.ordering_key = deliveries.ordering_key"
+                + " AND p.seq < deliveries.seq AND p.status IN ('pending', 'paused')))"
+                + (full.isEmpty() ? "" : " AND endpoint_id NOT IN (:full)");
+        Map<String, Object> params = new HashMap<>();
+        params.put("now", Sql.ts(now));
+        params.put("lease", Sql.ts(now.plus(properties.lease())));
+        if (!full.isEmpty()) params.put("full", full);
+        List<String> ids =
+                claims.claim("deliveries", due, "next_attempt_at, seq", "locked_until = :lease", params, free);
+        if (ids.isEmpty()) return 0;
+        List<DeliveryRepository.Due> claimed = withinCaps(deliveries.loadDue(ids), now);
+        for (DeliveryRepository.Due d : claimed) {
             inFlight.acquireUninterruptibly();
             executor.submit(() -> {
                 try {
-                    deliver(due);
+                    completions.add(deliver(d));
                 } catch (RuntimeException e) {
                     // The lease runs out and the delivery is claimed again: nothing is lost.
-                    log.warn("Delivery {} failed unexpectedly", due.id(), e);
+                    log.warn("Delivery {} failed unexpectedly", d.id(), e);
                 } finally {
                     inFlight.release();
-                    worker.wake();
                 }
             });
         }
         return ids.size();
     }
 
-    private void deliver(DeliveryRepository.Due d) {
+    /**
+     * Keeps, per endpoint, only as many claimed deliveries as its cap leaves room for, counting what
+     * every node has in flight now that this claim is committed; the rest go back. Two nodes
+     * claiming at once both see each other here, so together they never exceed the cap.
+     */
+    private List<DeliveryRepository.Due> withinCaps(List<DeliveryRepository.Due> claimed, Instant now) {
+        Map<String, List<DeliveryRepository.Due>> byEndpoint = new LinkedHashMap<>();
+        claimed.forEach(d -> byEndpoint
+                .computeIfAbsent(d.endpointId(), k -> new ArrayList<>())
+                .add(d));
+        Map<String, Integer> leased = deliveries.inFlight(byEndpoint.keySet(), now);
+        List<DeliveryRepository.Due> keep = new ArrayList<>();
+        List<String> release = new ArrayList<>();
+        byEndpoint.forEach((endpoint, mine) -> {
+            int cap = mine.getFirst().maxConcurrency() != null
+                    ? mine.getFirst().maxConcurrency()
+                    : properties.endpointConcurrency();
+            int others = leased.getOrDefault(endpoint, mine.size()) - mine.size();
+            int room = Math.max(0, cap - others);
+            for (int i = 0; i < mine.size(); i++) {
+                if (i < room) keep.add(mine.get(i));
+                else release.add(mine.get(i).id());
+            }
+        });
+        deliveries.release(release);
+        return keep;
+    }
+
+    private Completions.Done deliver(DeliveryRepository.Due d) {
         Instant now = Sql.now(clock);
-        if (!d.endpointStatus().equals("active")) {
-            boolean deleted = d.endpointStatus().equals("deleted");
-            deliveries.finish(
-                    d.id(),
-                    deleted ? "failed" : "paused",
-                    d.attempts(),
-                    null,
-                    null,
-                    deleted ? "endpoint deleted" : null,
-                    now);
-            return;
+        if (!d.endpointStatus().equals("active")) return new Completions.Inactive(d, now);
+        if (d.rateLimitPerSecond() != null) {
+            Optional<Duration> wait = rateLimits.tryAcquire(d.endpointId(), d.rateLimitPerSecond());
+            if (wait.isPresent()) return new Completions.Deferred(d, now.plus(wait.get()), now);
         }
-        byte[] body = body(d);
-        List<dev.switchboard.vault.Secret> secrets = endpoints.signingSecrets(d.tenantId(), d.endpointId(), now);
+        List<Secret> secrets = endpoints.signingSecrets(d.tenantId(), d.endpointId(), now);
+        Payloads.Request request = payloads.request(d, now);
         HttpPost post = new HttpPost(d.url());
-        json.readValue(d.headersJson(), new TypeReference<Map<String, String>>() {})
+        endpoints
+                .headers(d.tenantId(), d.endpointId(), d.headersColumn(), d.headersSealed())
                 .forEach(post::setHeader);
+        request.headers().forEach(post::setHeader);
         long timestamp = now.getEpochSecond();
         post.setHeader("webhook-id", d.messageId());
         post.setHeader("webhook-timestamp", String.valueOf(timestamp));
-        post.setHeader("webhook-signature", WebhookSigner.signatures(d.messageId(), timestamp, body, secrets));
+        post.setHeader(
+                "webhook-signature", WebhookSigner.signatures(d.messageId(), timestamp, request.body(), secrets));
         post.setHeader("User-Agent", USER_AGENT);
-        post.setEntity(new ByteArrayEntity(body, ContentType.APPLICATION_JSON));
+        post.setEntity(new ByteArrayEntity(request.body(), ContentType.parse(request.contentType())));
 
         Integer code = null;
         String excerpt = null;
         String error = null;
         Optional<Duration> retryAfter = Optional.empty();
         RetryPolicy.Outcome outcome;
+        AtomicBoolean expired = new AtomicBoolean();
+        var deadline = deadlines.schedule(
+                () -> {
+                    expired.set(true);
+                    post.cancel();
+                },
+                properties.timeout().toMillis(),
+                TimeUnit.MILLISECONDS);
         long started = System.nanoTime();
         try (ClassicHttpResponse response = http.executeOpen(null, post, null)) {
             code = response.getCode();
@@ -158,97 +203,27 @@ class DeliveryEngine implements SmartLifecycle {
         } catch (SocketTimeoutException e) {
             outcome = RetryPolicy.Outcome.TIMEOUT;
             error = "timed out after " + properties.timeout();
-        } catch (IOException e) {
-            outcome = RetryPolicy.Outcome.NETWORK_ERROR;
-            error = e.getClass().getSimpleName() + ": " + e.getMessage();
+        } catch (IOException | RuntimeException e) {
+            if (expired.get()) {
+                // Cancelled by the deadline: whatever the receiver said so far does not count.
+                outcome = RetryPolicy.Outcome.TIMEOUT;
+                error = "timed out after " + properties.timeout() + " in all";
+                code = null;
+                excerpt = null;
+            } else {
+                outcome = RetryPolicy.Outcome.NETWORK_ERROR;
+                error = e.getClass().getSimpleName() + ": " + e.getMessage();
+            }
+        } finally {
+            deadline.cancel(false);
         }
         int latency = (int) Math.min(Integer.MAX_VALUE, (System.nanoTime() - started) / 1_000_000);
-        int attempts = d.attempts() + 1;
-        Instant finished = Sql.now(clock);
         var attempt = new DeliveryRepository.Attempt(
                 null, d.messageId(), d.endpointId(), now, outcome.name(), code, latency, excerpt, clip(error));
-        RetryPolicy.Outcome result = outcome;
-        Integer status = code;
         String failure = clip(
-                error != null ? error : code != null && result != RetryPolicy.Outcome.SUCCESS ? "HTTP " + code : null);
-        Optional<Duration> wait = retryAfter;
-        tx.executeWithoutResult(s -> complete(d, attempt, result, attempts, status, failure, wait, finished));
-    }
-
-    /**
-     * Records an attempt and what follows from it, in one transaction: the delivery's new state, the
-     * endpoint's run of failures (disabling it after {@code disableAfter} without a success), and the
-     * operational events that report it.
-     */
-    private void complete(
-            DeliveryRepository.Due d,
-            DeliveryRepository.Attempt attempt,
-            RetryPolicy.Outcome result,
-            int attempts,
-            Integer status,
-            String failure,
-            Optional<Duration> retryAfter,
-            Instant now) {
-        deliveries.recordAttempt(Ids.next("att"), d, attempt);
-        boolean report = OperationalEvents.reportable(d.eventType());
-        Map<String, Object> about = new java.util.LinkedHashMap<>();
-        about.put("messageId", d.messageId());
-        about.put("endpointId", d.endpointId());
-        about.put("eventType", d.eventType());
-        about.put("attempts", attempts);
-        about.put("lastStatusCode", status);
-        if (result == RetryPolicy.Outcome.SUCCESS) {
-            deliveries.finish(d.id(), "succeeded", attempts, null, status, null, now);
-            endpoints.succeeded(d.endpointId());
-            if (report && attempts > OperationalEvents.FAILING_AFTER) {
-                events.emit(d.tenantId(), OperationalEvents.ATTEMPT_RECOVERED, about, now);
-            }
-            return;
-        }
-        if (result == RetryPolicy.Outcome.GONE) {
-            disable(d, "the receiver answered 410 Gone", now);
-            deliveries.finish(d.id(), "paused", attempts, null, status, failure, now);
-            return;
-        }
-        Instant failingSince = endpoints.failing(d.endpointId(), now);
-        if (Duration.between(failingSince, now).compareTo(properties.disableAfter()) >= 0) {
-            disable(d, "failing without a success since " + failingSince, now);
-            deliveries.finish(d.id(), "paused", attempts, null, status, failure, now);
-            return;
-        }
-        var next = policy.next(
-                attempts, result, retryAfter, ThreadLocalRandom.current().nextDouble());
-        deliveries.finish(
-                d.id(),
-                next.isPresent() ? "pending" : "failed",
-                attempts,
-                next.map(now::plus).orElse(null),
-                status,
-                failure,
-                now);
-        if (!report) return;
-        if (next.isEmpty()) events.emit(d.tenantId(), OperationalEvents.ATTEMPT_EXHAUSTED, about, now);
-        else if (attempts == OperationalEvents.FAILING_AFTER)
-            events.emit(d.tenantId(), OperationalEvents.ATTEMPT_FAILING, about, now);
-    }
-
-    private void disable(DeliveryRepository.Due d, String reason, Instant now) {
-        if (endpoints.setEnabled(d.tenantId(), d.endpointId(), false, reason, now)) {
-            events.emit(
-                    d.tenantId(),
-                    OperationalEvents.ENDPOINT_DISABLED,
-                    Map.of("endpointId", d.endpointId(), "reason", reason),
-                    now);
-        }
-    }
-
-    /** The Standard Webhooks payload shape: {@code {"type", "timestamp", "data"}}. */
-    private byte[] body(DeliveryRepository.Due d) {
-        ObjectNode envelope = json.createObjectNode();
-        envelope.put("type", d.eventType());
-        envelope.put("timestamp", d.messageCreatedAt().toString());
-        envelope.set("data", json.readTree(d.payload()));
-        return json.writeValueAsBytes(envelope);
+                error != null ? error : code != null && outcome != RetryPolicy.Outcome.SUCCESS ? "HTTP " + code : null);
+        return new Completions.Attempted(
+                d, attempt, outcome, d.attempts() + 1, code, failure, retryAfter, Sql.now(clock));
     }
 
     /** At most responseExcerptBytes of the body, read (after decompression) without reading the rest. */
@@ -261,7 +236,7 @@ class DeliveryEngine implements SmartLifecycle {
         }
     }
 
-    private static String clip(String s) {
+    static String clip(String s) {
         if (s == null) return null;
         String clean = s.replace('\0', '\uFFFD');
         return clean.length() <= 2000 ? clean : clean.substring(0, 2000);
@@ -270,6 +245,7 @@ class DeliveryEngine implements SmartLifecycle {
     @Override
     public void start() {
         executor = Executors.newVirtualThreadPerTaskExecutor();
+        completions.start();
         if (properties.enabled()) worker.start();
     }
 
@@ -278,6 +254,8 @@ class DeliveryEngine implements SmartLifecycle {
         worker.stop();
         ExecutorService e = executor;
         if (e != null) e.close(); // waits for in-flight deliveries, each bounded by the timeout
+        completions.stop(); // writes what they left
+        deadlines.shutdownNow();
     }
 
     @Override

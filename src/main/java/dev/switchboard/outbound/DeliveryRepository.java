@@ -17,7 +17,8 @@ import org.springframework.stereotype.Repository;
 @Repository
 class DeliveryRepository {
 
-    record Message(String id, String tenantId, String eventType, byte[] payload, Instant createdAt) {}
+    record Message(
+            String id, String tenantId, String eventType, byte[] payload, String orderingKey, Instant createdAt) {}
 
     record Delivery(
             String id,
@@ -40,8 +41,12 @@ class DeliveryRepository {
             Instant messageCreatedAt,
             String endpointId,
             String url,
-            String headersJson,
+            String headersColumn,
+            byte[] headersSealed,
             String endpointStatus,
+            String format,
+            Integer rateLimitPerSecond,
+            Integer maxConcurrency,
             int attempts) {}
 
     record Attempt(
@@ -85,25 +90,35 @@ class DeliveryRepository {
 
     void insertMessage(Message m) {
         jdbc.sql(
-                        "INSERT INTO messages (id, tenant_id, event_type, payload, created_at) VALUES (:id, :tenant, :type, :payload, :at)")
+                        "INSERT INTO messages (id, tenant_id, event_type, payload, ordering_key, created_at) VALUES (:id, :tenant, :type, :payload, :key, :at)")
                 .param("id", m.id())
                 .param("tenant", m.tenantId())
                 .param("type", m.eventType())
                 .param("payload", m.payload())
+                .param("key", m.orderingKey())
                 .param("at", ts(m.createdAt()))
                 .update();
     }
 
-    void insertDelivery(String id, String tenantId, String messageId, String endpointId, boolean paused, Instant now) {
+    /** {@code orderingKey} only for an ordered endpoint: such deliveries go one at a time per key. */
+    void insertDelivery(
+            String id,
+            String tenantId,
+            String messageId,
+            String endpointId,
+            String orderingKey,
+            boolean paused,
+            Instant now) {
         jdbc.sql("""
-                INSERT INTO deliveries (id, tenant_id, message_id, endpoint_id, status, attempts, next_attempt_at,
-                                        created_at, updated_at)
-                VALUES (:id, :tenant, :message, :endpoint, :status, 0, :next, :now, :now)
+                INSERT INTO deliveries (id, tenant_id, message_id, endpoint_id, ordering_key, status, attempts,
+                                        next_attempt_at, created_at, updated_at)
+                VALUES (:id, :tenant, :message, :endpoint, :key, :status, 0, :next, :now, :now)
                 """)
                 .param("id", id)
                 .param("tenant", tenantId)
                 .param("message", messageId)
                 .param("endpoint", endpointId)
+                .param("key", orderingKey)
                 .param("status", paused ? "paused" : "pending")
                 .param("next", paused ? null : ts(now))
                 .param("now", ts(now))
@@ -119,6 +134,7 @@ class DeliveryRepository {
                         rs.getString("tenant_id"),
                         rs.getString("event_type"),
                         rs.getBytes("payload"),
+                        rs.getString("ordering_key"),
                         instant(rs, "created_at")))
                 .optional();
     }
@@ -161,9 +177,11 @@ class DeliveryRepository {
         if (ids.isEmpty()) return List.of();
         return jdbc.sql("""
                 SELECT d.id, d.tenant_id, d.message_id, d.endpoint_id, d.attempts, m.event_type, m.payload,
-                       m.created_at AS message_created_at, e.url, e.headers, e.status AS endpoint_status
+                       m.created_at AS message_created_at, e.url, e.headers, e.headers_sealed, e.status AS endpoint_status,
+                       e.format, e.rate_limit_per_second, e.max_concurrency
                 FROM deliveries d JOIN messages m ON m.id = d.message_id JOIN endpoints e ON e.id = d.endpoint_id
                 WHERE d.id IN (:ids)
+                ORDER BY d.seq
                 """)
                 .param("ids", ids)
                 .query((rs, n) -> new Due(
@@ -176,7 +194,11 @@ class DeliveryRepository {
                         rs.getString("endpoint_id"),
                         rs.getString("url"),
                         rs.getString("headers"),
+                        rs.getBytes("headers_sealed"),
                         rs.getString("endpoint_status"),
+                        rs.getString("format"),
+                        (Integer) rs.getObject("rate_limit_per_second"),
+                        (Integer) rs.getObject("max_concurrency"),
                         rs.getInt("attempts")))
                 .list();
     }
@@ -214,6 +236,59 @@ class DeliveryRepository {
                 .param("next", ts(next))
                 .param("code", statusCode)
                 .param("error", error)
+                .param("now", ts(now))
+                .update();
+    }
+
+    /**
+     * Endpoints that already have {@code cap} (theirs, else {@code defaultCap}) deliveries in flight
+     * across the cluster: a claim skips them.
+     */
+    List<String> endpointsAtCapacity(int defaultCap, Instant now) {
+        return jdbc.sql("""
+                SELECT d.endpoint_id FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id
+                WHERE d.status = 'pending' AND d.locked_until > :now
+                GROUP BY d.endpoint_id, e.max_concurrency
+                HAVING COUNT(*) >= COALESCE(e.max_concurrency, :cap)
+                """)
+                .param("now", ts(now))
+                .param("cap", defaultCap)
+                .query(String.class)
+                .list();
+    }
+
+    /** Deliveries in flight (leased) per endpoint, across the cluster. */
+    Map<String, Integer> inFlight(java.util.Collection<String> endpointIds, Instant now) {
+        if (endpointIds.isEmpty()) return Map.of();
+        Map<String, Integer> counts = new java.util.HashMap<>();
+        jdbc.sql("""
+                SELECT endpoint_id, COUNT(*) AS n FROM deliveries
+                WHERE endpoint_id IN (:endpoints) AND status = 'pending' AND locked_until > :now
+                GROUP BY endpoint_id
+                """)
+                .param("endpoints", endpointIds)
+                .param("now", ts(now))
+                .query((rs, n) -> counts.put(rs.getString("endpoint_id"), rs.getInt("n")))
+                .list();
+        return counts;
+    }
+
+    /** Gives claimed deliveries back untouched (over an endpoint's concurrency cap). */
+    void release(List<String> ids) {
+        if (ids.isEmpty()) return;
+        jdbc.sql("UPDATE deliveries SET locked_until = NULL WHERE id IN (:ids) AND status = 'pending'")
+                .param("ids", ids)
+                .update();
+    }
+
+    /** Puts a delivery back to wait until {@code next} without counting an attempt (rate limited). */
+    void defer(String id, Instant next, Instant now) {
+        jdbc.sql("""
+                UPDATE deliveries SET next_attempt_at = :next, locked_until = NULL, updated_at = :now
+                WHERE id = :id AND status = 'pending'
+                """)
+                .param("id", id)
+                .param("next", ts(next))
                 .param("now", ts(now))
                 .update();
     }

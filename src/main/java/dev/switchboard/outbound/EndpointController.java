@@ -18,6 +18,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +39,8 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 @Tag(name = "Outbound endpoints")
 @RestController
@@ -53,8 +56,20 @@ class EndpointController {
                     eventTypes,
 
             @Size(max = 20) Map<String, String> headers,
+            JsonNode filter,
+            @Min(1) @Max(100_000) Integer rateLimitPerSecond,
+            @Min(1) @Max(1_000) Integer maxConcurrency,
+            Boolean ordered,
+
+            @jakarta.validation.constraints.Pattern(regexp = FORMAT, message = FORMAT_MESSAGE)
+            String format,
+
             Boolean disabled) {}
 
+    /**
+     * Null or absent fields stay as they are; {@code "filter": null} removes the filter, and 0
+     * removes a rate limit or concurrency cap.
+     */
     record UpdateEndpoint(
             @Size(max = 2000) String url,
             @Size(max = 1000) String description,
@@ -64,7 +79,20 @@ class EndpointController {
                     eventTypes,
 
             @Size(max = 20) Map<String, String> headers,
+            JsonNode filter,
+            @Min(0) @Max(100_000) Integer rateLimitPerSecond,
+            @Min(0) @Max(1_000) Integer maxConcurrency,
+            Boolean ordered,
+
+            @jakarta.validation.constraints.Pattern(regexp = FORMAT, message = FORMAT_MESSAGE)
+            String format,
+
             Boolean disabled) {}
+
+    static final String FORMAT = "standard-webhooks|cloudevents-structured|cloudevents-binary";
+    static final String FORMAT_MESSAGE = "must be standard-webhooks, cloudevents-structured or cloudevents-binary";
+    /** What a response shows instead of a static header's value. */
+    static final String REDACTED = "[redacted]";
 
     record RotateSecret(@Min(0) @Max(604_800) Long graceSeconds) {}
 
@@ -85,7 +113,10 @@ class EndpointController {
         }
     }
 
-    /** An endpoint as shown; {@code secret} only in the response that created it or rotated to it. */
+    /**
+     * An endpoint as shown; {@code secret} only in the response that created it or rotated to it.
+     * Static header values are never shown: they are often credentials.
+     */
     record EndpointView(
             String id,
             String tenantId,
@@ -93,6 +124,11 @@ class EndpointController {
             String description,
             List<String> eventTypes,
             Map<String, String> headers,
+            JsonNode filter,
+            Integer rateLimitPerSecond,
+            Integer maxConcurrency,
+            boolean ordered,
+            String format,
             boolean disabled,
             String disabledReason,
             Instant previousSecretExpiresAt,
@@ -105,22 +141,29 @@ class EndpointController {
         public String toString() {
             return "EndpointView[id=" + id + "]";
         }
+    }
 
-        static EndpointView of(Endpoint e, String secret) {
-            return new EndpointView(
-                    e.id(),
-                    e.tenantId(),
-                    e.url(),
-                    e.description(),
-                    e.eventTypes(),
-                    e.headers(),
-                    !e.status().equals("active"),
-                    e.disabledReason(),
-                    e.previousSecretExpiresAt(),
-                    e.createdAt(),
-                    e.updatedAt(),
-                    secret);
-        }
+    private EndpointView view(Endpoint e, String secret) {
+        Map<String, String> headers = new java.util.TreeMap<>();
+        e.headerNames().forEach(name -> headers.put(name, REDACTED));
+        return new EndpointView(
+                e.id(),
+                e.tenantId(),
+                e.url(),
+                e.description(),
+                e.eventTypes(),
+                headers,
+                e.filter() == null ? null : json.readTree(e.filter()),
+                e.rateLimitPerSecond(),
+                e.maxConcurrency(),
+                e.ordered(),
+                e.format(),
+                !e.status().equals("active"),
+                e.disabledReason(),
+                e.previousSecretExpiresAt(),
+                e.createdAt(),
+                e.updatedAt(),
+                secret);
     }
 
     private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}");
@@ -143,6 +186,8 @@ class EndpointController {
     private final DeliveryEngine engine;
     private final DeliveryRepository deliveries;
     private final OperationalEvents events;
+    private final Publisher publisher;
+    private final JsonMapper json;
     private final Clock clock;
 
     EndpointController(
@@ -153,7 +198,11 @@ class EndpointController {
             DeliveryEngine engine,
             DeliveryRepository deliveries,
             OperationalEvents events,
+            Publisher publisher,
+            JsonMapper json,
             Clock clock) {
+        this.publisher = publisher;
+        this.json = json;
         this.deliveries = deliveries;
         this.events = events;
         this.endpoints = endpoints;
@@ -173,6 +222,7 @@ class EndpointController {
         access.write(caller, tenant);
         checkUrl(body.url());
         Map<String, String> headers = checkHeaders(body.headers());
+        String filter = filterText(body.filter());
         Instant now = Sql.now(clock);
         boolean disabled = Boolean.TRUE.equals(body.disabled());
         Endpoint e = new Endpoint(
@@ -181,16 +231,21 @@ class EndpointController {
                 body.url(),
                 body.description(),
                 body.eventTypes() == null ? List.of() : List.copyOf(body.eventTypes()),
-                headers,
+                List.copyOf(new java.util.TreeSet<>(headers.keySet())),
+                filter,
+                body.rateLimitPerSecond(),
+                body.maxConcurrency(),
+                Boolean.TRUE.equals(body.ordered()),
+                body.format() == null ? "standard-webhooks" : body.format(),
                 disabled ? "disabled" : "active",
                 disabled ? "created disabled" : null,
                 null,
                 now,
                 now);
         Secret secret = WebhookSigner.newSecret();
-        endpoints.insert(e, secret);
+        endpoints.insert(e, headers, secret);
         return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant + "/endpoints/" + e.id()))
-                .body(EndpointView.of(e, secret.reveal()));
+                .body(view(e, secret.reveal()));
     }
 
     @Operation(summary = "List endpoints")
@@ -203,14 +258,14 @@ class EndpointController {
         access.read(caller, tenant);
         PageRequest page = PageRequest.of(limit, cursor);
         return Page.of(endpoints.page(tenant, page), page, e -> new Cursor(e.createdAt(), e.id()))
-                .map(e -> EndpointView.of(e, null));
+                .map(e -> view(e, null));
     }
 
     @Operation(summary = "Get an endpoint")
     @GetMapping("/{id}")
     EndpointView get(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String id) {
         access.read(caller, tenant);
-        return EndpointView.of(find(tenant, id), null);
+        return view(find(tenant, id), null);
     }
 
     @Operation(summary = "Change an endpoint; disabling pauses its deliveries, enabling resumes them")
@@ -223,10 +278,24 @@ class EndpointController {
         access.write(caller, tenant);
         find(tenant, id);
         if (body.url() != null) checkUrl(body.url());
-        Map<String, String> headers = body.headers() == null ? null : checkHeaders(body.headers());
+        Map<String, String> headers = body.headers() == null ? null : keepRedacted(tenant, id, body.headers());
+        boolean clearFilter = body.filter() != null && body.filter().isNull();
+        var change = new EndpointRepository.Change(
+                body.url(),
+                body.description(),
+                body.eventTypes(),
+                headers,
+                clearFilter ? null : filterText(body.filter()),
+                clearFilter,
+                zeroIsNull(body.rateLimitPerSecond()),
+                Integer.valueOf(0).equals(body.rateLimitPerSecond()),
+                zeroIsNull(body.maxConcurrency()),
+                Integer.valueOf(0).equals(body.maxConcurrency()),
+                body.ordered(),
+                body.format());
         Instant now = Sql.now(clock);
         tx.executeWithoutResult(s -> {
-            endpoints.update(tenant, id, body.url(), body.description(), body.eventTypes(), headers, now);
+            endpoints.update(tenant, id, change, now);
             if (body.disabled() != null
                     && endpoints.setEnabled(tenant, id, !body.disabled(), "disabled through the API", now)) {
                 events.emit(
@@ -239,7 +308,7 @@ class EndpointController {
             }
         });
         if (Boolean.FALSE.equals(body.disabled())) engine.wake();
-        return EndpointView.of(find(tenant, id), null);
+        return view(find(tenant, id), null);
     }
 
     @Operation(summary = "Delete an endpoint: nothing more is sent to it and its secrets are destroyed")
@@ -273,7 +342,7 @@ class EndpointController {
         Instant now = Sql.now(clock);
         Secret next = WebhookSigner.newSecret();
         tx.executeWithoutResult(s -> endpoints.rotate(tenant, id, next, now.plus(Duration.ofSeconds(grace)), now));
-        return EndpointView.of(find(tenant, id), next.reveal());
+        return view(find(tenant, id), next.reveal());
     }
 
     @Operation(summary = "Queue every failed delivery since a time again (e.g. after the customer fixed their server)")
@@ -299,16 +368,8 @@ class EndpointController {
         Endpoint e = find(tenant, id);
         Instant now = Sql.now(clock);
         String messageId = Ids.next("msg");
-        tx.executeWithoutResult(s -> {
-            deliveries.insertMessage(new DeliveryRepository.Message(
-                    messageId,
-                    tenant,
-                    "switchboard.test",
-                    "{\"message\":\"A test event from Switchboard\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                    now));
-            deliveries.insertDelivery(
-                    Ids.next("dlv"), tenant, messageId, e.id(), !e.status().equals("active"), now);
-        });
+        byte[] payload = "{\"message\":\"A test event from Switchboard\"}".getBytes(StandardCharsets.UTF_8);
+        tx.executeWithoutResult(s -> publisher.publishTo(e, messageId, "switchboard.test", payload, now));
         engine.wake();
         return ResponseEntity.accepted().body(new TestSent(messageId));
     }
@@ -344,6 +405,34 @@ class EndpointController {
         } catch (BlockedDestinationException e) {
             throw ApiException.invalid("url", "is not allowed: " + e.getMessage());
         }
+    }
+
+    private String filterText(JsonNode filter) {
+        if (filter == null) return null;
+        Filter.parse("filter", filter);
+        String text = json.writeValueAsString(filter);
+        if (text.length() > 8000) throw ApiException.invalid("filter", "must be at most 8000 characters");
+        return text;
+    }
+
+    /**
+     * Headers as sent back after a GET carry {@value #REDACTED} for values: those keep their stored
+     * value, so a client can change one header without knowing the others.
+     */
+    private Map<String, String> keepRedacted(String tenant, String id, Map<String, String> sent) {
+        if (!sent.containsValue(REDACTED)) return checkHeaders(sent);
+        Map<String, String> current = endpoints.headers(tenant, id);
+        Map<String, String> merged = new java.util.HashMap<>();
+        for (var h : sent.entrySet()) {
+            if (!REDACTED.equals(h.getValue())) merged.put(h.getKey(), h.getValue());
+            else if (current.containsKey(h.getKey())) merged.put(h.getKey(), current.get(h.getKey()));
+            else throw ApiException.invalid("headers." + h.getKey(), "has no stored value to keep");
+        }
+        return checkHeaders(merged);
+    }
+
+    private static Integer zeroIsNull(Integer value) {
+        return value == null || value == 0 ? null : value;
     }
 
     private static Map<String, String> checkHeaders(Map<String, String> headers) {

@@ -36,7 +36,12 @@ class EndpointRepository {
                 rs.getString("url"),
                 rs.getString("description"),
                 json.readValue(rs.getString("event_types"), new TypeReference<List<String>>() {}),
-                json.readValue(rs.getString("headers"), new TypeReference<Map<String, String>>() {}),
+                headerNames(rs.getString("headers")),
+                rs.getString("filter"),
+                (Integer) rs.getObject("rate_limit_per_second"),
+                (Integer) rs.getObject("max_concurrency"),
+                rs.getBoolean("ordered"),
+                rs.getString("format"),
                 rs.getString("status"),
                 rs.getString("disabled_reason"),
                 instant(rs, "previous_secret_expires_at"),
@@ -44,18 +49,26 @@ class EndpointRepository {
                 instant(rs, "updated_at"));
     }
 
-    void insert(Endpoint e, Secret secret) {
+    void insert(Endpoint e, Map<String, String> headers, Secret secret) {
         jdbc.sql("""
-                INSERT INTO endpoints (id, tenant_id, url, description, event_types, headers, status, disabled_reason,
+                INSERT INTO endpoints (id, tenant_id, url, description, event_types, headers, headers_sealed, filter,
+                                       rate_limit_per_second, max_concurrency, ordered, format, status, disabled_reason,
                                        secret, created_at, updated_at)
-                VALUES (:id, :tenant, :url, :description, :types, :headers, :status, :reason, :secret, :created, :updated)
+                VALUES (:id, :tenant, :url, :description, :types, :headers, :sealed, :filter, :rate, :concurrency,
+                        :ordered, :format, :status, :reason, :secret, :created, :updated)
                 """)
                 .param("id", e.id())
                 .param("tenant", e.tenantId())
                 .param("url", e.url())
                 .param("description", e.description())
                 .param("types", json.writeValueAsString(e.eventTypes()))
-                .param("headers", json.writeValueAsString(e.headers()))
+                .param("headers", json.writeValueAsString(List.copyOf(new java.util.TreeSet<>(headers.keySet()))))
+                .param("sealed", seal(e.tenantId(), e.id(), headers))
+                .param("filter", e.filter())
+                .param("rate", e.rateLimitPerSecond())
+                .param("concurrency", e.maxConcurrency())
+                .param("ordered", e.ordered())
+                .param("format", e.format())
                 .param("status", e.status())
                 .param("reason", e.disabledReason())
                 .param("secret", vault.encrypt(secret, place(e.tenantId(), e.id(), "secret")))
@@ -92,30 +105,95 @@ class EndpointRepository {
                 .toList();
     }
 
-    /** Null arguments leave a column unchanged. */
-    boolean update(
-            String tenantId,
-            String id,
+    /** A change to an endpoint's settings; null fields stay as they are, {@code clear*} empties one. */
+    record Change(
             String url,
             String description,
             List<String> eventTypes,
             Map<String, String> headers,
-            Instant now) {
+            String filter,
+            boolean clearFilter,
+            Integer rateLimitPerSecond,
+            boolean clearRateLimit,
+            Integer maxConcurrency,
+            boolean clearMaxConcurrency,
+            Boolean ordered,
+            String format) {}
+
+    boolean update(String tenantId, String id, Change c, Instant now) {
         return jdbc.sql("""
                         UPDATE endpoints SET url = COALESCE(:url, url), description = COALESCE(:description, description),
                             event_types = COALESCE(:types, event_types), headers = COALESCE(:headers, headers),
+                            headers_sealed = CASE WHEN :setHeaders THEN :sealed ELSE headers_sealed END,
+                            filter = CASE WHEN :clearFilter THEN NULL ELSE COALESCE(:filter, filter) END,
+                            rate_limit_per_second = CASE WHEN :clearRate THEN NULL ELSE COALESCE(:rate, rate_limit_per_second) END,
+                            max_concurrency = CASE WHEN :clearConcurrency THEN NULL ELSE COALESCE(:concurrency, max_concurrency) END,
+                            ordered = COALESCE(:ordered, ordered), format = COALESCE(:format, format),
                             updated_at = :now
                         WHERE tenant_id = :tenant AND id = :id AND status <> 'deleted'
                         """)
                         .param("tenant", tenantId)
                         .param("id", id)
-                        .param("url", url)
-                        .param("description", description)
-                        .param("types", eventTypes == null ? null : json.writeValueAsString(eventTypes))
-                        .param("headers", headers == null ? null : json.writeValueAsString(headers))
+                        .param("url", c.url())
+                        .param("description", c.description())
+                        .param("types", c.eventTypes() == null ? null : json.writeValueAsString(c.eventTypes()))
+                        .param(
+                                "headers",
+                                c.headers() == null
+                                        ? null
+                                        : json.writeValueAsString(List.copyOf(new java.util.TreeSet<>(
+                                                c.headers().keySet()))))
+                        .param("setHeaders", c.headers() != null)
+                        .param("sealed", c.headers() == null ? null : seal(tenantId, id, c.headers()))
+                        .param("filter", c.filter())
+                        .param("clearFilter", c.clearFilter())
+                        .param("rate", c.rateLimitPerSecond())
+                        .param("clearRate", c.clearRateLimit())
+                        .param("concurrency", c.maxConcurrency())
+                        .param("clearConcurrency", c.clearMaxConcurrency())
+                        .param("ordered", c.ordered())
+                        .param("format", c.format())
                         .param("now", ts(now))
                         .update()
                 == 1;
+    }
+
+    /** An endpoint's static headers with their values. */
+    Map<String, String> headers(String tenantId, String id) {
+        return jdbc.sql("SELECT headers, headers_sealed FROM endpoints WHERE tenant_id = :tenant AND id = :id")
+                .param("tenant", tenantId)
+                .param("id", id)
+                .query((rs, n) -> headers(tenantId, id, rs.getString("headers"), rs.getBytes("headers_sealed")))
+                .optional()
+                .orElse(Map.of());
+    }
+
+    /** The static headers' values, from the vault. */
+    Map<String, String> headers(String tenantId, String id, String headersColumn, byte[] sealed) {
+        if (sealed == null) {
+            // Endpoints created before V5 kept the map in plain text; it is sealed on their next update.
+            return headersColumn != null && headersColumn.startsWith("{")
+                    ? json.readValue(headersColumn, new TypeReference<Map<String, String>>() {})
+                    : Map.of();
+        }
+        return json.readValue(
+                vault.decrypt(sealed, place(tenantId, id, "headers_sealed")).reveal(),
+                new TypeReference<Map<String, String>>() {});
+    }
+
+    private byte[] seal(String tenantId, String id, Map<String, String> headers) {
+        if (headers.isEmpty()) return null;
+        return vault.encrypt(Secret.of(json.writeValueAsString(headers)), place(tenantId, id, "headers_sealed"));
+    }
+
+    private List<String> headerNames(String column) {
+        if (column == null) return List.of();
+        if (column.startsWith("{")) {
+            return List.copyOf(
+                    new java.util.TreeSet<>(json.readValue(column, new TypeReference<Map<String, String>>() {})
+                            .keySet()));
+        }
+        return json.readValue(column, new TypeReference<List<String>>() {});
     }
 
     /**
@@ -150,7 +228,7 @@ class EndpointRepository {
 
     boolean delete(String tenantId, String id, Instant now) {
         return jdbc.sql("""
-                        UPDATE endpoints SET status = 'deleted', secret = NULL, previous_secret = NULL,
+                        UPDATE endpoints SET status = 'deleted', secret = NULL, previous_secret = NULL, headers_sealed = NULL,
                             previous_secret_expires_at = NULL, updated_at = :now
                         WHERE tenant_id = :tenant AND id = :id AND status <> 'deleted'
                         """)

@@ -12,6 +12,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.ResponseEntity;
@@ -24,6 +25,8 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The event types a tenant sends. Declaring one documents it; messages of undeclared types are
@@ -41,30 +44,55 @@ class EventTypeController {
             String name,
 
             @Size(max = 1000) String description,
+            JsonNode schema,
             Boolean deprecated) {}
 
-    record UpdateEventType(@Size(max = 1000) String description, Boolean deprecated) {}
+    /** {@code "schema": null} removes the schema; leaving it out keeps it. */
+    record UpdateEventType(@Size(max = 1000) String description, JsonNode schema, Boolean deprecated) {}
+
+    /** An event type as shown: the schema as JSON. */
+    record EventTypeView(
+            String name,
+            String description,
+            JsonNode schema,
+            boolean deprecated,
+            Instant createdAt,
+            Instant updatedAt) {}
+
+    /** Schemas are stored as text; this bounds one. */
+    static final int MAX_SCHEMA_CHARS = 65_536;
 
     private final EventTypeRepository types;
+    private final PayloadSchemas schemas;
     private final TenantAccess access;
+    private final JsonMapper json;
     private final Clock clock;
 
-    EventTypeController(EventTypeRepository types, TenantAccess access, Clock clock) {
+    EventTypeController(
+            EventTypeRepository types, PayloadSchemas schemas, TenantAccess access, JsonMapper json, Clock clock) {
         this.types = types;
+        this.schemas = schemas;
         this.access = access;
+        this.json = json;
         this.clock = clock;
     }
 
     @Operation(summary = "Declare an event type")
     @PostMapping
-    ResponseEntity<EventType> create(
+    ResponseEntity<EventTypeView> create(
             @AuthenticationPrincipal Caller caller,
             @PathVariable String tenant,
             @Valid @RequestBody CreateEventType body) {
         access.write(caller, tenant);
+        String schema = schemaText(body.schema());
         try {
             types.insert(
-                    tenant, body.name(), body.description(), Boolean.TRUE.equals(body.deprecated()), Sql.now(clock));
+                    tenant,
+                    body.name(),
+                    body.description(),
+                    schema,
+                    Boolean.TRUE.equals(body.deprecated()),
+                    Sql.now(clock));
         } catch (DuplicateKeyException e) {
             throw ApiException.conflict("The event type '" + body.name() + "' already exists.");
         }
@@ -73,27 +101,29 @@ class EventTypeController {
 
     @Operation(summary = "List event types")
     @GetMapping
-    List<EventType> list(@AuthenticationPrincipal Caller caller, @PathVariable String tenant) {
+    List<EventTypeView> list(@AuthenticationPrincipal Caller caller, @PathVariable String tenant) {
         access.read(caller, tenant);
-        return types.list(tenant);
+        return types.list(tenant).stream().map(this::view).toList();
     }
 
     @Operation(summary = "Get an event type")
     @GetMapping("/{name}")
-    EventType get(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String name) {
+    EventTypeView get(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String name) {
         access.read(caller, tenant);
         return find(tenant, name);
     }
 
-    @Operation(summary = "Change an event type's description or deprecation")
+    @Operation(summary = "Change an event type's description, schema or deprecation")
     @PatchMapping("/{name}")
-    EventType update(
+    EventTypeView update(
             @AuthenticationPrincipal Caller caller,
             @PathVariable String tenant,
             @PathVariable String name,
             @Valid @RequestBody UpdateEventType body) {
         access.write(caller, tenant);
-        if (!types.update(tenant, name, body.description(), body.deprecated(), Sql.now(clock))) {
+        boolean remove = body.schema() != null && body.schema().isNull();
+        String schema = remove ? null : schemaText(body.schema());
+        if (!types.update(tenant, name, body.description(), schema, remove, body.deprecated(), Sql.now(clock))) {
             throw ApiException.notFound("event type");
         }
         return find(tenant, name);
@@ -108,7 +138,28 @@ class EventTypeController {
         return ResponseEntity.noContent().build();
     }
 
-    private EventType find(String tenant, String name) {
-        return types.find(tenant, name).orElseThrow(() -> ApiException.notFound("event type"));
+    private EventTypeView find(String tenant, String name) {
+        return view(types.find(tenant, name).orElseThrow(() -> ApiException.notFound("event type")));
+    }
+
+    private EventTypeView view(EventType t) {
+        return new EventTypeView(
+                t.name(),
+                t.description(),
+                t.schema() == null ? null : json.readTree(t.schema()),
+                t.deprecated(),
+                t.createdAt(),
+                t.updatedAt());
+    }
+
+    /** The schema checked and as stored, or null when none was given. */
+    private String schemaText(JsonNode schema) {
+        if (schema == null) return null;
+        schemas.check("schema", schema);
+        String text = json.writeValueAsString(schema);
+        if (text.length() > MAX_SCHEMA_CHARS) {
+            throw ApiException.invalid("schema", "must be at most " + MAX_SCHEMA_CHARS + " characters");
+        }
+        return text;
     }
 }

@@ -13,11 +13,14 @@ import org.springframework.stereotype.Repository;
 @Repository
 class EventTypeRepository {
 
-    record EventType(String name, String description, boolean deprecated, Instant createdAt, Instant updatedAt) {}
+    /** {@code schema} is the payload's JSON Schema as text, or null. */
+    record EventType(
+            String name, String description, String schema, boolean deprecated, Instant createdAt, Instant updatedAt) {}
 
     private static final RowMapper<EventType> ROW = (rs, n) -> new EventType(
             rs.getString("name"),
             rs.getString("description"),
+            rs.getString("payload_schema"),
             rs.getBoolean("deprecated"),
             instant(rs, "created_at"),
             instant(rs, "updated_at"));
@@ -29,14 +32,15 @@ class EventTypeRepository {
     }
 
     /** Throws {@link org.springframework.dao.DuplicateKeyException} when the name is taken. */
-    void insert(String tenantId, String name, String description, boolean deprecated, Instant now) {
+    void insert(String tenantId, String name, String description, String schema, boolean deprecated, Instant now) {
         jdbc.sql("""
-                INSERT INTO event_types (tenant_id, name, description, deprecated, created_at, updated_at)
-                VALUES (:tenant, :name, :description, :deprecated, :now, :now)
+                INSERT INTO event_types (tenant_id, name, description, payload_schema, deprecated, created_at, updated_at)
+                VALUES (:tenant, :name, :description, :schema, :deprecated, :now, :now)
                 """)
                 .param("tenant", tenantId)
                 .param("name", name)
                 .param("description", description)
+                .param("schema", schema)
                 .param("deprecated", deprecated)
                 .param("now", ts(now))
                 .update();
@@ -57,16 +61,29 @@ class EventTypeRepository {
                 .optional();
     }
 
-    /** Null arguments leave a column unchanged; false when there is no such type. */
-    boolean update(String tenantId, String name, String description, Boolean deprecated, Instant now) {
+    /**
+     * Null arguments leave a column unchanged; {@code removeSchema} clears the schema. False when
+     * there is no such type.
+     */
+    boolean update(
+            String tenantId,
+            String name,
+            String description,
+            String schema,
+            boolean removeSchema,
+            Boolean deprecated,
+            Instant now) {
         return jdbc.sql("""
                         UPDATE event_types SET description = COALESCE(:description, description),
+                            payload_schema = CASE WHEN :remove THEN NULL ELSE COALESCE(:schema, payload_schema) END,
                             deprecated = COALESCE(:deprecated, deprecated), updated_at = :now
                         WHERE tenant_id = :tenant AND name = :name
                         """)
                         .param("tenant", tenantId)
                         .param("name", name)
                         .param("description", description)
+                        .param("schema", schema)
+                        .param("remove", removeSchema)
                         .param("deprecated", deprecated)
                         .param("now", ts(now))
                         .update()

@@ -42,7 +42,10 @@ class MessageController {
             @NotBlank @Pattern(regexp = EventTypeController.NAME, message = "letters, digits, '.', '_' and '-' only")
             String eventType,
 
-            @NotNull JsonNode payload) {}
+            @NotNull JsonNode payload,
+
+            @jakarta.validation.constraints.Size(min = 1, max = 200)
+            String orderingKey) {}
 
     record Accepted(String id, int deliveries) {}
 
@@ -62,6 +65,8 @@ class MessageController {
 
     private final DeliveryRepository deliveries;
     private final EndpointRepository endpoints;
+    private final EventTypeRepository types;
+    private final PayloadSchemas schemas;
     private final Publisher publisher;
     private final TenantAccess access;
     private final TransactionTemplate tx;
@@ -72,6 +77,8 @@ class MessageController {
     MessageController(
             DeliveryRepository deliveries,
             EndpointRepository endpoints,
+            EventTypeRepository types,
+            PayloadSchemas schemas,
             Publisher publisher,
             TenantAccess access,
             TransactionTemplate tx,
@@ -80,6 +87,8 @@ class MessageController {
             Clock clock) {
         this.deliveries = deliveries;
         this.endpoints = endpoints;
+        this.types = types;
+        this.schemas = schemas;
         this.publisher = publisher;
         this.access = access;
         this.tx = tx;
@@ -100,12 +109,17 @@ class MessageController {
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
             throw ApiException.invalid("Idempotency-Key", "must be 1 to 200 characters");
         }
+        if (body.orderingKey() != null && body.orderingKey().chars().anyMatch(Character::isISOControl)) {
+            throw ApiException.invalid("orderingKey", "must not contain control characters");
+        }
+        types.find(tenant, body.eventType())
+                .map(EventTypeRepository.EventType::schema)
+                .ifPresent(schema -> schemas.validate(schema, body.payload()));
         byte[] payload = json.writeValueAsBytes(body.payload());
         byte[] hash = sha256(json.writeValueAsBytes(body));
         for (int attempt = 0; ; attempt++) {
             try {
-                ResponseEntity<Accepted> r =
-                        tx.execute(s -> store(tenant, body.eventType(), payload, idempotencyKey, hash));
+                ResponseEntity<Accepted> r = tx.execute(s -> store(tenant, body, payload, idempotencyKey, hash));
                 if (r.getStatusCode().value() == 202) engine.wake();
                 return r;
             } catch (DuplicateKeyException raced) {
@@ -115,7 +129,7 @@ class MessageController {
         }
     }
 
-    private ResponseEntity<Accepted> store(String tenant, String eventType, byte[] payload, String key, byte[] hash) {
+    private ResponseEntity<Accepted> store(String tenant, SendMessage body, byte[] payload, String key, byte[] hash) {
         Instant now = Sql.now(clock);
         Instant notBefore = now.minus(IDEMPOTENCY_WINDOW);
         if (key != null) {
@@ -131,7 +145,7 @@ class MessageController {
             }
         }
         String id = Ids.next("msg");
-        int fanOut = publisher.publish(id, tenant, eventType, payload, now);
+        int fanOut = publisher.publish(id, tenant, body.eventType(), payload, body.orderingKey(), now);
         if (key != null) deliveries.remember(tenant, key, hash, id, now, notBefore);
         return ResponseEntity.accepted().body(new Accepted(id, fanOut));
     }

@@ -31,7 +31,7 @@ class OperationalEvents {
     }
 
     void emit(String tenantId, String type, Map<String, ?> data, Instant now) {
-        publisher.publish(Ids.next("msg"), tenantId, type, json.writeValueAsBytes(data), now);
+        publisher.publish(Ids.next("msg"), tenantId, type, json.writeValueAsBytes(data), null, now);
     }
 
     /** Events about a delivery of an operational event would feed on themselves; those are not reported. */

@@ -15,6 +15,7 @@ class OutboundConfig {
 
     @Bean(destroyMethod = "close")
     CloseableHttpClient deliveryHttpClient(UrlGuard guard, OutboundProperties properties) {
-        return SafeHttpClients.create(guard, properties.timeout(), properties.concurrency() * 2);
+        return SafeHttpClients.create(
+                guard, properties.timeout(), properties.concurrency() * 2, properties.endpointConcurrency() * 2);
     }
 }

@@ -11,8 +11,13 @@ import org.springframework.validation.annotation.Validated;
 /**
  * @param allowedNetworks private ranges outbound calls may reach anyway, e.g. {@code 10.0.0.0/8}
  *     ({@code SWITCHBOARD_OUTBOUND_ALLOWED_NETWORKS}, comma-separated); empty blocks every private range
- * @param timeout connect and response timeout of one delivery ({@code SWITCHBOARD_OUTBOUND_TIMEOUT})
+ * @param timeout the whole of one delivery: connecting, sending, and reading the answer
+ *     ({@code SWITCHBOARD_OUTBOUND_TIMEOUT})
  * @param concurrency deliveries in flight per node ({@code SWITCHBOARD_OUTBOUND_CONCURRENCY})
+ * @param endpointConcurrency deliveries in flight to one endpoint across the cluster, unless the
+ *     endpoint sets its own {@code maxConcurrency}: one slow endpoint cannot take every slot
+ * @param redisUrl Redis for cluster-wide rate-limit buckets ({@code SWITCHBOARD_REDIS_URL}); without
+ *     it they are kept in PostgreSQL, or in memory on the embedded database
  * @param batchSize deliveries claimed per poll
  * @param pollInterval how often each node looks for due deliveries
  * @param lease how long a claimed delivery is this node's before another may take it over
@@ -26,7 +31,9 @@ import org.springframework.validation.annotation.Validated;
 public record OutboundProperties(
         @DefaultValue List<String> allowedNetworks,
         @DefaultValue("15s") Duration timeout,
-        @DefaultValue("16") @Min(1) @Max(1024) int concurrency,
+        @DefaultValue("64") @Min(1) @Max(1024) int concurrency,
+        @DefaultValue("16") @Min(1) @Max(1024) int endpointConcurrency,
+        String redisUrl,
         @DefaultValue("50") @Min(1) @Max(1000) int batchSize,
         @DefaultValue("1s") Duration pollInterval,
         @DefaultValue("60s") Duration lease,

@@ -1,14 +1,18 @@
 package dev.switchboard.outbound;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.switchboard.common.Ids;
 import java.time.Instant;
 import java.util.List;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Stores a message and one delivery per subscribed endpoint. Call inside a transaction: the
- * message counts as accepted only if all of it commits. Used by the messages API and for
- * Switchboard's own operational events.
+ * Stores a message and one delivery per subscribed endpoint whose filter matches. Call inside a
+ * transaction: the message counts as accepted only if all of it commits. Used by the messages API,
+ * for inbound events and for Switchboard's own operational events.
  */
 @Component
 class Publisher {
@@ -18,20 +22,54 @@ class Publisher {
 
     private final DeliveryRepository deliveries;
     private final EndpointRepository endpoints;
+    private final JsonMapper json;
+    /** Parsed filters by their text: every message meets every filter of its tenant. */
+    private final Cache<String, Filter> filters =
+            Caffeine.newBuilder().maximumSize(10_000).build();
 
-    Publisher(DeliveryRepository deliveries, EndpointRepository endpoints) {
+    Publisher(DeliveryRepository deliveries, EndpointRepository endpoints, JsonMapper json) {
         this.deliveries = deliveries;
         this.endpoints = endpoints;
+        this.json = json;
     }
 
     /** Returns how many endpoints the message goes to. */
-    int publish(String messageId, String tenantId, String eventType, byte[] payload, Instant now) {
-        deliveries.insertMessage(new DeliveryRepository.Message(messageId, tenantId, eventType, payload, now));
+    int publish(String messageId, String tenantId, String eventType, byte[] payload, String orderingKey, Instant now) {
+        deliveries.insertMessage(
+                new DeliveryRepository.Message(messageId, tenantId, eventType, payload, orderingKey, now));
         List<Endpoint> subscribers = endpoints.subscribers(tenantId, eventType);
+        JsonNode tree = null;
+        int fanOut = 0;
         for (Endpoint e : subscribers) {
+            if (e.filter() != null) {
+                if (tree == null) tree = json.readTree(payload);
+                Filter f = filters.get(e.filter(), text -> Filter.parse("filter", json.readTree(text)));
+                if (!f.matches(tree)) continue;
+            }
             deliveries.insertDelivery(
-                    Ids.next("dlv"), tenantId, messageId, e.id(), !e.status().equals("active"), now);
+                    Ids.next("dlv"),
+                    tenantId,
+                    messageId,
+                    e.id(),
+                    e.ordered() ? orderingKey : null,
+                    !e.status().equals("active"),
+                    now);
+            fanOut++;
         }
-        return subscribers.size();
+        return fanOut;
+    }
+
+    /** A message for one endpoint only, whatever it subscribes to (the endpoint test event). */
+    void publishTo(Endpoint e, String messageId, String eventType, byte[] payload, Instant now) {
+        deliveries.insertMessage(
+                new DeliveryRepository.Message(messageId, e.tenantId(), eventType, payload, null, now));
+        deliveries.insertDelivery(
+                Ids.next("dlv"),
+                e.tenantId(),
+                messageId,
+                e.id(),
+                null,
+                !e.status().equals("active"),
+                now);
     }
 }

@@ -18,12 +18,12 @@ public final class SafeHttpClients {
 
     private SafeHttpClients() {}
 
-    public static CloseableHttpClient create(UrlGuard guard, Duration timeout, int maxConnections) {
+    public static CloseableHttpClient create(UrlGuard guard, Duration timeout, int maxConnections, int maxPerRoute) {
         Timeout t = Timeout.of(timeout);
         var connections = PoolingHttpClientConnectionManagerBuilder.create()
                 .setDnsResolver(guard.dnsResolver())
                 .setMaxConnTotal(maxConnections)
-                .setMaxConnPerRoute(Math.max(1, maxConnections / 4))
+                .setMaxConnPerRoute(Math.max(1, Math.min(maxConnections, maxPerRoute)))
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
                         .setConnectTimeout(t)
                         .setSocketTimeout(t)

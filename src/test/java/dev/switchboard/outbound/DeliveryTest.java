@@ -347,11 +347,11 @@ class DeliveryTest extends ServerTest {
         var notObject =
                 api.post("/api/v1/tenants/" + tenant + "/messages", ADMIN, "{\"eventType\":\"a\",\"payload\":[1]}");
         assertThat(notObject.status()).isEqualTo(400);
-        var unsupported = api.post(
+        var unknown = api.post(
                 "/api/v1/tenants/" + tenant + "/endpoints",
                 ADMIN,
-                "{\"url\":\"" + receiver.url("/x") + "\",\"ordered\":true}");
-        assertThat(unsupported.status()).isEqualTo(400);
+                "{\"url\":\"" + receiver.url("/x") + "\",\"orderd\":true}");
+        assertThat(unknown.status()).isEqualTo(400);
         String viewer = newKey(tenant, "viewer");
         var ep = endpoint();
         assertThat(api.get(

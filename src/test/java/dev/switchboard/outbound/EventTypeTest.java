@@ -17,7 +17,7 @@ class EventTypeTest extends ServerTest {
         assertThat(api.post(base, ADMIN, "{\"name\":\"invoice.paid\"}").status())
                 .isEqualTo(409);
         assertThat(api.post(base, ADMIN, "{\"name\":\"has space\"}").status()).isEqualTo(400);
-        assertThat(api.post(base, ADMIN, "{\"name\":\"x\",\"schema\":{}}").status())
+        assertThat(api.post(base, ADMIN, "{\"name\":\"x\",\"schema\":[]}").status())
                 .isEqualTo(400);
         api.post(base, ADMIN, "{\"name\":\"customer.created\"}");
 

@@ -118,7 +118,7 @@ class UrlGuardTest {
     @Test
     void blockedAddressesGetZeroConnections() throws Exception {
         try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-                var client = SafeHttpClients.create(STRICT, Duration.ofSeconds(2), 4)) {
+                var client = SafeHttpClients.create(STRICT, Duration.ofSeconds(2), 4, 4)) {
             int port = listener.getLocalPort();
             for (String url : List.of(
                     "http://127.0.0.1:" + port + "/",
@@ -148,7 +148,7 @@ class UrlGuardTest {
             });
             String url = "http://rebind.test:" + listener.getLocalPort() + "/";
             guard.check(url);
-            try (var client = SafeHttpClients.create(guard, Duration.ofSeconds(2), 4)) {
+            try (var client = SafeHttpClients.create(guard, Duration.ofSeconds(2), 4, 4)) {
                 assertThatThrownBy(() -> client.execute(new HttpGet(url), r -> r.getCode()))
                         .isInstanceOf(BlockedDestinationException.class)
                         .hasMessageContaining("127.0.0.1");
@@ -173,6 +173,7 @@ class UrlGuardTest {
         try (var client = SafeHttpClients.create(
                 new UrlGuard(AddressPolicy.allowing(List.of("127.0.0.0/8")), UrlGuardTest::literalOnly),
                 Duration.ofSeconds(2),
+                4,
                 4)) {
             int status = client.execute(
                     new HttpGet("http://127.0.0.1:" + server.getAddress().getPort() + "/hook"), r -> r.getCode());

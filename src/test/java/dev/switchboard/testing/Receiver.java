@@ -46,6 +46,10 @@ public final class Receiver implements AutoCloseable {
     }
 
     public final List<Request> requests = new CopyOnWriteArrayList<>();
+    /** Requests being answered now, and the most there ever were at once. */
+    public final java.util.concurrent.atomic.AtomicInteger active = new java.util.concurrent.atomic.AtomicInteger();
+
+    public final java.util.concurrent.atomic.AtomicInteger peak = new java.util.concurrent.atomic.AtomicInteger();
     private final ConcurrentLinkedQueue<Answer> script = new ConcurrentLinkedQueue<>();
     private final HttpServer server;
     private final String prefix = "/r" + java.util.UUID.randomUUID().toString().substring(0, 8);
@@ -59,25 +63,34 @@ public final class Receiver implements AutoCloseable {
                 exchange.close();
                 return;
             }
-            requests.add(new Request(
-                    exchange.getRequestURI().getPath(),
-                    Map.copyOf(exchange.getRequestHeaders()),
-                    exchange.getRequestBody().readAllBytes()));
-            Answer a = script.poll();
-            if (a == null) a = Answer.of(200);
-            if (a.hold() != null) {
-                try {
-                    a.hold().await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+            peak.accumulateAndGet(active.incrementAndGet(), Math::max);
+            try {
+                answer(exchange);
+            } finally {
+                active.decrementAndGet();
             }
-            a.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
-            exchange.sendResponseHeaders(a.status(), a.body().length == 0 ? -1 : a.body().length);
-            if (a.body().length > 0) exchange.getResponseBody().write(a.body());
-            exchange.close();
         });
         server.start();
+    }
+
+    private void answer(com.sun.net.httpserver.HttpExchange exchange) throws IOException {
+        requests.add(new Request(
+                exchange.getRequestURI().getPath(),
+                Map.copyOf(exchange.getRequestHeaders()),
+                exchange.getRequestBody().readAllBytes()));
+        Answer a = script.poll();
+        if (a == null) a = Answer.of(200);
+        if (a.hold() != null) {
+            try {
+                a.hold().await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        a.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
+        exchange.sendResponseHeaders(a.status(), a.body().length == 0 ? -1 : a.body().length);
+        if (a.body().length > 0) exchange.getResponseBody().write(a.body());
+        exchange.close();
     }
 
     public void then(Answer... answers) {

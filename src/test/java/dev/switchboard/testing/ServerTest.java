@@ -39,6 +39,9 @@ public abstract class ServerTest {
         // Deliveries go to local receivers in tests: allow loopback, and keep timeouts short.
         registry.add("switchboard.outbound.allowed-networks", () -> "127.0.0.0/8");
         registry.add("switchboard.outbound.timeout", () -> "2s");
+        if (TestServices.suiteRedisUrl() != null) {
+            registry.add("switchboard.outbound.redis-url", TestServices::suiteRedisUrl);
+        }
     }
 
     @BeforeEach

@@ -22,6 +22,14 @@ public final class TestServices {
 
     private TestServices() {}
 
+    /**
+     * The Redis the suite's server keeps rate-limit buckets in: set only in the second pass of
+     * .ci/run (SWITCHBOARD_TEST_REDIS_URL); otherwise null, and buckets live in the database or memory.
+     */
+    public static String suiteRedisUrl() {
+        return env("SWITCHBOARD_TEST_REDIS_URL", null);
+    }
+
     /** True when the whole suite runs against PostgreSQL (the second pass of .ci/run). */
     public static boolean suiteOnPostgres() {
         return POSTGRES_URL != null;

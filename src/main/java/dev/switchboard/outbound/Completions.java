@@ -1,0 +1,246 @@
+package dev.switchboard.outbound;
+
+import dev.switchboard.common.Ids;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Writes what became of deliveries, many per transaction (group commit): one writer thread takes
+ * whatever outcomes are waiting and records them together, so under load a commit covers dozens of
+ * deliveries, and alone a delivery is written at once. An outcome not yet written when a node dies
+ * is redone by another node after the lease: the receiver may see that delivery twice, with the
+ * same {@code webhook-id}.
+ */
+@Component
+class Completions {
+
+    private static final Logger log = LoggerFactory.getLogger(Completions.class);
+    static final int MAX_BATCH = 200;
+
+    /** What one delivery turn ended with. */
+    sealed interface Done {
+        DeliveryRepository.Due due();
+    }
+
+    /** The endpoint was disabled or deleted after the claim. */
+    record Inactive(DeliveryRepository.Due due, Instant now) implements Done {}
+
+    /** Rate limited: wait until {@code next}, no attempt made. */
+    record Deferred(DeliveryRepository.Due due, Instant next, Instant now) implements Done {}
+
+    record Attempted(
+            DeliveryRepository.Due due,
+            DeliveryRepository.Attempt attempt,
+            RetryPolicy.Outcome outcome,
+            int attempts,
+            Integer status,
+            String failure,
+            Optional<Duration> retryAfter,
+            Instant now)
+            implements Done {}
+
+    private final DeliveryRepository deliveries;
+    private final EndpointRepository endpoints;
+    private final OperationalEvents events;
+    private final OutboundProperties properties;
+    private final TransactionTemplate tx;
+    private final RetryPolicy policy = RetryPolicy.DEFAULT;
+    private final LinkedBlockingQueue<Done> queue = new LinkedBlockingQueue<>();
+    private volatile Runnable onWritten = () -> {};
+    private volatile boolean running;
+    private Thread writer;
+    private long transactions;
+    private long written;
+
+    Completions(
+            DeliveryRepository deliveries,
+            EndpointRepository endpoints,
+            OperationalEvents events,
+            OutboundProperties properties,
+            TransactionTemplate tx) {
+        this.deliveries = deliveries;
+        this.endpoints = endpoints;
+        this.events = events;
+        this.properties = properties;
+        this.tx = tx;
+    }
+
+    void add(Done done) {
+        queue.add(done);
+    }
+
+    /** Called after each batch is committed (the engine claims again: slots and ordering freed up). */
+    void onWritten(Runnable r) {
+        this.onWritten = r;
+    }
+
+    /** Transactions and outcomes written so far, for the benchmark's commits-per-delivery figure. */
+    synchronized long[] counts() {
+        return new long[] {transactions, written};
+    }
+
+    synchronized void start() {
+        if (running) return;
+        running = true;
+        writer = Thread.ofVirtual().name("outbound-completions").start(this::loop);
+    }
+
+    /** Writes everything still queued, then stops. */
+    void stop() {
+        Thread w;
+        synchronized (this) {
+            running = false;
+            w = writer;
+        }
+        if (w == null) return;
+        try {
+            w.join(Duration.ofSeconds(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void loop() {
+        List<Done> batch = new ArrayList<>();
+        while (running || !queue.isEmpty()) {
+            try {
+                Done first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) continue;
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                write(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.error(
+                        "Writing {} delivery outcomes failed; their leases will run out and they are retried",
+                        batch.size(),
+                        e);
+            } finally {
+                batch.clear();
+            }
+            onWritten.run();
+        }
+    }
+
+    private void write(List<Done> batch) {
+        try {
+            tx.executeWithoutResult(s -> batch.forEach(this::apply));
+            count(1, batch.size());
+        } catch (RuntimeException e) {
+            // One bad outcome must not hold back the rest: write them one by one.
+            log.warn("A batch of {} delivery outcomes failed; writing them singly", batch.size(), e);
+            for (Done done : batch) {
+                try {
+                    tx.executeWithoutResult(s -> apply(done));
+                    count(1, 1);
+                } catch (RuntimeException single) {
+                    log.error(
+                            "Delivery {}: its outcome could not be written",
+                            done.due().id(),
+                            single);
+                }
+            }
+        }
+    }
+
+    private synchronized void count(long tx, long outcomes) {
+        transactions += tx;
+        written += outcomes;
+    }
+
+    private void apply(Done done) {
+        switch (done) {
+            case Inactive i -> {
+                boolean deleted = i.due().endpointStatus().equals("deleted");
+                deliveries.finish(
+                        i.due().id(),
+                        deleted ? "failed" : "paused",
+                        i.due().attempts(),
+                        null,
+                        null,
+                        deleted ? "endpoint deleted" : null,
+                        i.now());
+            }
+            case Deferred d -> deliveries.defer(d.due().id(), d.next(), d.now());
+            case Attempted a -> complete(a);
+        }
+    }
+
+    /**
+     * Records an attempt and what follows from it: the delivery's new state, the endpoint's run of
+     * failures (disabling it after {@code disableAfter} without a success), and the operational
+     * events that report it.
+     */
+    private void complete(Attempted a) {
+        DeliveryRepository.Due d = a.due();
+        Instant now = a.now();
+        deliveries.recordAttempt(Ids.next("att"), d, a.attempt());
+        boolean report = OperationalEvents.reportable(d.eventType());
+        Map<String, Object> about = new LinkedHashMap<>();
+        about.put("messageId", d.messageId());
+        about.put("endpointId", d.endpointId());
+        about.put("eventType", d.eventType());
+        about.put("attempts", a.attempts());
+        about.put("lastStatusCode", a.status());
+        if (a.outcome() == RetryPolicy.Outcome.SUCCESS) {
+            deliveries.finish(d.id(), "succeeded", a.attempts(), null, a.status(), null, now);
+            endpoints.succeeded(d.endpointId());
+            if (report && a.attempts() > OperationalEvents.FAILING_AFTER) {
+                events.emit(d.tenantId(), OperationalEvents.ATTEMPT_RECOVERED, about, now);
+            }
+            return;
+        }
+        if (a.outcome() == RetryPolicy.Outcome.GONE) {
+            disable(d, "the receiver answered 410 Gone", now);
+            deliveries.finish(d.id(), "paused", a.attempts(), null, a.status(), a.failure(), now);
+            return;
+        }
+        Instant failingSince = endpoints.failing(d.endpointId(), now);
+        if (Duration.between(failingSince, now).compareTo(properties.disableAfter()) >= 0) {
+            disable(d, "failing without a success since " + failingSince, now);
+            deliveries.finish(d.id(), "paused", a.attempts(), null, a.status(), a.failure(), now);
+            return;
+        }
+        var next = policy.next(
+                a.attempts(),
+                a.outcome(),
+                a.retryAfter(),
+                ThreadLocalRandom.current().nextDouble());
+        deliveries.finish(
+                d.id(),
+                next.isPresent() ? "pending" : "failed",
+                a.attempts(),
+                next.map(now::plus).orElse(null),
+                a.status(),
+                a.failure(),
+                now);
+        if (!report) return;
+        if (next.isEmpty()) events.emit(d.tenantId(), OperationalEvents.ATTEMPT_EXHAUSTED, about, now);
+        else if (a.attempts() == OperationalEvents.FAILING_AFTER)
+            events.emit(d.tenantId(), OperationalEvents.ATTEMPT_FAILING, about, now);
+    }
+
+    private void disable(DeliveryRepository.Due d, String reason, Instant now) {
+        if (endpoints.setEnabled(d.tenantId(), d.endpointId(), false, reason, now)) {
+            events.emit(
+                    d.tenantId(),
+                    OperationalEvents.ENDPOINT_DISABLED,
+                    Map.of("endpointId", d.endpointId(), "reason", reason),
+                    now);
+        }
+    }
+}
