@@ -46,6 +46,7 @@ class RateLimits implements DisposableBean {
             .maximumSize(100_000)
             .build();
     private final TimeMeter time;
+
     private final RedisClient redis;
     private final StatefulRedisConnection<String, byte[]> connection;
     private final String backend;

@@ -10,9 +10,17 @@ import java.time.ZoneOffset;
 public final class MutableClock extends Clock {
 
     private volatile Duration offset = Duration.ZERO;
+    private volatile Instant frozen;
 
     /** Back to real time: for tests whose peers (an official SDK) check timestamps against the real clock. */
     public void reset() {
+        frozen = null;
+        offset = Duration.ZERO;
+    }
+
+    /** Stops time where it is now (until {@link #reset()}): for tests of rates, where real time would refill. */
+    public void freeze() {
+        frozen = instant();
         offset = Duration.ZERO;
     }
 
@@ -22,7 +30,8 @@ public final class MutableClock extends Clock {
 
     @Override
     public Instant instant() {
-        return Instant.now().plus(offset);
+        Instant f = frozen;
+        return (f != null ? f : Instant.now()).plus(offset);
     }
 
     @Override
