@@ -34,11 +34,14 @@ record CloudEvent(
         return "urn:switchboard:source:" + sourceId;
     }
 
-    static CloudEvent of(EventRow e, byte[] body, JsonMapper json) {
+    /** A body as CloudEvents data: JSON when it is JSON, a string when text, else base64. */
+    private record Data(JsonNode json, String base64) {}
+
+    private static Data data(String contentType, byte[] body, JsonMapper json) {
         JsonNode data = null;
         String base64 = null;
         if (body != null) {
-            String ct = e.contentType() == null ? "" : e.contentType().toLowerCase(Locale.ROOT);
+            String ct = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
             if (ct.contains("json")) {
                 try {
                     data = json.readTree(body);
@@ -56,6 +59,11 @@ record CloudEvent(
                 }
             }
         }
+        return new Data(data, base64);
+    }
+
+    static CloudEvent of(EventRow e, byte[] body, JsonMapper json) {
+        Data d = data(e.contentType(), body, json);
         return new CloudEvent(
                 "1.0",
                 e.id(),
@@ -64,8 +72,25 @@ record CloudEvent(
                 e.providerTime() != null ? e.providerTime() : e.receivedAt(),
                 e.subject(),
                 e.contentType(),
-                data,
-                base64,
+                d.json(),
+                d.base64(),
+                e.tenantId(),
+                e.userId(),
+                e.verification());
+    }
+
+    static CloudEvent of(InboundEvent e, byte[] body, JsonMapper json) {
+        Data d = data(e.contentType(), body, json);
+        return new CloudEvent(
+                "1.0",
+                e.id(),
+                sourceUri(e.sourceId()),
+                e.type(),
+                e.time() != null ? e.time() : e.receivedAt(),
+                e.subject(),
+                e.contentType(),
+                d.json(),
+                d.base64(),
                 e.tenantId(),
                 e.userId(),
                 e.verification());

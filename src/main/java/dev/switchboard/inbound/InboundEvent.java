@@ -1,6 +1,8 @@
 package dev.switchboard.inbound;
 
 import java.time.Instant;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A stored inbound event as other capabilities see it (through {@link InboundEventRouter}): its
@@ -23,5 +25,10 @@ public record InboundEvent(
 
     public boolean verified() {
         return !"none".equals(verification);
+    }
+
+    /** This event in the CloudEvents 1.0 JSON format, with {@code body} as its data. */
+    public JsonNode cloudEvent(byte[] body, JsonMapper json) {
+        return json.valueToTree(CloudEvent.of(this, body, json));
     }
 }

@@ -1,0 +1,47 @@
+package dev.switchboard.outbound;
+
+import dev.switchboard.common.Ids;
+import dev.switchboard.common.Sql;
+import dev.switchboard.inbound.InboundEvent;
+import dev.switchboard.inbound.InboundEventRouter;
+import java.time.Clock;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Inbound events go out like any message: a verified {@code stripe.invoice.paid} becomes a message of
+ * that type, its payload the event in CloudEvents JSON (the provider's body as {@code data}), to every
+ * endpoint that subscribes. It runs inside the transaction that marks the event processed, so the
+ * event is processed if and only if its message is accepted. Events that nobody subscribes to make
+ * no message.
+ */
+@Component
+class InboundBridge implements InboundEventRouter {
+
+    private final Publisher publisher;
+    private final EndpointRepository endpoints;
+    private final DeliveryEngine engine;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    InboundBridge(
+            Publisher publisher, EndpointRepository endpoints, DeliveryEngine engine, JsonMapper json, Clock clock) {
+        this.publisher = publisher;
+        this.endpoints = endpoints;
+        this.engine = engine;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    @Override
+    public void route(InboundEvent event, byte[] body) {
+        if (endpoints.subscribers(event.tenantId(), event.type()).isEmpty()) return;
+        byte[] payload = json.writeValueAsBytes(event.cloudEvent(body, json));
+        // The subject orders: an ordered endpoint gets one customer's events one at a time.
+        String key = event.subject() == null || event.subject().length() <= 200
+                ? event.subject()
+                : event.subject().substring(0, 200);
+        int fanOut = publisher.publish(Ids.next("msg"), event.tenantId(), event.type(), payload, key, Sql.now(clock));
+        if (fanOut > 0) engine.wake();
+    }
+}
