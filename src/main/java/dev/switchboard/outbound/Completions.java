@@ -1,6 +1,7 @@
 package dev.switchboard.outbound;
 
 import dev.switchboard.common.Ids;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,6 +57,7 @@ class Completions {
     private final OperationalEvents events;
     private final OutboundProperties properties;
     private final TransactionTemplate tx;
+    private final MeterRegistry metrics;
     private final RetryPolicy policy = RetryPolicy.DEFAULT;
     private final LinkedBlockingQueue<Done> queue = new LinkedBlockingQueue<>();
     private volatile Runnable onWritten = () -> {};
@@ -69,7 +71,9 @@ class Completions {
             EndpointRepository endpoints,
             OperationalEvents events,
             OutboundProperties properties,
-            TransactionTemplate tx) {
+            TransactionTemplate tx,
+            MeterRegistry metrics) {
+        this.metrics = metrics;
         this.deliveries = deliveries;
         this.endpoints = endpoints;
         this.events = events;
@@ -189,6 +193,8 @@ class Completions {
         DeliveryRepository.Due d = a.due();
         Instant now = a.now();
         deliveries.recordAttempt(Ids.next("att"), d, a.attempt());
+        metrics.counter("switchboard.outbound.attempts", "outcome", a.outcome().name())
+                .increment();
         boolean report = OperationalEvents.reportable(d.eventType());
         Map<String, Object> about = new LinkedHashMap<>();
         about.put("messageId", d.messageId());

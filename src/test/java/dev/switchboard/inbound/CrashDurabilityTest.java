@@ -3,19 +3,14 @@ package dev.switchboard.inbound;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.switchboard.Switchboard;
 import dev.switchboard.testing.Api;
+import dev.switchboard.testing.ServerProcess;
 import dev.switchboard.testing.TestDatabase;
 import dev.switchboard.testing.TestKeys;
 import dev.switchboard.testing.TestServices;
-import java.io.File;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -31,42 +26,13 @@ import org.junit.jupiter.api.Test;
  */
 class CrashDurabilityTest {
 
-    static Process start(Map<String, String> properties, int port) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElse("java"),
-                "-cp",
-                java.util.Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                        .filter(e -> !e.endsWith("test-classes"))
-                        .collect(Collectors.joining(File.pathSeparator)),
-                Switchboard.class.getName()));
-        Map<String, String> p = new HashMap<>(properties);
-        p.put("server.port", String.valueOf(port));
-        p.put("switchboard.admin-key", TestKeys.ADMIN_KEY);
-        command.addAll(List.of(TestDatabase.args(p)));
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(new File("target/crash-test-server.log"))
-                .start();
-        Api api = new Api(port);
-        await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> {
-            assertThat(process.isAlive())
-                    .as("server process exited; see target/crash-test-server.log")
-                    .isTrue();
-            return api.get("/actuator/health", null).status() == 200;
-        });
-        return process;
-    }
-
     @Test
     void everyAcknowledgedWebhookSurvivesAKill9() throws Exception {
         Map<String, String> db = TestServices.suiteOnPostgres() ? TestDatabase.postgres() : TestDatabase.h2();
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        Process first = start(db, port);
-        Process server = first;
-        Api api = new Api(port);
+        int port = ServerProcess.freePort();
+        ServerProcess first = ServerProcess.start("crash-test-server", db, port);
+        ServerProcess server = first;
+        Api api = first.api;
         String tenant = "crash-" + UUID.randomUUID().toString().substring(0, 8);
         try {
             assertThat(api.post("/api/v1/tenants", TestKeys.ADMIN_KEY, "{\"id\":\"" + tenant + "\",\"name\":\"Crash\"}")
@@ -107,13 +73,12 @@ class CrashDurabilityTest {
                     });
                 }
                 await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= 300);
-                first.destroyForcibly(); // SIGKILL, mid-stream
-                first.waitFor();
+                first.kill(); // SIGKILL, mid-stream
                 stop.set(true);
             }
             assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(300);
 
-            server = start(db, port);
+            server = ServerProcess.start("crash-test-server", db, port);
             Set<String> missing = acknowledged.stream()
                     .filter(id -> api.get("/api/v1/tenants/" + tenant + "/events/" + id, TestKeys.ADMIN_KEY)
                                     .status()
@@ -121,8 +86,7 @@ class CrashDurabilityTest {
                     .collect(Collectors.toSet());
             assertThat(missing).as("acknowledged but lost after kill -9").isEmpty();
         } finally {
-            server.destroyForcibly();
-            server.waitFor();
+            server.close();
         }
     }
 }

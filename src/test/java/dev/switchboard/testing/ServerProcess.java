@@ -1,0 +1,79 @@
+package dev.switchboard.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.switchboard.Switchboard;
+import java.io.File;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * A Switchboard server in a process of its own (for tests that kill it, or run several nodes), on
+ * the main classpath, ready when its health endpoint answers. Its output goes to {@code target/<name>.log}.
+ */
+public final class ServerProcess implements AutoCloseable {
+
+    public final int port;
+    public final Api api;
+    private final Process process;
+
+    private ServerProcess(int port, Process process) {
+        this.port = port;
+        this.process = process;
+        this.api = new Api(port);
+    }
+
+    public static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    public static ServerProcess start(String name, Map<String, String> properties, int port) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-cp",
+                java.util.Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                        .filter(e -> !e.endsWith("test-classes"))
+                        .collect(Collectors.joining(File.pathSeparator)),
+                Switchboard.class.getName()));
+        Map<String, String> p = new HashMap<>(properties);
+        p.put("server.port", String.valueOf(port));
+        p.put("switchboard.admin-key", TestKeys.ADMIN_KEY);
+        command.addAll(List.of(TestDatabase.args(p)));
+        String log = "target/" + name + ".log";
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(new File(log))
+                .start();
+        ServerProcess server = new ServerProcess(port, process);
+        await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> {
+            assertThat(process.isAlive())
+                    .as("server process exited; see " + log)
+                    .isTrue();
+            return server.api.get("/actuator/health", null).status() == 200;
+        });
+        return server;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** SIGKILL: no shutdown hook, no graceful stop. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        kill();
+    }
+}
