@@ -43,6 +43,9 @@ class DeliveryRepository {
             String url,
             String headersColumn,
             byte[] headersSealed,
+            byte[] secret,
+            byte[] previousSecret,
+            Instant previousSecretExpiresAt,
             String endpointStatus,
             String format,
             Integer rateLimitPerSecond,
@@ -83,9 +86,11 @@ class DeliveryRepository {
             rs.getString("error"));
 
     private final JdbcClient jdbc;
+    private final org.springframework.jdbc.core.JdbcTemplate jdbcTemplate;
 
-    DeliveryRepository(JdbcClient jdbc) {
+    DeliveryRepository(JdbcClient jdbc, org.springframework.jdbc.core.JdbcTemplate jdbcTemplate) {
         this.jdbc = jdbc;
+        this.jdbcTemplate = jdbcTemplate;
     }
 
     void insertMessage(Message m) {
@@ -178,6 +183,7 @@ class DeliveryRepository {
         return jdbc.sql("""
                 SELECT d.id, d.tenant_id, d.message_id, d.endpoint_id, d.attempts, m.event_type, m.payload,
                        m.created_at AS message_created_at, e.url, e.headers, e.headers_sealed, e.status AS endpoint_status,
+                       e.secret, e.previous_secret, e.previous_secret_expires_at,
                        e.format, e.rate_limit_per_second, e.max_concurrency
                 FROM deliveries d JOIN messages m ON m.id = d.message_id JOIN endpoints e ON e.id = d.endpoint_id
                 WHERE d.id IN (:ids)
@@ -195,6 +201,9 @@ class DeliveryRepository {
                         rs.getString("url"),
                         rs.getString("headers"),
                         rs.getBytes("headers_sealed"),
+                        rs.getBytes("secret"),
+                        rs.getBytes("previous_secret"),
+                        instant(rs, "previous_secret_expires_at"),
                         rs.getString("endpoint_status"),
                         rs.getString("format"),
                         (Integer) rs.getObject("rate_limit_per_second"),
@@ -221,6 +230,40 @@ class DeliveryRepository {
                 .param("excerpt", a.responseExcerpt())
                 .param("error", a.error())
                 .update();
+    }
+
+    /** A first-try success: its attempt and the delivery's end, written together with others. */
+    record Success(String attemptId, Due due, Attempt attempt, int attempts, Instant now) {}
+
+    /** Records many successful attempts with two batched statements. */
+    void recordSuccesses(List<Success> successes) {
+        jdbcTemplate.batchUpdate("""
+                INSERT INTO delivery_attempts (id, tenant_id, delivery_id, message_id, endpoint_id, attempted_at, outcome,
+                                               status_code, latency_ms, response_excerpt, error)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, successes, successes.size(), (ps, s) -> {
+            ps.setString(1, s.attemptId());
+            ps.setString(2, s.due().tenantId());
+            ps.setString(3, s.due().id());
+            ps.setString(4, s.due().messageId());
+            ps.setString(5, s.due().endpointId());
+            ps.setObject(6, ts(s.attempt().attemptedAt()));
+            ps.setString(7, s.attempt().outcome());
+            ps.setObject(8, s.attempt().statusCode(), java.sql.Types.INTEGER);
+            ps.setInt(9, s.attempt().latencyMs());
+            ps.setString(10, s.attempt().responseExcerpt());
+            ps.setString(11, s.attempt().error());
+        });
+        jdbcTemplate.batchUpdate("""
+                UPDATE deliveries SET status = 'succeeded', attempts = ?, next_attempt_at = NULL, locked_until = NULL,
+                    last_status_code = ?, last_error = NULL, updated_at = ?
+                WHERE id = ?
+                """, successes, successes.size(), (ps, s) -> {
+            ps.setInt(1, s.attempts());
+            ps.setObject(2, s.attempt().statusCode(), java.sql.Types.INTEGER);
+            ps.setObject(3, ts(s.now()));
+            ps.setString(4, s.due().id());
+        });
     }
 
     /** Ends an attempt: the new status, and when to try again (null for none). */

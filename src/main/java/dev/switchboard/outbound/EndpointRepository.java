@@ -245,19 +245,26 @@ class EndpointRepository {
                         "SELECT secret, previous_secret, previous_secret_expires_at FROM endpoints WHERE id = :id AND tenant_id = :tenant")
                 .param("id", id)
                 .param("tenant", tenantId)
-                .query((rs, n) -> {
-                    List<Secret> secrets = new ArrayList<>(2);
-                    byte[] current = rs.getBytes("secret");
-                    if (current != null) secrets.add(vault.decrypt(current, place(tenantId, id, "secret")));
-                    byte[] previous = rs.getBytes("previous_secret");
-                    Instant until = instant(rs, "previous_secret_expires_at");
-                    if (previous != null && until != null && now.isBefore(until)) {
-                        secrets.add(vault.decrypt(previous, place(tenantId, id, "previous_secret")));
-                    }
-                    return secrets;
-                })
+                .query((rs, n) -> signingSecrets(
+                        tenantId,
+                        id,
+                        rs.getBytes("secret"),
+                        rs.getBytes("previous_secret"),
+                        instant(rs, "previous_secret_expires_at"),
+                        now))
                 .optional()
                 .orElse(List.of());
+    }
+
+    /** The same, from ciphertexts already read (the delivery engine reads them with the delivery). */
+    List<Secret> signingSecrets(
+            String tenantId, String id, byte[] current, byte[] previous, Instant previousUntil, Instant now) {
+        List<Secret> secrets = new ArrayList<>(2);
+        if (current != null) secrets.add(vault.decrypt(current, place(tenantId, id, "secret")));
+        if (previous != null && previousUntil != null && now.isBefore(previousUntil)) {
+            secrets.add(vault.decrypt(previous, place(tenantId, id, "previous_secret")));
+        }
+        return secrets;
     }
 
     /** Makes {@code next} the secret and keeps the current one valid until {@code previousUntil}. */

@@ -4,7 +4,8 @@ import java.util.Arrays;
 
 /**
  * Entry point of the benchmarks (never part of the test suite): {@code jmh [JMH options]} or
- * {@code ingest-load [concurrency] [seconds]}. Run through the {@code bench} Maven profile; see
+ * {@code ingest-load [concurrency] [seconds]}
+ * or {@code delivery-load [concurrency] [seconds] [messages]}. Run through the {@code bench} Maven profile; see
  * docs/BENCHMARKS.md.
  */
 public final class Bench {
@@ -21,7 +22,10 @@ public final class Bench {
         switch (which) {
             case "jmh" -> org.openjdk.jmh.Main.main(rest.length == 0 ? new String[] {"VerifyBenchmark"} : rest);
             case "ingest-load" -> dev.switchboard.inbound.IngestLoad.main(rest);
-            default -> throw new IllegalArgumentException("unknown benchmark '" + which + "': use jmh or ingest-load");
+            case "delivery-load" -> dev.switchboard.outbound.DeliveryLoad.main(rest);
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown benchmark '" + which + "': use jmh, ingest-load or delivery-load");
         }
     }
 }

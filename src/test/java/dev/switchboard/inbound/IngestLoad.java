@@ -29,19 +29,19 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class IngestLoad {
 
-    record Result(long ops, long errors, double seconds, long[] latenciesNanos) {
-        double rate() {
+    public record Result(long ops, long errors, double seconds, long[] latenciesNanos) {
+        public double rate() {
             return ops / seconds;
         }
 
-        double percentileMillis(double p) {
+        public double percentileMillis(double p) {
             if (latenciesNanos.length == 0) return Double.NaN;
             return latenciesNanos[(int) Math.min(latenciesNanos.length - 1, Math.floor(p * latenciesNanos.length))]
                     / 1e6;
         }
     }
 
-    interface Op {
+    public interface Op {
         boolean run() throws Exception;
     }
 
@@ -173,7 +173,7 @@ public final class IngestLoad {
     }
 
     /** Runs {@code op} from {@code concurrency} virtual threads: 3 s warm-up, then {@code seconds} measured. */
-    static Result measure(String name, int concurrency, int seconds, Op op) throws Exception {
+    public static Result measure(String name, int concurrency, int seconds, Op op) throws Exception {
         System.out.println("Running: " + name);
         run(concurrency, Duration.ofSeconds(3), op);
         return run(concurrency, Duration.ofSeconds(seconds), op);
