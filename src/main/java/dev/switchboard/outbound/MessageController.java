@@ -59,7 +59,12 @@ class MessageController {
             Instant updatedAt) {}
 
     record MessageView(
-            String id, String eventType, JsonNode payload, Instant createdAt, List<DeliveryView> deliveries) {}
+            String id,
+            String eventType,
+            JsonNode payload,
+            String orderingKey,
+            Instant createdAt,
+            List<DeliveryView> deliveries) {}
 
     static final Duration IDEMPOTENCY_WINDOW = Duration.ofHours(24);
 
@@ -159,6 +164,7 @@ class MessageController {
                 m.id(),
                 m.eventType(),
                 json.readTree(m.payload()),
+                m.orderingKey(),
                 m.createdAt(),
                 deliveries.deliveriesOf(id).stream()
                         .map(d -> new DeliveryView(
