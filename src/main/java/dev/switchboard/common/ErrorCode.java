@@ -20,6 +20,10 @@ public enum ErrorCode {
     TIMESTAMP_OUT_OF_TOLERANCE(HttpStatus.UNAUTHORIZED, "The webhook timestamp is too old or too new"),
     SOURCE_DISABLED(HttpStatus.SERVICE_UNAVAILABLE, "This source is disabled"),
     SCHEMA_MISMATCH(HttpStatus.UNPROCESSABLE_ENTITY, "The payload does not match the event type's schema"),
+    INVALID_STATE(HttpStatus.CONFLICT, "Not possible in the connection's current state"),
+    CREDENTIALS_REJECTED(HttpStatus.UNPROCESSABLE_ENTITY, "The provider rejected the credentials"),
+    OAUTH_STATE_INVALID(HttpStatus.BAD_REQUEST, "The OAuth state is unknown, used or expired"),
+    OAUTH_FAILED(HttpStatus.BAD_GATEWAY, "The provider's OAuth server refused or failed"),
     INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
 
     private final HttpStatus status;

@@ -30,6 +30,7 @@ import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -69,7 +70,7 @@ class DeliveryEngine implements SmartLifecycle {
             Claims claims,
             DeliveryRepository deliveries,
             EndpointRepository endpoints,
-            CloseableHttpClient http,
+            @Qualifier("deliveryHttpClient") CloseableHttpClient http,
             OutboundProperties properties,
             RateLimits rateLimits,
             Payloads payloads,

@@ -12,7 +12,7 @@ import tools.jackson.databind.json.JsonMapper;
  * transaction that changed the state they report.
  */
 @Component
-class OperationalEvents {
+public class OperationalEvents {
 
     static final String ENDPOINT_DISABLED = "switchboard.endpoint.disabled";
     static final String ENDPOINT_ENABLED = "switchboard.endpoint.enabled";
@@ -30,7 +30,8 @@ class OperationalEvents {
         this.json = json;
     }
 
-    void emit(String tenantId, String type, Map<String, ?> data, Instant now) {
+    /** Sends a {@code switchboard.*} event to the tenant's endpoints that subscribe to it; call inside a transaction. */
+    public void emit(String tenantId, String type, Map<String, ?> data, Instant now) {
         publisher.publish(Ids.next("msg"), tenantId, type, json.writeValueAsBytes(data), null, now);
     }
 

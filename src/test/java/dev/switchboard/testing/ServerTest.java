@@ -39,6 +39,10 @@ public abstract class ServerTest {
         // Deliveries go to local receivers in tests: allow loopback, and keep timeouts short.
         registry.add("switchboard.outbound.allowed-networks", () -> "127.0.0.0/8");
         registry.add("switchboard.outbound.timeout", () -> "2s");
+        // Connections: jobs look often, health checks give up and call "slow" sooner.
+        registry.add("switchboard.connections.poll-interval", () -> "300ms");
+        registry.add("switchboard.connections.check-timeout", () -> "2s");
+        registry.add("switchboard.connections.slow-after", () -> "500ms");
         if (TestServices.suiteRedisUrl() != null) {
             registry.add("switchboard.outbound.redis-url", TestServices::suiteRedisUrl);
         }

@@ -1,0 +1,421 @@
+package dev.switchboard.connections;
+
+import static dev.switchboard.common.Sql.instant;
+import static dev.switchboard.common.Sql.ts;
+
+import dev.switchboard.common.PageRequest;
+import dev.switchboard.vault.Secret;
+import dev.switchboard.vault.SecretPlace;
+import dev.switchboard.vault.Vault;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+@Repository
+class ConnectionRepository {
+
+    private static final TypeReference<Map<String, String>> MAP = new TypeReference<>() {};
+    private static final TypeReference<List<String>> LIST = new TypeReference<>() {};
+
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+    private final Vault vault;
+    private final RowMapper<Connection> row;
+
+    ConnectionRepository(JdbcClient jdbc, JsonMapper json, Vault vault) {
+        this.jdbc = jdbc;
+        this.json = json;
+        this.vault = vault;
+        this.row = (rs, n) -> new Connection(
+                rs.getString("id"),
+                rs.getString("tenant_id"),
+                rs.getString("provider"),
+                rs.getString("name"),
+                rs.getString("environment"),
+                Connection.State.of(rs.getString("state")),
+                json.readValue(rs.getString("config"), MAP),
+                rs.getString("credential_hints") == null
+                        ? Map.of()
+                        : json.readValue(rs.getString("credential_hints"), MAP),
+                rs.getString("oauth_client_id"),
+                rs.getString("scopes") == null ? List.of() : json.readValue(rs.getString("scopes"), LIST),
+                rs.getBytes("access_token") != null,
+                rs.getBytes("refresh_token") != null,
+                instant(rs, "token_expires_at"),
+                rs.getInt("refresh_failures"),
+                instant(rs, "next_refresh_at"),
+                rs.getString("health"),
+                instant(rs, "health_checked_at"),
+                instant(rs, "connected_at"),
+                instant(rs, "last_activity_at"),
+                rs.getString("last_error"),
+                instant(rs, "created_at"),
+                instant(rs, "updated_at"));
+    }
+
+    void insert(Connection c, Connection.Secrets secrets) {
+        jdbc.sql("""
+                INSERT INTO connections (id, tenant_id, provider, name, environment, state, config, credentials,
+                    credential_hints, oauth_client_id, oauth_client_secret, scopes, refresh_failures, health,
+                    next_check_at, connected_at, created_at, updated_at)
+                VALUES (:id, :tenant, :provider, :name, :env, :state, :config, :credentials, :hints, :clientId,
+                    :clientSecret, :scopes, 0, :health, :nextCheck, :connected, :now, :now)
+                """)
+                .param("id", c.id())
+                .param("tenant", c.tenantId())
+                .param("provider", c.provider())
+                .param("name", c.name())
+                .param("env", c.environment())
+                .param("state", c.state().wire())
+                .param("config", json.writeValueAsString(c.config()))
+                .param("credentials", sealMap(c.tenantId(), c.id(), secrets.credentials()))
+                .param("hints", c.credentialHints().isEmpty() ? null : json.writeValueAsString(c.credentialHints()))
+                .param("clientId", c.oauthClientId())
+                .param("clientSecret", seal(c.tenantId(), c.id(), "oauth_client_secret", secrets.clientSecret()))
+                .param("scopes", json.writeValueAsString(c.scopes()))
+                .param("health", c.health())
+                .param("nextCheck", ts(c.createdAt()))
+                .param("connected", ts(c.connectedAt()))
+                .param("now", ts(c.createdAt()))
+                .update();
+    }
+
+    Optional<Connection> find(String tenantId, String id) {
+        return jdbc.sql("SELECT * FROM connections WHERE tenant_id = :tenant AND id = :id")
+                .param("tenant", tenantId)
+                .param("id", id)
+                .query(row)
+                .optional();
+    }
+
+    Optional<Connection> findById(String id) {
+        return jdbc.sql("SELECT * FROM connections WHERE id = :id")
+                .param("id", id)
+                .query(row)
+                .optional();
+    }
+
+    void postponeCheck(Connection c, Instant next) {
+        jdbc.sql("UPDATE connections SET next_check_at = :next WHERE id = :id")
+                .param("id", c.id())
+                .param("next", ts(next))
+                .update();
+    }
+
+    /**
+     * Locks the connection's row until the transaction ends (one refresh at a time per connection,
+     * across nodes) and returns it as it is now.
+     */
+    Optional<Connection> lock(String id) {
+        return jdbc.sql("SELECT * FROM connections WHERE id = :id FOR UPDATE")
+                .param("id", id)
+                .query(row)
+                .optional();
+    }
+
+    List<Connection> page(
+            String tenantId, String provider, List<String> providersOfCategory, String state, PageRequest page) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        StringBuilder where = new StringBuilder("SELECT * FROM connections WHERE tenant_id = :tenant");
+        p.put("tenant", tenantId);
+        if (provider != null) {
+            where.append(" AND provider = :provider");
+            p.put("provider", provider);
+        }
+        if (providersOfCategory != null) {
+            if (providersOfCategory.isEmpty()) return List.of();
+            where.append(" AND provider IN (:providers)");
+            p.put("providers", providersOfCategory);
+        }
+        if (state != null) {
+            where.append(" AND state = :state");
+            p.put("state", state);
+        }
+        return page.select(jdbc, where.toString(), "created_at")
+                .params(p)
+                .query(row)
+                .list();
+    }
+
+    Connection.Secrets secrets(Connection c) {
+        return jdbc.sql(
+                        "SELECT credentials, oauth_client_secret, access_token, refresh_token FROM connections WHERE id = :id")
+                .param("id", c.id())
+                .query((rs, n) -> new Connection.Secrets(
+                        unsealMap(c.tenantId(), c.id(), rs.getBytes("credentials")),
+                        unseal(c.tenantId(), c.id(), "oauth_client_secret", rs.getBytes("oauth_client_secret")),
+                        unseal(c.tenantId(), c.id(), "access_token", rs.getBytes("access_token")),
+                        unseal(c.tenantId(), c.id(), "refresh_token", rs.getBytes("refresh_token"))))
+                .single();
+    }
+
+    void setState(Connection c, Connection.State state, String error, Instant now) {
+        jdbc.sql("""
+                UPDATE connections SET state = :state, last_error = :error,
+                    connected_at = CASE WHEN :active THEN COALESCE(connected_at, :now) ELSE connected_at END,
+                    updated_at = :now
+                WHERE id = :id
+                """)
+                .param("id", c.id())
+                .param("state", state.wire())
+                .param("error", error)
+                .param("active", state == Connection.State.ACTIVE)
+                .param("now", ts(now))
+                .update();
+    }
+
+    void rename(Connection c, String name, Map<String, String> config, Instant now) {
+        jdbc.sql("""
+                UPDATE connections SET name = COALESCE(:name, name), config = COALESCE(:config, config), updated_at = :now
+                WHERE id = :id
+                """)
+                .param("id", c.id())
+                .param("name", name)
+                .param("config", config == null ? null : json.writeValueAsString(config))
+                .param("now", ts(now))
+                .update();
+    }
+
+    /** New credentials replace the old ones (and any tokens). */
+    void setCredentials(Connection c, Map<String, String> credentials, Map<String, String> hints, Instant now) {
+        jdbc.sql("""
+                UPDATE connections SET credentials = :credentials, credential_hints = :hints, updated_at = :now
+                WHERE id = :id
+                """)
+                .param("id", c.id())
+                .param("credentials", sealMap(c.tenantId(), c.id(), credentials))
+                .param("hints", json.writeValueAsString(hints))
+                .param("now", ts(now))
+                .update();
+    }
+
+    void setOAuthClient(Connection c, String clientId, String clientSecret, List<String> scopes, Instant now) {
+        jdbc.sql("""
+                UPDATE connections SET oauth_client_id = :clientId, oauth_client_secret = :secret, scopes = :scopes,
+                    updated_at = :now
+                WHERE id = :id
+                """)
+                .param("id", c.id())
+                .param("clientId", clientId)
+                .param("secret", seal(c.tenantId(), c.id(), "oauth_client_secret", clientSecret))
+                .param("scopes", json.writeValueAsString(scopes))
+                .param("now", ts(now))
+                .update();
+    }
+
+    /**
+     * Stores tokens from the provider. A response without a refresh token keeps the one we have:
+     * providers that do not rotate refresh tokens omit it, and dropping it would end the connection.
+     */
+    void storeTokens(
+            Connection c,
+            String accessToken,
+            String refreshToken,
+            Instant expiresAt,
+            Instant nextRefresh,
+            Instant now) {
+        jdbc.sql("""
+                UPDATE connections SET access_token = :access,
+                    refresh_token = CASE WHEN :keep THEN refresh_token ELSE :refresh END,
+                    token_expires_at = :expires, next_refresh_at = :next, refresh_failures = 0,
+                    last_activity_at = :now, updated_at = :now
+                WHERE id = :id
+                """)
+                .param("id", c.id())
+                .param("access", seal(c.tenantId(), c.id(), "access_token", accessToken))
+                .param("keep", refreshToken == null)
+                .param("refresh", seal(c.tenantId(), c.id(), "refresh_token", refreshToken))
+                .param("expires", ts(expiresAt))
+                .param("next", ts(nextRefresh))
+                .param("now", ts(now))
+                .update();
+    }
+
+    void clearTokens(Connection c, Instant now) {
+        jdbc.sql("""
+                UPDATE connections SET access_token = NULL, refresh_token = NULL, token_expires_at = NULL,
+                    next_refresh_at = NULL, refresh_failures = 0, updated_at = :now
+                WHERE id = :id
+                """).param("id", c.id()).param("now", ts(now)).update();
+    }
+
+    void refreshFailed(Connection c, String error, Instant retryAt, Instant now) {
+        jdbc.sql("""
+                UPDATE connections SET refresh_failures = refresh_failures + 1, next_refresh_at = :retry,
+                    last_error = :error, updated_at = :now
+                WHERE id = :id
+                """)
+                .param("id", c.id())
+                .param("retry", ts(retryAt))
+                .param("error", error)
+                .param("now", ts(now))
+                .update();
+    }
+
+    /** Active connections whose token is due for a refresh, oldest due first. */
+    List<String> dueForRefresh(Instant now, int limit) {
+        return jdbc.sql("""
+                SELECT id FROM connections WHERE state = 'active' AND refresh_token IS NOT NULL
+                AND next_refresh_at <= :now ORDER BY next_refresh_at LIMIT :limit
+                """)
+                .param("now", ts(now))
+                .param("limit", limit)
+                .query(String.class)
+                .list();
+    }
+
+    List<Connection> dueForCheck(Instant now, int limit) {
+        return jdbc.sql("""
+                SELECT * FROM connections WHERE state IN ('active', 'error') AND next_check_at <= :now
+                ORDER BY next_check_at LIMIT :limit
+                """)
+                .param("now", ts(now))
+                .param("limit", limit)
+                .query(row)
+                .list();
+    }
+
+    void recordHealth(Connection c, String id, HealthResult h, Instant next, Instant now) {
+        jdbc.sql("""
+                INSERT INTO connection_health (id, tenant_id, connection_id, checked_at, status, status_code, latency_ms, error)
+                VALUES (:id, :tenant, :connection, :now, :status, :code, :latency, :error)
+                """)
+                .param("id", id)
+                .param("tenant", c.tenantId())
+                .param("connection", c.id())
+                .param("now", ts(now))
+                .param("status", h.status())
+                .param("code", h.statusCode())
+                .param("latency", h.latencyMs())
+                .param("error", h.error())
+                .update();
+        jdbc.sql("""
+                UPDATE connections SET health = :status, health_checked_at = :now, next_check_at = :next,
+                    last_activity_at = CASE WHEN :healthy THEN :now ELSE last_activity_at END
+                WHERE id = :id
+                """)
+                .param("id", c.id())
+                .param("status", h.status())
+                .param("healthy", h.status().equals("healthy"))
+                .param("next", ts(next))
+                .param("now", ts(now))
+                .update();
+    }
+
+    List<HealthResult> health(String tenantId, String id, PageRequest page) {
+        return page.select(
+                        jdbc,
+                        "SELECT * FROM connection_health WHERE tenant_id = :tenant AND connection_id = :id",
+                        "checked_at")
+                .param("tenant", tenantId)
+                .param("id", id)
+                .query((rs, n) -> new HealthResult(
+                        rs.getString("id"),
+                        instant(rs, "checked_at"),
+                        rs.getString("status"),
+                        (Integer) rs.getObject("status_code"),
+                        rs.getInt("latency_ms"),
+                        rs.getString("error")))
+                .list();
+    }
+
+    /** Disconnects: the row, its secrets, states and history are gone. */
+    boolean delete(String tenantId, String id) {
+        jdbc.sql("DELETE FROM oauth_states WHERE connection_id = :id AND tenant_id = :tenant")
+                .param("id", id)
+                .param("tenant", tenantId)
+                .update();
+        jdbc.sql("DELETE FROM connection_health WHERE connection_id = :id AND tenant_id = :tenant")
+                .param("id", id)
+                .param("tenant", tenantId)
+                .update();
+        return jdbc.sql("DELETE FROM connections WHERE tenant_id = :tenant AND id = :id")
+                        .param("tenant", tenantId)
+                        .param("id", id)
+                        .update()
+                == 1;
+    }
+
+    // OAuth states
+
+    void insertState(String hash, Connection c, String verifier, String redirectUri, Instant expires) {
+        jdbc.sql("""
+                INSERT INTO oauth_states (state_hash, tenant_id, connection_id, code_verifier, redirect_uri, expires_at)
+                VALUES (:hash, :tenant, :connection, :verifier, :redirect, :expires)
+                """)
+                .param("hash", hash)
+                .param("tenant", c.tenantId())
+                .param("connection", c.id())
+                .param(
+                        "verifier",
+                        vault.encrypt(
+                                Secret.of(verifier),
+                                new SecretPlace(c.tenantId(), "oauth_states", "code_verifier", hash)))
+                .param("redirect", redirectUri)
+                .param("expires", ts(expires))
+                .update();
+    }
+
+    record PendingAuth(String tenantId, String connectionId, String verifier, String redirectUri, Instant expiresAt) {
+        @Override
+        public String toString() {
+            return "PendingAuth[" + connectionId + "]";
+        }
+    }
+
+    /**
+     * Marks a state used and returns what it was bound to; empty when unknown or already used (a
+     * replay). Single use holds across nodes: only one UPDATE can move used_at from NULL.
+     */
+    Optional<PendingAuth> consumeState(String hash, Instant now) {
+        int claimed = jdbc.sql("UPDATE oauth_states SET used_at = :now WHERE state_hash = :hash AND used_at IS NULL")
+                .param("hash", hash)
+                .param("now", ts(now))
+                .update();
+        if (claimed == 0) return Optional.empty();
+        return jdbc.sql("SELECT * FROM oauth_states WHERE state_hash = :hash")
+                .param("hash", hash)
+                .query((rs, n) -> new PendingAuth(
+                        rs.getString("tenant_id"),
+                        rs.getString("connection_id"),
+                        vault.decrypt(
+                                        rs.getBytes("code_verifier"),
+                                        new SecretPlace(
+                                                rs.getString("tenant_id"), "oauth_states", "code_verifier", hash))
+                                .reveal(),
+                        rs.getString("redirect_uri"),
+                        instant(rs, "expires_at")))
+                .optional();
+    }
+
+    // Sealing
+
+    private byte[] seal(String tenantId, String id, String column, String value) {
+        return value == null
+                ? null
+                : vault.encrypt(Secret.of(value), new SecretPlace(tenantId, "connections", column, id));
+    }
+
+    private String unseal(String tenantId, String id, String column, byte[] ciphertext) {
+        return ciphertext == null
+                ? null
+                : vault.decrypt(ciphertext, new SecretPlace(tenantId, "connections", column, id))
+                        .reveal();
+    }
+
+    private byte[] sealMap(String tenantId, String id, Map<String, String> map) {
+        return map == null || map.isEmpty() ? null : seal(tenantId, id, "credentials", json.writeValueAsString(map));
+    }
+
+    private Map<String, String> unsealMap(String tenantId, String id, byte[] ciphertext) {
+        String text = unseal(tenantId, id, "credentials", ciphertext);
+        return text == null ? Map.of() : json.readValue(text, MAP);
+    }
+}

@@ -1,0 +1,66 @@
+package dev.switchboard.connections;
+
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A provider Switchboard knows how to connect to: how it authenticates, where its API and OAuth
+ * endpoints are, what a tenant supplies, how to tell that credentials work, and its published
+ * rate limits. {@code apiBaseUrl} and health-check paths may hold {@code {placeholders}} naming a
+ * non-secret credential or config field.
+ *
+ * @param auth how credentials are applied to a request: {@code {"in":"header"|"query","name",
+ *     "prefix","field"}} for api_key and oauth2, {@code {"usernameField","passwordField"}} for basic
+ */
+record Provider(
+        String key,
+        String name,
+        String category,
+        String authType,
+        String authorizationUrl,
+        String tokenUrl,
+        List<String> defaultScopes,
+        String apiBaseUrl,
+        List<CredentialField> credentialFields,
+        List<ConfigField> configFields,
+        JsonNode auth,
+        Map<String, String> headers,
+        HealthCheck healthCheck,
+        RateLimits rateLimits,
+        String webhookScheme,
+        String docsUrl) {
+
+    static final List<String> AUTH_TYPES = List.of("oauth2", "api_key", "basic", "none");
+    static final List<String> CATEGORIES = List.of(
+            "payment",
+            "shipping",
+            "messaging",
+            "email",
+            "marketing",
+            "social",
+            "calendar",
+            "identity",
+            "infrastructure",
+            "developer",
+            "commerce",
+            "other");
+
+    record CredentialField(String name, String label, boolean secret) {}
+
+    record ConfigField(String name, String label) {}
+
+    /** A cheap authenticated read; {@code expect} lists the statuses that mean "the credentials work". */
+    record HealthCheck(String method, String path, List<Integer> expect) {}
+
+    record RateLimits(Integer perSecond, Integer perMinute, Integer perHour, Integer perDay) {}
+
+    boolean oauth() {
+        return authType.equals("oauth2");
+    }
+
+    /** OAuth without a user's consent step: the client-credentials grant. */
+    boolean clientCredentials() {
+        return oauth() && authorizationUrl == null && tokenUrl != null;
+    }
+}

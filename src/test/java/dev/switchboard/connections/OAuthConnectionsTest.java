@@ -1,0 +1,328 @@
+package dev.switchboard.connections;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.switchboard.testing.Api;
+import dev.switchboard.testing.Receiver;
+import dev.switchboard.testing.ServerTest;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * OAuth 2.0 connections against a real OAuth server (mock-oauth2-server): authorization code with
+ * PKCE, single-use and expiring state, refresh (with and without a new refresh token),
+ * invalid_grant, one refresh for many concurrent callers, and the scheduled refresh.
+ */
+class OAuthConnectionsTest extends ServerTest {
+
+    MockOAuth2Server oauth;
+    TokenGate gate;
+    Receiver events;
+    String tenant;
+    String base;
+    String providerKey;
+    final HttpClient browser =
+            HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        oauth = new MockOAuth2Server();
+        oauth.start();
+        gate = new TokenGate(URI.create(oauth.tokenEndpointUrl("default").toString()));
+        events = new Receiver();
+        tenant = newTenant();
+        base = "/api/v1/tenants/" + tenant + "/connections";
+        clock.reset();
+        providerKey = "mock-" + UUID.randomUUID().toString().substring(0, 8);
+        String definition =
+                """
+                {"key":"%s","name":"Mock OAuth","category":"identity","authType":"oauth2",
+                 "authorizationUrl":"%s","tokenUrl":"%s","defaultScopes":["openid","calendar.read"],
+                 "apiBaseUrl":"%s","credentialFields":[],"configFields":[],
+                 "auth":{"in":"header","name":"Authorization","prefix":"Bearer ","field":"accessToken"},
+                 "headers":{},"healthCheck":null,
+                 "rateLimits":{"perSecond":null,"perMinute":null,"perHour":null,"perDay":null},
+                 "webhookScheme":null,"docsUrl":null}""".formatted(providerKey, oauth.authorizationEndpointUrl("default"), gate.url(), oauth.baseUrl());
+        assertThat(api.post("/api/v1/providers", ADMIN, definition).status()).isEqualTo(201);
+        api.post(
+                "/api/v1/tenants/" + tenant + "/endpoints",
+                ADMIN,
+                "{\"url\":\"" + events.url("/events") + "\",\"eventTypes\":[\"switchboard.integration.connected\","
+                        + "\"switchboard.integration.error\",\"switchboard.oauth.refreshed\",\"switchboard.oauth.expired\"]}");
+    }
+
+    @AfterEach
+    void tearDown() {
+        for (var ep : api.get("/api/v1/tenants/" + tenant + "/endpoints", ADMIN)
+                .json()
+                .get("data")) {
+            api.patch(
+                    "/api/v1/tenants/" + tenant + "/endpoints/" + ep.get("id").asString(),
+                    ADMIN,
+                    "{\"disabled\":true}");
+        }
+        api.delete("/api/v1/providers/" + providerKey, ADMIN);
+        oauth.shutdown();
+        gate.close();
+        events.close();
+        clock.reset();
+    }
+
+    String create() {
+        var r = api.post(
+                base,
+                ADMIN,
+                "{\"provider\":\"" + providerKey
+                        + "\",\"name\":\"Calendar\",\"oauth\":{\"clientId\":\"switchboard-app\","
+                        + "\"clientSecret\":\"app-secret-value\"}}");
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+        assertThat(r.json().get("state").asString()).isEqualTo("pending_auth");
+        assertThat(r.body()).doesNotContain("app-secret-value");
+        return r.json().get("id").asString();
+    }
+
+    /** Starts the authorization and lets the OAuth server send the browser back; returns the callback URL. */
+    URI authorizeAndReturn(String id) throws Exception {
+        var start = api.get(base + "/" + id + "/authorize", ADMIN);
+        assertThat(start.status()).as(start.toString()).isEqualTo(302);
+        URI atProvider = URI.create(start.header("Location"));
+        assertThat(atProvider.getQuery())
+                .contains("code_challenge=", "code_challenge_method=S256", "state=", "client_id=switchboard-app");
+        HttpResponse<String> login =
+                browser.send(HttpRequest.newBuilder(atProvider).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(login.statusCode()).isEqualTo(302);
+        URI back = URI.create(login.headers().firstValue("Location").orElseThrow());
+        assertThat(back.getPath()).isEqualTo("/oauth/callback");
+        return back;
+    }
+
+    Api.Response follow(URI callback) throws Exception {
+        return api.send(HttpRequest.newBuilder(callback).GET().build());
+    }
+
+    JsonNode connection(String id) {
+        return api.get(base + "/" + id, ADMIN).json();
+    }
+
+    /** Token-endpoint requests since the last call. */
+    int tokenRequests() {
+        return gate.requests.getAndSet(0);
+    }
+
+    List<String> eventTypes() {
+        return events.requests.stream()
+                .map(r -> Api.JSON.readTree(r.body()).get("type").asString())
+                .toList();
+    }
+
+    @Test
+    void authorizationCodeWithPkceMakesTheConnectionActive() throws Exception {
+        String id = create();
+        URI callback = authorizeAndReturn(id);
+        var done = follow(callback);
+        assertThat(done.status()).as(done.toString()).isEqualTo(200);
+        assertThat(done.json().get("state").asString()).isEqualTo("active");
+
+        JsonNode c = connection(id);
+        assertThat(c.get("state").asString()).isEqualTo("active");
+        assertThat(c.get("oauth").get("hasRefreshToken").asBoolean()).isTrue();
+        assertThat(c.get("oauth").get("tokenExpiresAt").isNull()).isFalse();
+        // The code exchange sent the PKCE verifier and authenticated the client.
+        assertThat(gate.lastBody).contains("grant_type=authorization_code", "code_verifier=");
+        assertThat(gate.lastAuthorization).startsWith("Basic ");
+
+        // The state is single use: the same callback again is refused.
+        var replay = follow(callback);
+        assertThat(replay.status()).isEqualTo(400);
+        assertThat(replay.json().get("code").asString()).isEqualTo("oauth_state_invalid");
+        assertThat(follow(URI.create(api.base() + "/oauth/callback?code=x&state=forged"))
+                        .json()
+                        .get("code")
+                        .asString())
+                .isEqualTo("oauth_state_invalid");
+
+        var token = api.post(base + "/" + id + "/access-token", ADMIN, "{}").json();
+        assertThat(token.get("accessToken").asString()).isNotBlank();
+        assertThat(api.post(base + "/" + id + "/access-token", newKey(tenant, "viewer"), "{}")
+                        .status())
+                .isEqualTo(403);
+        await().atMost(Duration.ofSeconds(20)).until(() -> eventTypes().contains("switchboard.integration.connected"));
+    }
+
+    @Test
+    void anExpiredStateIsRefused() throws Exception {
+        String id = create();
+        URI callback = authorizeAndReturn(id);
+        clock.advance(Duration.ofMinutes(11));
+        var late = follow(callback);
+        assertThat(late.status()).isEqualTo(400);
+        assertThat(late.json().get("code").asString()).isEqualTo("oauth_state_invalid");
+        assertThat(connection(id).get("state").asString()).isEqualTo("pending_auth");
+    }
+
+    @Test
+    void refreshKeepsTheRefreshTokenWhenNoneComesBackAndInvalidGrantIsAnErrorAtOnce() throws Exception {
+        String id = create();
+        follow(authorizeAndReturn(id));
+        String first = api.post(base + "/" + id + "/access-token", ADMIN, "{}")
+                .json()
+                .get("accessToken")
+                .asString();
+
+        // A refresh response without a refresh token: the one we have is kept.
+        gate.then(200, "{\"access_token\":\"second-access\",\"token_type\":\"Bearer\",\"expires_in\":3600}");
+        var refreshed = api.post(base + "/" + id + "/refresh", ADMIN, "{}");
+        assertThat(refreshed.status()).as(refreshed.toString()).isEqualTo(200);
+        assertThat(refreshed.json().get("oauth").get("hasRefreshToken").asBoolean())
+                .isTrue();
+        String second = api.post(base + "/" + id + "/access-token", ADMIN, "{}")
+                .json()
+                .get("accessToken")
+                .asString();
+        assertThat(second).isEqualTo("second-access").isNotEqualTo(first);
+
+        // The real server refreshes with the kept token, and may rotate it.
+        assertThat(api.post(base + "/" + id + "/refresh", ADMIN, "{}").status()).isEqualTo(200);
+        assertThat(api.post(base + "/" + id + "/access-token", ADMIN, "{}")
+                        .json()
+                        .get("accessToken")
+                        .asString())
+                .isNotEqualTo("second-access");
+
+        // A revoked grant: error at once, reported.
+        gate.then(400, "{\"error\":\"invalid_grant\",\"error_description\":\"revoked\"}");
+        var refused = api.post(base + "/" + id + "/refresh", ADMIN, "{}");
+        assertThat(refused.status()).isEqualTo(502);
+        assertThat(refused.json().get("code").asString()).isEqualTo("oauth_failed");
+        JsonNode c = connection(id);
+        assertThat(c.get("state").asString()).isEqualTo("error");
+        assertThat(c.get("lastError").asString()).contains("invalid_grant");
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> eventTypes()
+                        .containsAll(List.of("switchboard.oauth.expired", "switchboard.integration.error")));
+
+        // Reconnecting starts a new authorization.
+        assertThat(api.post(base + "/" + id + "/reconnect", ADMIN, "{}")
+                        .json()
+                        .get("state")
+                        .asString())
+                .isEqualTo("pending_auth");
+        follow(authorizeAndReturn(id));
+        assertThat(connection(id).get("state").asString()).isEqualTo("active");
+    }
+
+    @Test
+    void fiftyCallersNeedingAFreshTokenMakeOneTokenRequest() throws Exception {
+        String id = create();
+        follow(authorizeAndReturn(id));
+        tokenRequests(); // forget the exchange
+        clock.advance(Duration.ofMinutes(50)); // the hour-long token has less than 15 minutes left
+        List<Callable<String>> callers = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            callers.add(() -> api.post(base + "/" + id + "/access-token", ADMIN, "{}")
+                    .json()
+                    .get("accessToken")
+                    .asString());
+        }
+        List<String> tokens = new ArrayList<>();
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (var f : pool.invokeAll(callers)) tokens.add(f.get());
+        }
+        assertThat(tokens).hasSize(50).doesNotContainNull();
+        assertThat(tokens.stream().distinct().count()).isEqualTo(1);
+        assertThat(tokenRequests()).isEqualTo(1);
+    }
+
+    @Test
+    void theScheduledRefreshTurnsARevokedGrantIntoAnErrorWithinOneCycle() throws Exception {
+        String id = create();
+        follow(authorizeAndReturn(id));
+        gate.then(400, "{\"error\":\"invalid_grant\"}");
+        clock.advance(Duration.ofMinutes(50));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> connection(id).get("state").asString().equals("error"));
+        assertThat(connection(id).get("lastError").asString()).contains("invalid_grant");
+    }
+
+    /**
+     * The token endpoint as the provider entry names it: it forwards to the OAuth server, unless a
+     * test scripted the next answer (what the mock server cannot be told to send: a refresh without
+     * a refresh token, or invalid_grant for a valid grant). It also counts the requests.
+     */
+    static final class TokenGate implements AutoCloseable {
+        final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.ConcurrentLinkedQueue<java.util.Map.Entry<Integer, String>> script =
+                new java.util.concurrent.ConcurrentLinkedQueue<>();
+        volatile String lastBody;
+        volatile String lastAuthorization;
+        private final com.sun.net.httpserver.HttpServer server;
+        private final HttpClient client = HttpClient.newHttpClient();
+
+        TokenGate(URI upstream) throws Exception {
+            server = com.sun.net.httpserver.HttpServer.create(
+                    new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+            server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+            server.createContext("/token", exchange -> {
+                requests.incrementAndGet();
+                byte[] body = exchange.getRequestBody().readAllBytes();
+                lastBody = new String(body, java.nio.charset.StandardCharsets.UTF_8);
+                lastAuthorization = exchange.getRequestHeaders().getFirst("Authorization");
+                var scripted = script.poll();
+                int status;
+                byte[] answer;
+                if (scripted != null) {
+                    status = scripted.getKey();
+                    answer = scripted.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                } else {
+                    try {
+                        var forward = HttpRequest.newBuilder(upstream)
+                                .header(
+                                        "Content-Type",
+                                        exchange.getRequestHeaders().getFirst("Content-Type"))
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+                        if (lastAuthorization != null) forward.header("Authorization", lastAuthorization);
+                        var r = client.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
+                        status = r.statusCode();
+                        answer = r.body();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        status = 502;
+                        answer = new byte[0];
+                    }
+                }
+                exchange.getResponseHeaders().set("Content-Type", "application/json");
+                exchange.sendResponseHeaders(status, answer.length == 0 ? -1 : answer.length);
+                if (answer.length > 0) exchange.getResponseBody().write(answer);
+                exchange.close();
+            });
+            server.start();
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + "/token";
+        }
+
+        void then(int status, String body) {
+            script.add(java.util.Map.entry(status, body));
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+}
