@@ -156,7 +156,64 @@ class AccessMatrixTest extends ServerTest {
                     403,
                     404,
                     401,
-                    401));
+                    401,
+                    new Route("GET", "/api/v1/providers", null, 200, 200, 200, 200, 401, 401),
+                    new Route("GET", "/api/v1/providers/stripe", null, 200, 200, 200, 200, 401, 401),
+                    new Route("POST", "/api/v1/providers", "{\"key\":\"Bad\"}", 400, 403, 403, 403, 401, 401),
+                    new Route("DELETE", "/api/v1/providers/stripe", null, 409, 403, 403, 403, 401, 401),
+                    new Route(
+                            "POST",
+                            "/api/v1/tenants/{t}/connections",
+                            "{\"provider\":\"stripe\",\"name\":\"n\"}",
+                            201,
+                            201,
+                            403,
+                            404,
+                            401,
+                            401),
+                    new Route("GET", "/api/v1/tenants/{t}/connections", null, 200, 200, 200, 404, 401, 401),
+                    new Route("GET", "/api/v1/tenants/{t}/connections/{c}", null, 200, 200, 200, 404, 401, 401),
+                    new Route(
+                            "PATCH",
+                            "/api/v1/tenants/{t}/connections/{c}",
+                            "{\"name\":\"n\"}",
+                            200,
+                            200,
+                            403,
+                            404,
+                            401,
+                            401),
+                    new Route("DELETE", "/api/v1/tenants/{t}/connections/{c}", null, 204, 204, 403, 404, 401, 401),
+                    new Route(
+                            "POST", "/api/v1/tenants/{t}/connections/{c}/suspend", null, 409, 409, 403, 404, 401, 401),
+                    new Route("POST", "/api/v1/tenants/{t}/connections/{c}/resume", null, 409, 409, 403, 404, 401, 401),
+                    new Route(
+                            "POST",
+                            "/api/v1/tenants/{t}/connections/{c}/reconnect",
+                            null,
+                            409,
+                            409,
+                            403,
+                            404,
+                            401,
+                            401),
+                    new Route(
+                            "GET", "/api/v1/tenants/{t}/connections/{c}/authorize", null, 409, 409, 403, 404, 401, 401),
+                    new Route(
+                            "POST", "/api/v1/tenants/{t}/connections/{c}/refresh", null, 409, 409, 403, 404, 401, 401),
+                    new Route(
+                            "POST",
+                            "/api/v1/tenants/{t}/connections/{c}/access-token",
+                            null,
+                            409,
+                            409,
+                            403,
+                            404,
+                            401,
+                            401),
+                    new Route("POST", "/api/v1/tenants/{t}/connections/{c}/check", null, 409, 409, 403, 404, 401, 401),
+                    new Route(
+                            "GET", "/api/v1/tenants/{t}/connections/{c}/health", null, 200, 200, 200, 404, 401, 401)));
 
     @TestFactory
     Stream<DynamicTest> everyRouteForEveryCaller() {
@@ -214,7 +271,14 @@ class AccessMatrixTest extends ServerTest {
                 .json()
                 .get("id")
                 .asString();
+        // Connections: a Stripe connection without credentials yet (not_configured).
+        String connectionId = api.post(
+                        "/api/v1/tenants/" + tenant + "/connections", ADMIN, "{\"provider\":\"stripe\",\"name\":\"c\"}")
+                .json()
+                .get("id")
+                .asString();
         String path = route.path()
+                .replace("{c}", connectionId)
                 .replace("{ep}", endpointId)
                 .replace("{msg}", messageId)
                 .replace("{t}", tenant)
