@@ -15,6 +15,10 @@ public class Switchboard {
             System.out.println(dev.switchboard.vault.Keysets.generateJson());
             return;
         }
+        if (args.length > 0 && args[0].equals("keyset")) {
+            System.out.println(KeysetCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
+            return;
+        }
         SpringApplication.run(Switchboard.class, args);
     }
 }

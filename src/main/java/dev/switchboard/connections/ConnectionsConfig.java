@@ -2,6 +2,8 @@ package dev.switchboard.connections;
 
 import dev.switchboard.outbound.SafeHttpClients;
 import dev.switchboard.outbound.UrlGuard;
+import dev.switchboard.vault.SealedColumns;
+import java.util.List;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -18,5 +20,17 @@ class ConnectionsConfig {
     @Bean
     OAuthClient oauthClient(CloseableHttpClient providerHttpClient) {
         return new OAuthClient(providerHttpClient);
+    }
+
+    /** Credentials, client secrets and tokens, for key rotation. */
+    @Bean
+    SealedColumns connectionSealedColumns() {
+        return new SealedColumns(
+                "connections", List.of("credentials", "oauth_client_secret", "access_token", "refresh_token"));
+    }
+
+    @Bean
+    SealedColumns oauthStateSealedColumns() {
+        return new SealedColumns("oauth_states", "state_hash", "oauth_states", List.of("code_verifier"));
     }
 }

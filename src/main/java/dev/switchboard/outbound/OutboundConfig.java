@@ -18,4 +18,11 @@ class OutboundConfig {
         return SafeHttpClients.create(
                 guard, properties.timeout(), properties.concurrency() * 2, properties.endpointConcurrency() * 2);
     }
+
+    /** Endpoint signing secrets and static headers, for key rotation. */
+    @Bean
+    dev.switchboard.vault.SealedColumns endpointSealedColumns() {
+        return new dev.switchboard.vault.SealedColumns(
+                "endpoints", java.util.List.of("secret", "previous_secret", "headers_sealed"));
+    }
 }

@@ -25,4 +25,54 @@ public final class Keysets {
             throw new IllegalStateException("Cannot generate a keyset: " + e.getMessage(), e);
         }
     }
+
+    /**
+     * Adds a new AES-256-GCM key to a keyset (Tink JSON in, Tink JSON out). Not primary unless
+     * asked: in a cluster every node must know a key before any node encrypts with it.
+     */
+    public static String addKey(String keysetJson, boolean primary) {
+        try {
+            AeadConfig.register();
+            KeysetHandle handle = TinkJsonProtoKeysetFormat.parseKeyset(keysetJson, InsecureSecretKeyAccess.get());
+            var entry = KeysetHandle.generateEntryFromParameters(PredefinedAeadParameters.AES256_GCM)
+                    .withRandomId();
+            if (primary) entry.makePrimary();
+            return TinkJsonProtoKeysetFormat.serializeKeyset(
+                    KeysetHandle.newBuilder(handle).addEntry(entry).build(), InsecureSecretKeyAccess.get());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Cannot add a key: " + e.getMessage(), e);
+        }
+    }
+
+    /** Makes the key with this id the primary one. */
+    public static String promote(String keysetJson, int keyId) {
+        return edit(keysetJson, keyId, true);
+    }
+
+    /** Removes the key with this id (once no row uses it: see GET /api/v1/admin/vault). */
+    public static String retire(String keysetJson, int keyId) {
+        return edit(keysetJson, keyId, false);
+    }
+
+    private static String edit(String keysetJson, int keyId, boolean promote) {
+        try {
+            AeadConfig.register();
+            KeysetHandle handle = TinkJsonProtoKeysetFormat.parseKeyset(keysetJson, InsecureSecretKeyAccess.get());
+            var builder = KeysetHandle.newBuilder(handle);
+            for (int i = 0; i < builder.size(); i++) {
+                if (handle.getAt(i).getId() != keyId) continue;
+                if (promote) {
+                    builder.getAt(i).makePrimary();
+                } else {
+                    if (builder.getAt(i).isPrimary())
+                        throw new IllegalStateException("the primary key cannot be retired");
+                    builder.deleteAt(i);
+                }
+                return TinkJsonProtoKeysetFormat.serializeKeyset(builder.build(), InsecureSecretKeyAccess.get());
+            }
+            throw new IllegalStateException("no key with id " + keyId);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Cannot change the keyset: " + e.getMessage(), e);
+        }
+    }
 }

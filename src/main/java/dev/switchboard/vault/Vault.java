@@ -1,6 +1,7 @@
 package dev.switchboard.vault;
 
 import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.KeysetHandle;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 
@@ -12,9 +13,38 @@ import java.security.GeneralSecurityException;
 public class Vault {
 
     private final Aead aead;
+    private final KeysetHandle keyset;
 
-    Vault(Aead aead) {
-        this.aead = aead;
+    Vault(KeysetHandle keyset) throws GeneralSecurityException {
+        this.keyset = keyset;
+        this.aead = keyset.getPrimitive(com.google.crypto.tink.RegistryConfiguration.get(), Aead.class);
+    }
+
+    /** The key new ciphertexts are made with. */
+    public int primaryKeyId() {
+        return keyset.getPrimary().getId();
+    }
+
+    /** Every key in the keyset, primary or not, in keyset order. */
+    public java.util.List<Integer> keyIds() {
+        java.util.List<Integer> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < keyset.size(); i++) ids.add(keyset.getAt(i).getId());
+        return ids;
+    }
+
+    /**
+     * The id of the key that made a ciphertext: Tink's output prefix is a version byte (1) and the
+     * key id, big-endian. -1 when the bytes carry no such prefix.
+     */
+    public static int keyIdOf(byte[] ciphertext) {
+        if (ciphertext == null || ciphertext.length < 5 || ciphertext[0] != 1) return -1;
+        return java.nio.ByteBuffer.wrap(ciphertext, 1, 4).getInt();
+    }
+
+    /** The same secret under the primary key, in the same place; null when it already is. */
+    public byte[] rewrap(byte[] ciphertext, SecretPlace place) {
+        if (keyIdOf(ciphertext) == primaryKeyId()) return null;
+        return encrypt(decrypt(ciphertext, place), place);
     }
 
     public byte[] encrypt(Secret secret, SecretPlace place) {

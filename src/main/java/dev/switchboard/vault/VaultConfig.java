@@ -1,9 +1,7 @@
 package dev.switchboard.vault;
 
-import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.KeysetHandle;
-import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
 import com.google.crypto.tink.aead.AeadConfig;
 import dev.switchboard.common.ApiProperties;
@@ -30,7 +28,7 @@ class VaultConfig {
     Vault vault(VaultProperties properties, ApiProperties api, Dialect dialect) throws GeneralSecurityException {
         AeadConfig.register();
         KeysetHandle keyset = loadKeyset(properties.keyset(), api.dataDir(), dialect);
-        return new Vault(keyset.getPrimitive(RegistryConfiguration.get(), Aead.class));
+        return new Vault(keyset);
     }
 
     /**

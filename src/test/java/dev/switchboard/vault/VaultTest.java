@@ -3,8 +3,6 @@ package dev.switchboard.vault;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.crypto.tink.Aead;
-import com.google.crypto.tink.RegistryConfiguration;
 import dev.switchboard.common.Dialect;
 import dev.switchboard.testing.TestKeys;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +15,7 @@ class VaultTest {
 
     static Vault vault(String keysetJson) throws Exception {
         var handle = VaultConfig.loadKeyset(keysetJson, java.nio.file.Path.of("unused"), Dialect.POSTGRESQL);
-        return new Vault(handle.getPrimitive(RegistryConfiguration.get(), Aead.class));
+        return new Vault(handle);
     }
 
     @Test
