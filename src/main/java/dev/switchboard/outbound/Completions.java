@@ -58,7 +58,7 @@ class Completions {
     private final OutboundProperties properties;
     private final TransactionTemplate tx;
     private final MeterRegistry metrics;
-    private final RetryPolicy policy = RetryPolicy.DEFAULT;
+    private final RetryPolicy policy;
     private final LinkedBlockingQueue<Done> queue = new LinkedBlockingQueue<>();
     private volatile Runnable onWritten = () -> {};
     private volatile boolean running;
@@ -78,6 +78,7 @@ class Completions {
         this.endpoints = endpoints;
         this.events = events;
         this.properties = properties;
+        this.policy = properties.retryPolicy();
         this.tx = tx;
     }
 

@@ -22,6 +22,9 @@ import org.springframework.validation.annotation.Validated;
  * @param pollInterval how often each node looks for due deliveries
  * @param lease how long a claimed delivery is this node's before another may take it over
  * @param responseExcerptBytes how much of each response body is kept in the attempt log
+ * @param retrySchedule the delay before each attempt, the first usually 0
+ *     ({@code SWITCHBOARD_OUTBOUND_RETRY_SCHEDULE}, comma-separated durations)
+ * @param retryJitter the spread applied to each delay (0.2 = ±20 %)
  * @param disableAfter how long an endpoint may fail without a single success before it is disabled
  *     ({@code SWITCHBOARD_OUTBOUND_DISABLE_AFTER})
  * @param enabled whether this node delivers at all
@@ -38,5 +41,16 @@ public record OutboundProperties(
         @DefaultValue("1s") Duration pollInterval,
         @DefaultValue("60s") Duration lease,
         @DefaultValue("16384") @Min(0) @Max(1_048_576) int responseExcerptBytes,
+
+        @DefaultValue({"0s", "5s", "5m", "30m", "2h", "5h", "10h", "10h"})
+        List<Duration> retrySchedule,
+
+        @DefaultValue("0.2") double retryJitter,
         @DefaultValue("5d") Duration disableAfter,
-        @DefaultValue("true") boolean enabled) {}
+        @DefaultValue("true") boolean enabled) {
+
+    /** The retry policy these settings describe; invalid ones stop the server at start. */
+    public RetryPolicy retryPolicy() {
+        return new RetryPolicy(retrySchedule, retryJitter);
+    }
+}
