@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * Entry point of the benchmarks (never part of the test suite): {@code jmh [JMH options]} or
- * {@code ingest-load [concurrency] [seconds]}
+ * {@code ingest-load [concurrency] [seconds]}, {@code oauth-server [port]}
  * or {@code delivery-load [concurrency] [seconds] [messages]}. Run through the {@code bench} Maven profile; see
  * docs/BENCHMARKS.md.
  */
@@ -23,9 +23,23 @@ public final class Bench {
             case "jmh" -> org.openjdk.jmh.Main.main(rest.length == 0 ? new String[] {"VerifyBenchmark"} : rest);
             case "ingest-load" -> dev.switchboard.inbound.IngestLoad.main(rest);
             case "delivery-load" -> dev.switchboard.outbound.DeliveryLoad.main(rest);
+            case "oauth-server" -> oauthServer(rest.length > 0 ? Integer.parseInt(rest[0]) : 8081);
             default ->
                 throw new IllegalArgumentException(
-                        "unknown benchmark '" + which + "': use jmh, ingest-load or delivery-load");
+                        "unknown benchmark '" + which + "': use jmh, ingest-load, delivery-load or oauth-server");
         }
+    }
+
+    /**
+     * A local OAuth 2.0 server (mock-oauth2-server, the one the tests use) for trying OAuth
+     * connections by hand, as the README shows. It logs any user in at once and runs until stopped.
+     */
+    static void oauthServer(int port) throws InterruptedException {
+        var server = new no.nav.security.mock.oauth2.MockOAuth2Server();
+        server.start(java.net.InetAddress.getLoopbackAddress(), port);
+        System.out.println("Local OAuth server running (Ctrl-C stops it):");
+        System.out.println("  authorizationUrl " + server.authorizationEndpointUrl("default"));
+        System.out.println("  tokenUrl         " + server.tokenEndpointUrl("default"));
+        Thread.currentThread().join();
     }
 }

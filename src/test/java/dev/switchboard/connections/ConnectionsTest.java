@@ -324,4 +324,31 @@ class ConnectionsTest extends ServerTest {
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> eventTypes().contains("switchboard.integration.disconnected"));
     }
+
+    @Test
+    void healthIsCheckedOnScheduleWithoutBeingAsked() {
+        String id = connect("key-1").get("id").asString();
+        int before =
+                api.get(base + "/" + id + "/health", ADMIN).json().get("data").size();
+        provider.then(Answer.of(503));
+        clock.advance(Duration.ofMinutes(6)); // past the 5-minute interval
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> api.get(base + "/" + id + "/health", ADMIN)
+                                .json()
+                                .get("data")
+                                .size()
+                        > before);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> api.get(base + "/" + id, ADMIN)
+                        .json()
+                        .get("state")
+                        .asString()
+                        .equals("error"));
+        assertThat(api.get(base + "/" + id, ADMIN)
+                        .json()
+                        .get("health")
+                        .get("status")
+                        .asString())
+                .isEqualTo("down");
+    }
 }

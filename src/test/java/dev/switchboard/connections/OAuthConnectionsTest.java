@@ -258,6 +258,48 @@ class OAuthConnectionsTest extends ServerTest {
         assertThat(connection(id).get("lastError").asString()).contains("invalid_grant");
     }
 
+    @Test
+    void theClientCredentialsGrantNeedsNoUserAndTokenCallsPassTheSsrfGuard() throws Exception {
+        String key = "cc-" + UUID.randomUUID().toString().substring(0, 8);
+        String definition = """
+                {"key":"%s","name":"Machine","category":"payment","authType":"oauth2",
+                 "authorizationUrl":null,"tokenUrl":"%s","defaultScopes":[],
+                 "apiBaseUrl":"http://127.0.0.1:9","credentialFields":[],"configFields":[],
+                 "auth":{"in":"header","name":"Authorization","prefix":"Bearer ","field":"accessToken"},
+                 "headers":{},"healthCheck":null,"rateLimits":null,"webhookScheme":null,"docsUrl":null}""";
+        assertThat(api.post("/api/v1/providers", ADMIN, definition.formatted(key, gate.url()))
+                        .status())
+                .isEqualTo(201);
+        var c = api.post(
+                base,
+                ADMIN,
+                "{\"provider\":\"" + key
+                        + "\",\"name\":\"M\",\"oauth\":{\"clientId\":\"machine\",\"clientSecret\":\"s3cret-value\"}}");
+        assertThat(c.status()).as(c.toString()).isEqualTo(201);
+        assertThat(c.json().get("state").asString()).isEqualTo("active");
+        assertThat(gate.lastBody).contains("grant_type=client_credentials");
+        assertThat(api.get(base + "/" + c.json().get("id").asString() + "/authorize", ADMIN)
+                        .json()
+                        .get("code")
+                        .asString())
+                .isEqualTo("invalid_state");
+
+        // A token endpoint on a blocked address (cloud metadata) is never called.
+        String blocked = "meta-" + UUID.randomUUID().toString().substring(0, 8);
+        assertThat(api.post("/api/v1/providers", ADMIN, definition.formatted(blocked, "http://169.254.169.254/token"))
+                        .status())
+                .isEqualTo(201);
+        var refused = api.post(
+                base,
+                ADMIN,
+                "{\"provider\":\"" + blocked
+                        + "\",\"name\":\"M\",\"oauth\":{\"clientId\":\"m\",\"clientSecret\":\"s\"}}");
+        assertThat(refused.json().get("state").asString()).isEqualTo("error");
+        assertThat(refused.json().get("lastError").asString()).contains("SSRF");
+        api.delete("/api/v1/providers/" + key, ADMIN);
+        api.delete("/api/v1/providers/" + blocked, ADMIN);
+    }
+
     /**
      * The token endpoint as the provider entry names it: it forwards to the OAuth server, unless a
      * test scripted the next answer (what the mock server cannot be told to send: a refresh without
