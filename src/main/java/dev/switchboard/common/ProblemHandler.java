@@ -128,6 +128,11 @@ class ProblemHandler {
             String detail = mvc.getBody().getDetail();
             return respond(code, detail == null ? code.title() + "." : detail, List.of(), request);
         }
+        if (e instanceof org.springframework.web.context.request.async.AsyncRequestNotUsableException) {
+            // The client went away mid-response (a closed pipe): nothing to answer, and not our bug.
+            log.debug("Client disconnected during {} {}", request.getMethod(), request.getRequestURI());
+            return null;
+        }
         log.error("Unexpected error on {} {}", request.getMethod(), request.getRequestURI(), e);
         return respond(
                 ErrorCode.INTERNAL_ERROR,

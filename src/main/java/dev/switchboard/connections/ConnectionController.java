@@ -268,9 +268,7 @@ class ConnectionController {
             if (p.oauth() || p.authType().equals("none")) {
                 throw ApiException.invalid("credentials", "this provider takes no credentials (" + p.authType() + ")");
             }
-            credentials = checkCredentials(p, body.credentials());
-            if (p.healthCheck() != null)
-                rejectIfRefused(lifecycle.probe(p, c, new Connection.Secrets(credentials, null, null, null)));
+            credentials = triedCredentials(p, c, body.credentials());
         }
         Map<String, String> newCredentials = credentials;
         Instant now = Sql.now(clock);
@@ -363,9 +361,7 @@ class ConnectionController {
         } else {
             if (body == null || body.credentials() == null)
                 throw ApiException.invalid("credentials", "are required to reconnect");
-            Map<String, String> credentials = checkCredentials(p, body.credentials());
-            if (p.healthCheck() != null)
-                rejectIfRefused(lifecycle.probe(p, c, new Connection.Secrets(credentials, null, null, null)));
+            Map<String, String> credentials = triedCredentials(p, c, body.credentials());
             tx.executeWithoutResult(s -> {
                 connections.setCredentials(c, credentials, hints(p, credentials), now);
                 lifecycle.move(c, State.ACTIVE, null, now);
@@ -464,6 +460,15 @@ class ConnectionController {
                     "The provider answered HTTP " + probe.statusCode()
                             + " to its health request with these credentials.");
         }
+    }
+
+    /** Credentials checked for shape, then tried with the provider's health request (422 if refused). */
+    private Map<String, String> triedCredentials(Provider p, Connection c, Map<String, String> sent) {
+        Map<String, String> credentials = checkCredentials(p, sent);
+        if (p.healthCheck() != null) {
+            rejectIfRefused(lifecycle.probe(p, c, new Connection.Secrets(credentials, null, null, null)));
+        }
+        return credentials;
     }
 
     private static Map<String, String> checkCredentials(Provider p, Map<String, String> sent) {

@@ -63,20 +63,7 @@ record CloudEvent(
     }
 
     static CloudEvent of(EventRow e, byte[] body, JsonMapper json) {
-        Data d = data(e.contentType(), body, json);
-        return new CloudEvent(
-                "1.0",
-                e.id(),
-                sourceUri(e.sourceId()),
-                e.type(),
-                e.providerTime() != null ? e.providerTime() : e.receivedAt(),
-                e.subject(),
-                e.contentType(),
-                d.json(),
-                d.base64(),
-                e.tenantId(),
-                e.userId(),
-                e.verification());
+        return of(e.event(), body, json);
     }
 
     static CloudEvent of(InboundEvent e, byte[] body, JsonMapper json) {

@@ -60,14 +60,7 @@ class ConnectionsTest extends ServerTest {
 
     @AfterEach
     void tearDown() {
-        for (var ep : api.get("/api/v1/tenants/" + tenant + "/endpoints", ADMIN)
-                .json()
-                .get("data")) {
-            api.patch(
-                    "/api/v1/tenants/" + tenant + "/endpoints/" + ep.get("id").asString(),
-                    ADMIN,
-                    "{\"disabled\":true}");
-        }
+        disableEndpoints(tenant);
         api.delete("/api/v1/providers/" + providerKey, ADMIN);
         provider.close();
         events.close();

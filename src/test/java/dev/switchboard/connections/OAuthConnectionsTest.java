@@ -67,14 +67,7 @@ class OAuthConnectionsTest extends ServerTest {
 
     @AfterEach
     void tearDown() {
-        for (var ep : api.get("/api/v1/tenants/" + tenant + "/endpoints", ADMIN)
-                .json()
-                .get("data")) {
-            api.patch(
-                    "/api/v1/tenants/" + tenant + "/endpoints/" + ep.get("id").asString(),
-                    ADMIN,
-                    "{\"disabled\":true}");
-        }
+        disableEndpoints(tenant);
         api.delete("/api/v1/providers/" + providerKey, ADMIN);
         oauth.shutdown();
         gate.close();
@@ -298,6 +291,40 @@ class OAuthConnectionsTest extends ServerTest {
         assertThat(refused.json().get("lastError").asString()).contains("SSRF");
         api.delete("/api/v1/providers/" + key, ADMIN);
         api.delete("/api/v1/providers/" + blocked, ADMIN);
+    }
+
+    @Test
+    void aRotatedRefreshTokenReplacesTheOldOneAndATransientFailureWaitsAndRetries() throws Exception {
+        String id = create();
+        follow(authorizeAndReturn(id));
+        gate.then(
+                200,
+                "{\"access_token\":\"a2\",\"refresh_token\":\"rt-rotated\",\"token_type\":\"Bearer\",\"expires_in\":3600}");
+        assertThat(api.post(base + "/" + id + "/refresh", ADMIN, "{}").status()).isEqualTo(200);
+        gate.then(200, "{\"access_token\":\"a3\",\"token_type\":\"Bearer\",\"expires_in\":3600}");
+        assertThat(api.post(base + "/" + id + "/refresh", ADMIN, "{}").status()).isEqualTo(200);
+        assertThat(gate.lastBody).contains("refresh_token=rt-rotated");
+
+        // The OAuth server is down for a moment: the connection stays active and tries again later.
+        gate.then(503, "{\"error\":\"temporarily_unavailable\"}");
+        var failed = api.post(base + "/" + id + "/refresh", ADMIN, "{}");
+        assertThat(failed.status()).isEqualTo(502);
+        JsonNode c = connection(id);
+        assertThat(c.get("state").asString()).isEqualTo("active");
+        assertThat(c.get("lastError").asString()).contains("temporarily_unavailable");
+        assertThat(jdbc.sql("SELECT refresh_failures FROM connections WHERE id = :id")
+                        .param("id", id)
+                        .query(Integer.class)
+                        .single())
+                .isEqualTo(1);
+        // (rt-rotated is this test's invention: the real server would refuse it, so the gate answers.)
+        gate.then(200, "{\"access_token\":\"a4\",\"token_type\":\"Bearer\",\"expires_in\":3600}");
+        assertThat(api.post(base + "/" + id + "/refresh", ADMIN, "{}").status()).isEqualTo(200);
+        assertThat(jdbc.sql("SELECT refresh_failures FROM connections WHERE id = :id")
+                        .param("id", id)
+                        .query(Integer.class)
+                        .single())
+                .isZero();
     }
 
     /**

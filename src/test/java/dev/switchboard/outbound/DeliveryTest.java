@@ -35,14 +35,7 @@ class DeliveryTest extends ServerTest {
     /** Disables this test's endpoints, so their pending retries never reach a later test. */
     @AfterEach
     void tearDown() {
-        for (var ep : api.get("/api/v1/tenants/" + tenant + "/endpoints?limit=1000", ADMIN)
-                .json()
-                .get("data")) {
-            api.patch(
-                    "/api/v1/tenants/" + tenant + "/endpoints/" + ep.get("id").asString(),
-                    ADMIN,
-                    "{\"disabled\":true}");
-        }
+        disableEndpoints(tenant);
         receiver.close();
     }
 

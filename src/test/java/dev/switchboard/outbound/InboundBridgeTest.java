@@ -71,9 +71,7 @@ class InboundBridgeTest extends ServerTest {
                     .isEqualTo(2999);
             assertThat(other.requests).isEmpty();
 
-            for (var e : api.get(base + "/endpoints", ADMIN).json().get("data")) {
-                api.patch(base + "/endpoints/" + e.get("id").asString(), ADMIN, "{\"disabled\":true}");
-            }
+            disableEndpoints(tenant);
         }
     }
 }

@@ -42,9 +42,7 @@ class OutboundControlsTest extends ServerTest {
 
     @AfterEach
     void tearDown() {
-        for (var ep : api.get(base + "/endpoints?limit=1000", ADMIN).json().get("data")) {
-            api.patch(base + "/endpoints/" + ep.get("id").asString(), ADMIN, "{\"disabled\":true}");
-        }
+        disableEndpoints(tenant);
         receiver.close();
         clock.reset();
     }

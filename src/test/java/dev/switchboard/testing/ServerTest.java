@@ -71,6 +71,21 @@ public abstract class ServerTest {
         return r.json().get("key").asString();
     }
 
+    /**
+     * Disables every endpoint of a tenant: their waiting retries pause, so a test's background
+     * deliveries never reach a later test (the server and its clock are shared).
+     */
+    protected void disableEndpoints(String tenant) {
+        for (var ep : api.get("/api/v1/tenants/" + tenant + "/endpoints?limit=1000", ADMIN)
+                .json()
+                .get("data")) {
+            api.patch(
+                    "/api/v1/tenants/" + tenant + "/endpoints/" + ep.get("id").asString(),
+                    ADMIN,
+                    "{\"disabled\":true}");
+        }
+    }
+
     protected long count(String table) {
         return jdbc.sql("SELECT count(*) FROM " + table).query(Long.class).single();
     }
