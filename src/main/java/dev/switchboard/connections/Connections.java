@@ -24,6 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What happens to connections: the lifecycle and its events, OAuth authorization and refresh (one
@@ -49,6 +51,7 @@ class Connections {
     private final OperationalEvents events;
     private final ConnectionsProperties properties;
     private final TransactionTemplate tx;
+    private final JsonMapper json;
     private final Clock clock;
 
     Connections(
@@ -59,8 +62,10 @@ class Connections {
             OperationalEvents events,
             ConnectionsProperties properties,
             TransactionTemplate tx,
+            JsonMapper json,
             Clock clock) {
         this.connections = connections;
+        this.json = json;
         this.catalog = catalog;
         this.oauth = oauth;
         this.http = providerHttpClient;
@@ -320,15 +325,22 @@ class Connections {
         long started = System.nanoTime();
         try (ClassicHttpResponse r =
                 http.executeOpen(null, ProviderRequests.build(p, c, secrets, token, h.method(), h.path()), null)) {
-            if (r.getEntity() != null) EntityUtils.consume(r.getEntity());
+            String refusal = null;
+            if (h.expectBody() != null && !h.expectBody().isEmpty()) {
+                refusal = bodyMismatch(r, h.expectBody());
+            } else if (r.getEntity() != null) {
+                EntityUtils.consume(r.getEntity());
+            }
             int latency = (int) ((System.nanoTime() - started) / 1_000_000);
             int code = r.getCode();
-            boolean expected = h.expect().contains(code);
+            boolean expected = h.expect().contains(code) && refusal == null;
             String status =
                     code == 429 || (expected && latency > properties.slowAfter().toMillis())
                             ? "degraded"
                             : expected ? "healthy" : "down";
-            String error = expected ? (status.equals("degraded") ? "slow: " + latency + " ms" : null) : "HTTP " + code;
+            String error = expected
+                    ? (status.equals("degraded") ? "slow: " + latency + " ms" : null)
+                    : refusal != null ? refusal : "HTTP " + code;
             if (code == 429) error = "HTTP 429: throttled";
             return new HealthResult(id, now, status, code, latency, error);
         } catch (IllegalArgumentException e) {
@@ -340,6 +352,23 @@ class Connections {
                     : e.getClass().getSimpleName() + ": " + clip(String.valueOf(e.getMessage()), 200);
             return new HealthResult(id, now, "down", null, latency, why);
         }
+    }
+
+    /** Null when the JSON answer carries every expected field value; else what differs. */
+    private String bodyMismatch(ClassicHttpResponse r, Map<String, JsonNode> expected) throws IOException {
+        if (r.getEntity() == null) return "an empty answer";
+        JsonNode body;
+        try (var in = r.getEntity().getContent()) {
+            body = json.readTree(in.readNBytes(64 * 1024));
+        } catch (RuntimeException notJson) {
+            return "an answer that is not JSON";
+        }
+        for (var e : expected.entrySet()) {
+            if (!e.getValue().equals(body.get(e.getKey()))) {
+                return "the answer's \"" + e.getKey() + "\" is " + clip(String.valueOf(body.get(e.getKey())), 100);
+            }
+        }
+        return null;
     }
 
     static String hash(String state) {

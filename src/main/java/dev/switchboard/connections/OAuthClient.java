@@ -76,14 +76,15 @@ class OAuthClient {
 
     static URI authorizationUrl(
             Provider p, String clientId, URI redirectUri, List<String> scopes, String state, String verifier) {
-        return new AuthorizationRequest.Builder(new ResponseType(ResponseType.Value.CODE), new ClientID(clientId))
+        var builder = new AuthorizationRequest.Builder(
+                        new ResponseType(ResponseType.Value.CODE), new ClientID(clientId))
                 .endpointURI(URI.create(p.authorizationUrl()))
                 .redirectionURI(redirectUri)
                 .scope(scopes.isEmpty() ? null : new Scope(scopes.toArray(String[]::new)))
                 .state(new State(state))
-                .codeChallenge(new CodeVerifier(verifier), CodeChallengeMethod.S256)
-                .build()
-                .toURI();
+                .codeChallenge(new CodeVerifier(verifier), CodeChallengeMethod.S256);
+        if (p.authorizationParams() != null) p.authorizationParams().forEach(builder::customParameter);
+        return builder.build().toURI();
     }
 
     Tokens exchange(

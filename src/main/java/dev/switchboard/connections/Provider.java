@@ -10,6 +10,8 @@ import tools.jackson.databind.JsonNode;
  * rate limits. {@code apiBaseUrl} and health-check paths may hold {@code {placeholders}} naming a
  * non-secret credential or config field.
  *
+ * @param authorizationParams extra parameters of the authorization request, e.g. Google's
+ *     {@code access_type=offline} without which it issues no refresh token (may be absent)
  * @param auth how credentials are applied to a request: {@code {"in":"header"|"query","name",
  *     "prefix","field"}} for api_key and oauth2, {@code {"usernameField","passwordField"}} for basic
  */
@@ -29,7 +31,8 @@ record Provider(
         HealthCheck healthCheck,
         RateLimits rateLimits,
         String webhookScheme,
-        String docsUrl) {
+        String docsUrl,
+        Map<String, String> authorizationParams) {
 
     static final List<String> AUTH_TYPES = List.of("oauth2", "api_key", "basic", "none");
     static final List<String> CATEGORIES = List.of(
@@ -50,8 +53,12 @@ record Provider(
 
     record ConfigField(String name, String label) {}
 
-    /** A cheap authenticated read; {@code expect} lists the statuses that mean "the credentials work". */
-    record HealthCheck(String method, String path, List<Integer> expect) {}
+    /**
+     * A cheap authenticated read; {@code expect} lists the statuses that mean "the credentials work".
+     * {@code expectBody}, when set, names top-level JSON fields the answer must also carry with these
+     * values: Slack answers 200 with {@code "ok": false} to a bad token.
+     */
+    record HealthCheck(String method, String path, List<Integer> expect, Map<String, JsonNode> expectBody) {}
 
     record RateLimits(Integer perSecond, Integer perMinute, Integer perHour, Integer perDay) {}
 

@@ -344,4 +344,38 @@ class ConnectionsTest extends ServerTest {
                         .asString())
                 .isEqualTo("down");
     }
+
+    @Test
+    void aHealthCheckCanRequireFieldsOfTheAnswer() {
+        // Like Slack's auth.test: 200 with {"ok": false} for a bad token.
+        String key = "okjson-" + UUID.randomUUID().toString().substring(0, 8);
+        String definition = api.get("/api/v1/providers/" + providerKey, ADMIN)
+                .json()
+                .get("provider")
+                .toString()
+                .replace("\"key\":\"" + providerKey + "\"", "\"key\":\"" + key + "\"")
+                .replace("\"expectBody\":null", "\"expectBody\":{\"ok\":true}");
+        assertThat(api.post("/api/v1/providers", ADMIN, definition).status()).isEqualTo(201);
+        try {
+            provider.then(
+                    new Answer(200, Map.of("Content-Type", "application/json"), "{\"ok\":true}".getBytes(), null));
+            var c = api.post(
+                    base,
+                    ADMIN,
+                    "{\"provider\":\"" + key
+                            + "\",\"name\":\"S\",\"credentials\":{\"apiKey\":\"k\",\"account\":\"a\"}}");
+            assertThat(c.json().get("health").get("status").asString()).isEqualTo("healthy");
+            provider.then(new Answer(
+                    200,
+                    Map.of("Content-Type", "application/json"),
+                    "{\"ok\":false,\"error\":\"invalid_auth\"}".getBytes(),
+                    null));
+            var down = api.post(base + "/" + c.json().get("id").asString() + "/check", ADMIN, "{}")
+                    .json();
+            assertThat(down.get("status").asString()).isEqualTo("down");
+            assertThat(down.get("error").asString()).contains("\"ok\"", "false");
+        } finally {
+            api.delete("/api/v1/providers/" + key, ADMIN);
+        }
+    }
 }

@@ -56,7 +56,7 @@ class OAuthConnectionsTest extends ServerTest {
                  "auth":{"in":"header","name":"Authorization","prefix":"Bearer ","field":"accessToken"},
                  "headers":{},"healthCheck":null,
                  "rateLimits":{"perSecond":null,"perMinute":null,"perHour":null,"perDay":null},
-                 "webhookScheme":null,"docsUrl":null}""".formatted(providerKey, oauth.authorizationEndpointUrl("default"), gate.url(), oauth.baseUrl());
+                 "webhookScheme":null,"docsUrl":null,"authorizationParams":{"access_type":"offline"}}""".formatted(providerKey, oauth.authorizationEndpointUrl("default"), gate.url(), oauth.baseUrl());
         assertThat(api.post("/api/v1/providers", ADMIN, definition).status()).isEqualTo(201);
         api.post(
                 "/api/v1/tenants/" + tenant + "/endpoints",
@@ -94,7 +94,12 @@ class OAuthConnectionsTest extends ServerTest {
         assertThat(start.status()).as(start.toString()).isEqualTo(302);
         URI atProvider = URI.create(start.header("Location"));
         assertThat(atProvider.getQuery())
-                .contains("code_challenge=", "code_challenge_method=S256", "state=", "client_id=switchboard-app");
+                .contains(
+                        "code_challenge=",
+                        "code_challenge_method=S256",
+                        "state=",
+                        "client_id=switchboard-app",
+                        "access_type=offline");
         HttpResponse<String> login =
                 browser.send(HttpRequest.newBuilder(atProvider).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(login.statusCode()).isEqualTo(302);
