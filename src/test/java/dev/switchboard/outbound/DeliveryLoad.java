@@ -41,6 +41,7 @@ public final class DeliveryLoad {
         int concurrency = args.length > 0 ? Integer.parseInt(args[0]) : 16;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         int messages = args.length > 2 ? Integer.parseInt(args[2]) : 20_000;
+        int endpointCap = args.length > 3 ? Integer.parseInt(args[3]) : concurrency;
         if (!TestServices.postgresReachable()) {
             System.err.println("The delivery benchmark needs PostgreSQL at " + TestServices.postgresUrl());
             System.exit(2);
@@ -63,7 +64,7 @@ public final class DeliveryLoad {
         p.put("switchboard.database.pool-size", String.valueOf(Math.max(10, concurrency)));
         p.put("switchboard.outbound.allowed-networks", "127.0.0.0/8");
         p.put("switchboard.outbound.concurrency", String.valueOf(concurrency));
-        p.put("switchboard.outbound.endpoint-concurrency", String.valueOf(concurrency));
+        p.put("switchboard.outbound.endpoint-concurrency", String.valueOf(endpointCap));
         p.put("switchboard.outbound.batch-size", String.valueOf(Math.max(50, concurrency * 2)));
         p.put("logging.level.root", "WARN");
         try (var server = new SpringApplicationBuilder(Switchboard.class).run(TestDatabase.args(p))) {
