@@ -82,11 +82,15 @@ class Catalog {
     /** Adds an operator's provider; 409 when the key is taken. */
     void add(Provider p) {
         check(p);
+        String definition = json.writeValueAsString(p);
+        if (definition.length() > 20_000) {
+            throw ApiException.invalid("provider", "must be at most 20000 characters as JSON");
+        }
         if (builtIn(p.key())) throw ApiException.conflict("'" + p.key() + "' is a built-in provider.");
         try {
             jdbc.sql("INSERT INTO custom_providers (provider_key, definition, created_at) VALUES (:key, :d, :now)")
                     .param("key", p.key())
-                    .param("d", json.writeValueAsString(p))
+                    .param("d", definition)
                     .param("now", Sql.ts(Sql.now(clock)))
                     .update();
         } catch (DuplicateKeyException e) {

@@ -48,6 +48,7 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 @RequestMapping("/api/v1/tenants/{tenant}/connections")
 class ConnectionController {
 
+    /** {@code scopes} together at most 2000 characters (as stored). */
     record OAuthSettings(
             @NotBlank @Size(max = 500) String clientId,
             @Size(max = 4000) String clientSecret,
@@ -124,6 +125,7 @@ class ConnectionController {
     private final TenantAccess access;
     private final ConnectionsProperties properties;
     private final TransactionTemplate tx;
+    private final tools.jackson.databind.json.JsonMapper json;
     private final Clock clock;
 
     ConnectionController(
@@ -134,7 +136,9 @@ class ConnectionController {
             TenantAccess access,
             ConnectionsProperties properties,
             TransactionTemplate tx,
+            tools.jackson.databind.json.JsonMapper json,
             Clock clock) {
+        this.json = json;
         this.connections = connections;
         this.lifecycle = lifecycle;
         this.catalog = catalog;
@@ -158,6 +162,7 @@ class ConnectionController {
         Map<String, String> credentials =
                 body.credentials() == null ? Map.of() : checkCredentials(p, body.credentials());
         if (body.oauth() != null && !p.oauth()) throw ApiException.invalid("oauth", "this provider does not use OAuth");
+        checkScopes(body.oauth());
         if (!credentials.isEmpty() && (p.oauth() || p.authType().equals("none"))) {
             throw ApiException.invalid("credentials", "this provider takes no credentials (" + p.authType() + ")");
         }
@@ -263,6 +268,7 @@ class ConnectionController {
         Provider p = catalog.require(c.provider());
         Map<String, String> config = body.config() == null ? null : checkConfig(body.config());
         if (body.oauth() != null && !p.oauth()) throw ApiException.invalid("oauth", "this provider does not use OAuth");
+        checkScopes(body.oauth());
         Map<String, String> credentials = null;
         if (body.credentials() != null) {
             if (p.oauth() || p.authType().equals("none")) {
@@ -494,9 +500,18 @@ class ConnectionController {
         if (p.credentialFields() == null) return hints;
         for (Provider.CredentialField f : p.credentialFields()) {
             String v = credentials.get(f.name());
-            if (v != null) hints.put(f.name(), f.secret() ? Secret.of(v).hint() : v);
+            // Non-secret values are shown in full, up to a length the hints column holds for 20 fields.
+            if (v != null) hints.put(f.name(), f.secret() ? Secret.of(v).hint() : Connections.clip(v, 100));
         }
         return hints;
+    }
+
+    private void checkScopes(OAuthSettings oauth) {
+        if (oauth != null
+                && oauth.scopes() != null
+                && json.writeValueAsString(oauth.scopes()).length() > 2000) {
+            throw ApiException.invalid("oauth.scopes", "must be at most 2000 characters together");
+        }
     }
 
     private Map<String, String> checkConfig(Map<String, String> config) {
@@ -507,6 +522,9 @@ class ConnectionController {
             if (e.getValue() == null || e.getValue().length() > 2000) {
                 throw ApiException.invalid("config." + e.getKey(), "must be at most 2000 characters");
             }
+        }
+        if (json.writeValueAsString(config).length() > 8000) {
+            throw ApiException.invalid("config", "must be at most 8000 characters as JSON");
         }
         if (config.containsKey("baseUrl")) {
             try {

@@ -230,7 +230,7 @@ class EndpointController {
                 tenant,
                 body.url(),
                 body.description(),
-                body.eventTypes() == null ? List.of() : List.copyOf(body.eventTypes()),
+                body.eventTypes() == null ? List.of() : List.copyOf(checkTypes(body.eventTypes())),
                 List.copyOf(new java.util.TreeSet<>(headers.keySet())),
                 filter,
                 body.rateLimitPerSecond(),
@@ -283,7 +283,7 @@ class EndpointController {
         var change = new EndpointRepository.Change(
                 body.url(),
                 body.description(),
-                body.eventTypes(),
+                checkTypes(body.eventTypes()),
                 headers,
                 clearFilter ? null : filterText(body.filter()),
                 clearFilter,
@@ -405,6 +405,14 @@ class EndpointController {
         } catch (BlockedDestinationException e) {
             throw ApiException.invalid("url", "is not allowed: " + e.getMessage());
         }
+    }
+
+    /** The list as stored: at most 8000 characters of JSON. */
+    private List<String> checkTypes(List<String> types) {
+        if (types != null && json.writeValueAsString(types).length() > 8000) {
+            throw ApiException.invalid("eventTypes", "must be at most 8000 characters together");
+        }
+        return types;
     }
 
     private String filterText(JsonNode filter) {

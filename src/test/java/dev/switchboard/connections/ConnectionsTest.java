@@ -378,4 +378,47 @@ class ConnectionsTest extends ServerTest {
             api.delete("/api/v1/providers/" + key, ADMIN);
         }
     }
+
+    /** What fits the validation but not a column is a 400, never a 500 or a half-written row. */
+    @Test
+    void oversizedInputIsRefusedBeforeTheDatabaseSeesIt() {
+        String big = "x".repeat(2000);
+        StringBuilder config = new StringBuilder("{");
+        for (int i = 0; i < 20; i++)
+            config.append(i == 0 ? "" : ",")
+                    .append("\"k")
+                    .append(i)
+                    .append("\":\"")
+                    .append(big)
+                    .append('"');
+        config.append('}');
+        var r = api.post(base, ADMIN, "{\"provider\":\"stripe\",\"name\":\"n\",\"config\":" + config + "}");
+        assertThat(r.status()).as(r.toString()).isEqualTo(400);
+        assertThat(r.json().get("errors").get(0).get("field").asString()).isEqualTo("config");
+
+        String scope = "\"" + "s".repeat(200) + "\"";
+        String scopes = String.join(",", java.util.Collections.nCopies(50, scope));
+        var s = api.post(
+                base,
+                ADMIN,
+                "{\"provider\":\"github\",\"name\":\"n\",\"oauth\":{\"clientId\":\"c\",\"scopes\":[" + scopes + "]}}");
+        assertThat(s.status()).as(s.toString()).isEqualTo(400);
+
+        String type = "\"" + "t".repeat(200) + "\"";
+        String types = String.join(",", java.util.Collections.nCopies(100, type));
+        var e = api.post(
+                "/api/v1/tenants/" + tenant + "/endpoints",
+                ADMIN,
+                "{\"url\":\"" + events.url("/x") + "\",\"eventTypes\":[" + types + "]}");
+        assertThat(e.status()).as(e.toString()).isEqualTo(400);
+
+        String definition = api.get("/api/v1/providers/" + providerKey, ADMIN)
+                .json()
+                .get("provider")
+                .toString()
+                .replace("\"key\":\"" + providerKey + "\"", "\"key\":\"huge-" + providerKey + "\"")
+                .replace("\"docsUrl\":null", "\"docsUrl\":\"" + "d".repeat(30_000) + "\"");
+        assertThat(api.post("/api/v1/providers", ADMIN, definition).status()).isEqualTo(400);
+        assertThat(count("connections WHERE tenant_id = '" + tenant + "'")).isZero();
+    }
 }
