@@ -1,7 +1,11 @@
 package dev.switchboard.connections;
 
+import dev.switchboard.common.Claims;
 import dev.switchboard.common.Sql;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -20,9 +24,19 @@ class ConnectionJobs {
     private final ConnectionRepository connections;
     private final Connections lifecycle;
     private final Catalog catalog;
+    private final Claims claims;
+    private final ConnectionsProperties properties;
     private final Clock clock;
 
-    ConnectionJobs(ConnectionRepository connections, Connections lifecycle, Catalog catalog, Clock clock) {
+    ConnectionJobs(
+            ConnectionRepository connections,
+            Connections lifecycle,
+            Catalog catalog,
+            Claims claims,
+            ConnectionsProperties properties,
+            Clock clock) {
+        this.claims = claims;
+        this.properties = properties;
         this.connections = connections;
         this.lifecycle = lifecycle;
         this.catalog = catalog;
@@ -42,9 +56,25 @@ class ConnectionJobs {
         }
     }
 
+    /**
+     * Claims due checks (SKIP LOCKED, moving each one's next check past the time a check can take),
+     * so with several nodes each connection is checked by one of them.
+     */
     @Scheduled(fixedDelayString = "${switchboard.connections.poll-interval:30s}", initialDelayString = "10s")
     void checkDue() {
-        for (Connection c : connections.dueForCheck(Sql.now(clock), 100)) {
+        Instant now = Sql.now(clock);
+        List<String> due = claims.claim(
+                "connections",
+                "state IN ('active', 'error') AND next_check_at <= :now",
+                "next_check_at",
+                "next_check_at = :lease",
+                Map.of(
+                        "now",
+                        Sql.ts(now),
+                        "lease",
+                        Sql.ts(now.plus(properties.checkTimeout().multipliedBy(3)))),
+                100);
+        for (Connection c : connections.findAll(due)) {
             if (catalog.find(c.provider()).map(p -> p.healthCheck() == null).orElse(true)) {
                 connections.postponeCheck(c, null); // nothing to check: not due again
                 continue;

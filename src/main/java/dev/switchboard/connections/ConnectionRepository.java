@@ -271,13 +271,10 @@ class ConnectionRepository {
                 .list();
     }
 
-    List<Connection> dueForCheck(Instant now, int limit) {
-        return jdbc.sql("""
-                SELECT * FROM connections WHERE state IN ('active', 'error') AND next_check_at <= :now
-                ORDER BY next_check_at LIMIT :limit
-                """)
-                .param("now", ts(now))
-                .param("limit", limit)
+    List<Connection> findAll(List<String> ids) {
+        if (ids.isEmpty()) return List.of();
+        return jdbc.sql("SELECT * FROM connections WHERE id IN (:ids)")
+                .param("ids", ids)
                 .query(row)
                 .list();
     }
