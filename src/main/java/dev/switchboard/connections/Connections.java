@@ -5,6 +5,7 @@ import dev.switchboard.common.ErrorCode;
 import dev.switchboard.common.Ids;
 import dev.switchboard.common.Sql;
 import dev.switchboard.connections.Connection.State;
+import dev.switchboard.outbound.BoundedCalls;
 import dev.switchboard.outbound.OperationalEvents;
 import java.io.IOException;
 import java.net.URI;
@@ -323,26 +324,28 @@ class Connections {
             if (token == null) return new HealthResult(id, now, "down", null, 0, "no access token");
         }
         long started = System.nanoTime();
-        try (ClassicHttpResponse r =
-                http.executeOpen(null, ProviderRequests.build(p, c, secrets, token, h.method(), h.path()), null)) {
-            String refusal = null;
-            if (h.expectBody() != null && !h.expectBody().isEmpty()) {
-                refusal = bodyMismatch(r, h.expectBody());
-            } else if (r.getEntity() != null) {
-                EntityUtils.consume(r.getEntity());
-            }
-            int latency = (int) ((System.nanoTime() - started) / 1_000_000);
-            int code = r.getCode();
-            boolean expected = h.expect().contains(code) && refusal == null;
-            String status =
-                    code == 429 || (expected && latency > properties.slowAfter().toMillis())
-                            ? "degraded"
-                            : expected ? "healthy" : "down";
-            String error = expected
-                    ? (status.equals("degraded") ? "slow: " + latency + " ms" : null)
-                    : refusal != null ? refusal : "HTTP " + code;
-            if (code == 429) error = "HTTP 429: throttled";
-            return new HealthResult(id, now, status, code, latency, error);
+        try {
+            var request = ProviderRequests.build(p, c, secrets, token, h.method(), h.path());
+            return BoundedCalls.call(http, request, properties.checkTimeout(), r -> {
+                String refusal = null;
+                if (h.expectBody() != null && !h.expectBody().isEmpty()) {
+                    refusal = bodyMismatch(r, h.expectBody());
+                } else if (r.getEntity() != null) {
+                    EntityUtils.consume(r.getEntity());
+                }
+                int latency = (int) ((System.nanoTime() - started) / 1_000_000);
+                int code = r.getCode();
+                boolean expected = h.expect().contains(code) && refusal == null;
+                String status = code == 429
+                                || (expected && latency > properties.slowAfter().toMillis())
+                        ? "degraded"
+                        : expected ? "healthy" : "down";
+                String error = expected
+                        ? (status.equals("degraded") ? "slow: " + latency + " ms" : null)
+                        : refusal != null ? refusal : "HTTP " + code;
+                if (code == 429) error = "HTTP 429: throttled";
+                return new HealthResult(id, now, status, code, latency, error);
+            });
         } catch (IllegalArgumentException e) {
             return new HealthResult(id, now, "down", null, 0, clip(e.getMessage(), 300));
         } catch (IOException e) {

@@ -18,8 +18,8 @@ class ConnectionsConfig {
     }
 
     @Bean
-    OAuthClient oauthClient(CloseableHttpClient providerHttpClient) {
-        return new OAuthClient(providerHttpClient);
+    OAuthClient oauthClient(CloseableHttpClient providerHttpClient, ConnectionsProperties properties) {
+        return new OAuthClient(providerHttpClient, properties.checkTimeout());
     }
 
     /** Credentials, client secrets and tokens, for key rotation. */

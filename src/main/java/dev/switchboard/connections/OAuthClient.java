@@ -23,6 +23,7 @@ import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
 import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
 import com.nimbusds.oauth2.sdk.token.RefreshToken;
 import dev.switchboard.outbound.BlockedDestinationException;
+import dev.switchboard.outbound.BoundedCalls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -33,7 +34,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.io.entity.StringEntity;
 
 /**
@@ -65,9 +65,11 @@ class OAuthClient {
     static final Duration DEFAULT_LIFETIME = Duration.ofHours(1);
 
     private final CloseableHttpClient http;
+    private final Duration timeout;
 
-    OAuthClient(CloseableHttpClient http) {
+    OAuthClient(CloseableHttpClient http, Duration timeout) {
         this.http = http;
+        this.timeout = timeout;
     }
 
     static String newVerifier() {
@@ -161,22 +163,24 @@ class OAuthClient {
         String body = request.getBody() != null ? request.getBody() : request.getQuery();
         post.setEntity(new StringEntity(
                 body == null ? "" : body, org.apache.hc.core5.http.ContentType.APPLICATION_FORM_URLENCODED));
-        try (ClassicHttpResponse r = http.executeOpen(null, post, null)) {
-            HTTPResponse response = new HTTPResponse(r.getCode());
-            var type = r.getFirstHeader("Content-Type");
-            if (type != null) {
-                try {
-                    response.setContentType(type.getValue());
-                } catch (ParseException ignored) {
-                    // An unparseable content type: the body parse reports the problem.
+        try {
+            return BoundedCalls.call(http, post, timeout, r -> {
+                HTTPResponse response = new HTTPResponse(r.getCode());
+                var type = r.getFirstHeader("Content-Type");
+                if (type != null) {
+                    try {
+                        response.setContentType(type.getValue());
+                    } catch (ParseException ignored) {
+                        // An unparseable content type: the body parse reports the problem.
+                    }
                 }
-            }
-            if (r.getEntity() != null) {
-                try (InputStream in = r.getEntity().getContent()) {
-                    response.setBody(new String(in.readNBytes(256 * 1024), StandardCharsets.UTF_8));
+                if (r.getEntity() != null) {
+                    try (InputStream in = r.getEntity().getContent()) {
+                        response.setBody(new String(in.readNBytes(256 * 1024), StandardCharsets.UTF_8));
+                    }
                 }
-            }
-            return response;
+                return response;
+            });
         } catch (BlockedDestinationException e) {
             throw new Failure("the token endpoint is blocked by the SSRF guard: " + e.getMessage(), true);
         } catch (IOException e) {

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 import tools.jackson.databind.JsonNode;
@@ -35,7 +36,7 @@ final class ProviderRequests {
         return URI.create(fill(stripSlash(base), values) + fill(path, values));
     }
 
-    static ClassicHttpRequest build(
+    static HttpUriRequestBase build(
             Provider p, Connection c, Connection.Secrets secrets, String accessToken, String method, String path) {
         Map<String, String> credentials = secrets.credentials();
         ClassicRequestBuilder b = ClassicRequestBuilder.create(method).setUri(url(p, c, credentials, path));
@@ -69,7 +70,15 @@ final class ProviderRequests {
                 // none: no credentials to apply
             }
         }
-        return b.build();
+        ClassicHttpRequest built = b.build();
+        try {
+            // A cancellable request, so the whole call can have a deadline (BoundedCalls).
+            HttpUriRequestBase request = new HttpUriRequestBase(built.getMethod(), built.getUri());
+            request.setHeaders(built.getHeaders());
+            return request;
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("not a valid URL: " + e.getMessage());
+        }
     }
 
     private static String fill(String template, Map<String, String> values) {

@@ -19,10 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.core5.http.ClassicHttpResponse;
@@ -62,9 +59,6 @@ class DeliveryEngine implements SmartLifecycle {
     private volatile ExecutorService executor;
     /** Claims that got work, for the benchmark's commits-per-delivery figure. */
     private final java.util.concurrent.atomic.AtomicLong claimsWithWork = new java.util.concurrent.atomic.AtomicLong();
-    /** Ends requests that outlive the timeout, however slowly their bytes trickle in. */
-    private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("outbound-deadlines").daemon().factory());
 
     DeliveryEngine(
             Claims claims,
@@ -191,40 +185,29 @@ class DeliveryEngine implements SmartLifecycle {
         String error = null;
         Optional<Duration> retryAfter = Optional.empty();
         RetryPolicy.Outcome outcome;
-        AtomicBoolean expired = new AtomicBoolean();
-        var deadline = deadlines.schedule(
-                () -> {
-                    expired.set(true);
-                    post.cancel();
-                },
-                properties.timeout().toMillis(),
-                TimeUnit.MILLISECONDS);
         long started = System.nanoTime();
-        try (ClassicHttpResponse response = http.executeOpen(null, post, null)) {
-            code = response.getCode();
-            var header = response.getFirstHeader("Retry-After");
-            retryAfter = RetryPolicy.parseRetryAfter(header == null ? null : header.getValue(), now);
-            excerpt = excerpt(response);
+        try {
+            Answer answer = BoundedCalls.call(http, post, properties.timeout(), response -> {
+                var header = response.getFirstHeader("Retry-After");
+                return new Answer(
+                        response.getCode(),
+                        RetryPolicy.parseRetryAfter(header == null ? null : header.getValue(), now),
+                        excerpt(response));
+            });
+            code = answer.code();
+            retryAfter = answer.retryAfter();
+            excerpt = answer.excerpt();
             outcome = RetryPolicy.Outcome.of(code);
         } catch (BlockedDestinationException e) {
             outcome = RetryPolicy.Outcome.NETWORK_ERROR;
             error = "blocked by the SSRF guard: " + e.getMessage();
         } catch (SocketTimeoutException e) {
+            // A slow read, or the deadline on the whole request: what the receiver said so far does not count.
             outcome = RetryPolicy.Outcome.TIMEOUT;
             error = "timed out after " + properties.timeout();
         } catch (IOException | RuntimeException e) {
-            if (expired.get()) {
-                // Cancelled by the deadline: whatever the receiver said so far does not count.
-                outcome = RetryPolicy.Outcome.TIMEOUT;
-                error = "timed out after " + properties.timeout() + " in all";
-                code = null;
-                excerpt = null;
-            } else {
-                outcome = RetryPolicy.Outcome.NETWORK_ERROR;
-                error = e.getClass().getSimpleName() + ": " + e.getMessage();
-            }
-        } finally {
-            deadline.cancel(false);
+            outcome = RetryPolicy.Outcome.NETWORK_ERROR;
+            error = e.getClass().getSimpleName() + ": " + e.getMessage();
         }
         int latency = (int) Math.min(Integer.MAX_VALUE, (System.nanoTime() - started) / 1_000_000);
         var attempt = new DeliveryRepository.Attempt(
@@ -234,6 +217,9 @@ class DeliveryEngine implements SmartLifecycle {
         return new Completions.Attempted(
                 d, attempt, outcome, d.attempts() + 1, code, failure, retryAfter, Sql.now(clock));
     }
+
+    /** What a receiver answered, as far as an attempt records it. */
+    private record Answer(int code, Optional<Duration> retryAfter, String excerpt) {}
 
     /** At most responseExcerptBytes of the body, read (after decompression) without reading the rest. */
     private String excerpt(ClassicHttpResponse response) throws IOException {
@@ -264,7 +250,6 @@ class DeliveryEngine implements SmartLifecycle {
         ExecutorService e = executor;
         if (e != null) e.close(); // waits for in-flight deliveries, each bounded by the timeout
         completions.stop(); // writes what they left
-        deadlines.shutdownNow();
     }
 
     @Override
