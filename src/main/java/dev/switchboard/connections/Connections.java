@@ -4,6 +4,7 @@ import dev.switchboard.common.ApiException;
 import dev.switchboard.common.ErrorCode;
 import dev.switchboard.common.Ids;
 import dev.switchboard.common.Sql;
+import dev.switchboard.common.Text;
 import dev.switchboard.connections.Connection.State;
 import dev.switchboard.outbound.BoundedCalls;
 import dev.switchboard.outbound.OperationalEvents;
@@ -384,8 +385,6 @@ class Connections {
     }
 
     static String clip(String s, int max) {
-        if (s == null) return null;
-        String clean = s.replace('\0', '\uFFFD');
-        return clean.length() <= max ? clean : clean.substring(0, max);
+        return Text.storable(s, max);
     }
 }

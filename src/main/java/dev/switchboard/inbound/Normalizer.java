@@ -1,5 +1,6 @@
 package dev.switchboard.inbound;
 
+import dev.switchboard.common.Text;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -22,10 +23,8 @@ final class Normalizer {
         Normalized {
             // Columns are 200 wide and text: a sender's long value is cut, and NUL (which PostgreSQL
             // cannot store) replaced, never a failed insert.
-            type = type.replace('\0', '\uFFFD');
-            type = type.length() > 200 ? type.substring(0, 200) : type;
-            subject = subject == null ? null : subject.replace('\0', '\uFFFD');
-            subject = subject != null && subject.length() > 200 ? subject.substring(0, 200) : subject;
+            type = Text.storable(type, 200);
+            subject = Text.storable(subject, 200);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.switchboard.outbound;
 import dev.switchboard.common.Claims;
 import dev.switchboard.common.PollingWorker;
 import dev.switchboard.common.Sql;
+import dev.switchboard.common.Text;
 import dev.switchboard.vault.Secret;
 import java.io.IOException;
 import java.io.InputStream;
@@ -231,10 +232,9 @@ class DeliveryEngine implements SmartLifecycle {
         }
     }
 
+    /** Errors go into 2000-wide text columns. */
     static String clip(String s) {
-        if (s == null) return null;
-        String clean = s.replace('\0', '\uFFFD');
-        return clean.length() <= 2000 ? clean : clean.substring(0, 2000);
+        return Text.storable(s, 2000);
     }
 
     @Override

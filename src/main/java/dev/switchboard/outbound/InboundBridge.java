@@ -2,6 +2,7 @@ package dev.switchboard.outbound;
 
 import dev.switchboard.common.Ids;
 import dev.switchboard.common.Sql;
+import dev.switchboard.common.Text;
 import dev.switchboard.inbound.InboundEvent;
 import dev.switchboard.inbound.InboundEventRouter;
 import java.time.Clock;
@@ -19,15 +20,12 @@ import tools.jackson.databind.json.JsonMapper;
 class InboundBridge implements InboundEventRouter {
 
     private final Publisher publisher;
-    private final EndpointRepository endpoints;
     private final DeliveryEngine engine;
     private final JsonMapper json;
     private final Clock clock;
 
-    InboundBridge(
-            Publisher publisher, EndpointRepository endpoints, DeliveryEngine engine, JsonMapper json, Clock clock) {
+    InboundBridge(Publisher publisher, DeliveryEngine engine, JsonMapper json, Clock clock) {
         this.publisher = publisher;
-        this.endpoints = endpoints;
         this.engine = engine;
         this.json = json;
         this.clock = clock;
@@ -35,13 +33,14 @@ class InboundBridge implements InboundEventRouter {
 
     @Override
     public void route(InboundEvent event, byte[] body) {
-        if (endpoints.subscribers(event.tenantId(), event.type()).isEmpty()) return;
-        byte[] payload = json.writeValueAsBytes(event.cloudEvent(body, json));
         // The subject orders: an ordered endpoint gets one customer's events one at a time.
-        String key = event.subject() == null || event.subject().length() <= 200
-                ? event.subject()
-                : event.subject().substring(0, 200);
-        int fanOut = publisher.publish(Ids.next("msg"), event.tenantId(), event.type(), payload, key, Sql.now(clock));
+        int fanOut = publisher.publishIfSubscribed(
+                Ids.next("msg"),
+                event.tenantId(),
+                event.type(),
+                () -> json.writeValueAsBytes(event.cloudEvent(body, json)),
+                Text.storable(event.subject(), 200),
+                Sql.now(clock));
         if (fanOut > 0) engine.wake();
     }
 }

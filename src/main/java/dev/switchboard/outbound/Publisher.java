@@ -35,9 +35,36 @@ class Publisher {
 
     /** Returns how many endpoints the message goes to. */
     int publish(String messageId, String tenantId, String eventType, byte[] payload, String orderingKey, Instant now) {
+        return publish(
+                messageId, tenantId, eventType, payload, orderingKey, endpoints.subscribers(tenantId, eventType), now);
+    }
+
+    /**
+     * The same, but a type nobody subscribes to makes no message at all, and its payload is not even
+     * built (inbound events, most of which no endpoint wants). Returns 0 then.
+     */
+    int publishIfSubscribed(
+            String messageId,
+            String tenantId,
+            String eventType,
+            java.util.function.Supplier<byte[]> payload,
+            String orderingKey,
+            Instant now) {
+        List<Endpoint> subscribers = endpoints.subscribers(tenantId, eventType);
+        if (subscribers.isEmpty()) return 0;
+        return publish(messageId, tenantId, eventType, payload.get(), orderingKey, subscribers, now);
+    }
+
+    private int publish(
+            String messageId,
+            String tenantId,
+            String eventType,
+            byte[] payload,
+            String orderingKey,
+            List<Endpoint> subscribers,
+            Instant now) {
         deliveries.insertMessage(
                 new DeliveryRepository.Message(messageId, tenantId, eventType, payload, orderingKey, now));
-        List<Endpoint> subscribers = endpoints.subscribers(tenantId, eventType);
         JsonNode tree = null;
         int fanOut = 0;
         for (Endpoint e : subscribers) {
