@@ -212,24 +212,32 @@ class DeliveryRepository {
                 .list();
     }
 
+    /** An attempt to log: its id, the delivery it belongs to, and what happened. */
+    record Logged(String id, Due due, Attempt attempt) {}
+
     void recordAttempt(String id, Due d, Attempt a) {
-        jdbc.sql("""
+        recordAttempts(List.of(new Logged(id, d, a)));
+    }
+
+    /** Logs attempts with one batched statement. */
+    void recordAttempts(List<Logged> attempts) {
+        jdbcTemplate.batchUpdate("""
                 INSERT INTO delivery_attempts (id, tenant_id, delivery_id, message_id, endpoint_id, attempted_at, outcome,
                                                status_code, latency_ms, response_excerpt, error)
-                VALUES (:id, :tenant, :delivery, :message, :endpoint, :at, :outcome, :code, :latency, :excerpt, :error)
-                """)
-                .param("id", id)
-                .param("tenant", d.tenantId())
-                .param("delivery", d.id())
-                .param("message", d.messageId())
-                .param("endpoint", d.endpointId())
-                .param("at", ts(a.attemptedAt()))
-                .param("outcome", a.outcome())
-                .param("code", a.statusCode())
-                .param("latency", a.latencyMs())
-                .param("excerpt", a.responseExcerpt())
-                .param("error", a.error())
-                .update();
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, attempts, attempts.size(), (ps, l) -> {
+            ps.setString(1, l.id());
+            ps.setString(2, l.due().tenantId());
+            ps.setString(3, l.due().id());
+            ps.setString(4, l.due().messageId());
+            ps.setString(5, l.due().endpointId());
+            ps.setObject(6, ts(l.attempt().attemptedAt()));
+            ps.setString(7, l.attempt().outcome());
+            ps.setObject(8, l.attempt().statusCode(), java.sql.Types.INTEGER);
+            ps.setInt(9, l.attempt().latencyMs());
+            ps.setString(10, l.attempt().responseExcerpt());
+            ps.setString(11, l.attempt().error());
+        });
     }
 
     /** A first-try success: its attempt and the delivery's end, written together with others. */
@@ -237,23 +245,9 @@ class DeliveryRepository {
 
     /** Records many successful attempts with two batched statements. */
     void recordSuccesses(List<Success> successes) {
-        jdbcTemplate.batchUpdate("""
-                INSERT INTO delivery_attempts (id, tenant_id, delivery_id, message_id, endpoint_id, attempted_at, outcome,
-                                               status_code, latency_ms, response_excerpt, error)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, successes, successes.size(), (ps, s) -> {
-            ps.setString(1, s.attemptId());
-            ps.setString(2, s.due().tenantId());
-            ps.setString(3, s.due().id());
-            ps.setString(4, s.due().messageId());
-            ps.setString(5, s.due().endpointId());
-            ps.setObject(6, ts(s.attempt().attemptedAt()));
-            ps.setString(7, s.attempt().outcome());
-            ps.setObject(8, s.attempt().statusCode(), java.sql.Types.INTEGER);
-            ps.setInt(9, s.attempt().latencyMs());
-            ps.setString(10, s.attempt().responseExcerpt());
-            ps.setString(11, s.attempt().error());
-        });
+        recordAttempts(successes.stream()
+                .map(x -> new Logged(x.attemptId(), x.due(), x.attempt()))
+                .toList());
         jdbcTemplate.batchUpdate("""
                 UPDATE deliveries SET status = 'succeeded', attempts = ?, next_attempt_at = NULL, locked_until = NULL,
                     last_status_code = ?, last_error = NULL, updated_at = ?
