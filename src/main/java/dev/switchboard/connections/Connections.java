@@ -6,7 +6,7 @@ import dev.switchboard.common.Ids;
 import dev.switchboard.common.Sql;
 import dev.switchboard.common.Text;
 import dev.switchboard.connections.Connection.State;
-import dev.switchboard.outbound.BoundedCalls;
+import dev.switchboard.egress.BoundedCalls;
 import dev.switchboard.outbound.OperationalEvents;
 import java.io.IOException;
 import java.net.URI;

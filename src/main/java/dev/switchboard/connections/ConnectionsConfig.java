@@ -1,7 +1,7 @@
 package dev.switchboard.connections;
 
-import dev.switchboard.outbound.SafeHttpClients;
-import dev.switchboard.outbound.UrlGuard;
+import dev.switchboard.egress.SafeHttpClients;
+import dev.switchboard.egress.UrlGuard;
 import dev.switchboard.vault.SealedColumns;
 import java.util.List;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;

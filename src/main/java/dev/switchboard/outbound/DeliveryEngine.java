@@ -4,6 +4,8 @@ import dev.switchboard.common.Claims;
 import dev.switchboard.common.PollingWorker;
 import dev.switchboard.common.Sql;
 import dev.switchboard.common.Text;
+import dev.switchboard.egress.BlockedDestinationException;
+import dev.switchboard.egress.BoundedCalls;
 import dev.switchboard.vault.Secret;
 import java.io.IOException;
 import java.io.InputStream;

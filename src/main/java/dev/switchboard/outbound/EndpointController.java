@@ -7,6 +7,8 @@ import dev.switchboard.common.Page;
 import dev.switchboard.common.PageRequest;
 import dev.switchboard.common.Sql;
 import dev.switchboard.common.Timestamps;
+import dev.switchboard.egress.BlockedDestinationException;
+import dev.switchboard.egress.UrlGuard;
 import dev.switchboard.tenancy.Caller;
 import dev.switchboard.tenancy.TenantAccess;
 import dev.switchboard.vault.Secret;

@@ -1,5 +1,8 @@
 package dev.switchboard.outbound;
 
+import dev.switchboard.egress.AddressPolicy;
+import dev.switchboard.egress.SafeHttpClients;
+import dev.switchboard.egress.UrlGuard;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

@@ -2,6 +2,8 @@ package dev.switchboard.outbound;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.switchboard.Switchboard;
+import dev.switchboard.egress.SafeHttpClients;
+import dev.switchboard.egress.UrlGuard;
 import dev.switchboard.inbound.IngestLoad;
 import dev.switchboard.testing.Api;
 import dev.switchboard.testing.TestDatabase;

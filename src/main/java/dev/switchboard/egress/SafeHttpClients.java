@@ -1,4 +1,4 @@
-package dev.switchboard.outbound;
+package dev.switchboard.egress;
 
 import java.time.Duration;
 import org.apache.hc.client5.http.config.ConnectionConfig;

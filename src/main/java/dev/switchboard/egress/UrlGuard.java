@@ -1,4 +1,4 @@
-package dev.switchboard.outbound;
+package dev.switchboard.egress;
 
 import java.net.InetAddress;
 import java.net.URI;

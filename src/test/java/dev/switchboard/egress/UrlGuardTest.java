@@ -1,4 +1,4 @@
-package dev.switchboard.outbound;
+package dev.switchboard.egress;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
