@@ -14,7 +14,10 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Caps management-API bodies, and refuses NUL in query strings (no database column can hold it). A declared Content-Length over the cap is refused before reading;
+ * Caps request bodies on every route but webhook ingest (which has its own, larger cap), and
+ * refuses NUL in query strings (no database column can hold it). The route is decided on the
+ * decoded path, so no spelling of {@code /api/} escapes the cap. A declared Content-Length over
+ * the cap is refused before reading;
  * a chunked body is counted as it is read and fails with 413 the moment it passes the cap, so an
  * oversized request never reaches the database half-parsed.
  */
@@ -32,7 +35,7 @@ class BodyLimit extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !request.getRequestURI().startsWith("/api/");
+        return Paths.isIngest(request);
     }
 
     @Override

@@ -25,6 +25,7 @@ public record Cursor(Instant at, String id) {
             long micros = Long.parseLong(parts[1]);
             Instant at =
                     Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000);
+            if (!Timestamps.storable(at)) throw new IllegalArgumentException();
             return new Cursor(at, parts[2]);
         } catch (RuntimeException e) {
             throw ApiException.invalid("cursor", "is not a cursor this API returned");

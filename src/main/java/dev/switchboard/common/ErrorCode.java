@@ -6,6 +6,7 @@ import org.springframework.http.HttpStatus;
 public enum ErrorCode {
     VALIDATION_FAILED(HttpStatus.BAD_REQUEST, "The request is not valid"),
     MALFORMED_JSON(HttpStatus.BAD_REQUEST, "The request body is not valid JSON"),
+    MALFORMED_REQUEST(HttpStatus.BAD_REQUEST, "The request is not well-formed HTTP"),
     UNAUTHORIZED(HttpStatus.UNAUTHORIZED, "A valid API key is required"),
     FORBIDDEN(HttpStatus.FORBIDDEN, "This key may not do that"),
     NOT_FOUND(HttpStatus.NOT_FOUND, "Not found"),
@@ -20,6 +21,10 @@ public enum ErrorCode {
     TIMESTAMP_OUT_OF_TOLERANCE(HttpStatus.UNAUTHORIZED, "The webhook timestamp is too old or too new"),
     SOURCE_DISABLED(HttpStatus.SERVICE_UNAVAILABLE, "This source is disabled"),
     SCHEMA_MISMATCH(HttpStatus.UNPROCESSABLE_ENTITY, "The payload does not match the event type's schema"),
+    SCHEMA_UNUSABLE(HttpStatus.UNPROCESSABLE_ENTITY, "The event type's schema cannot be evaluated"),
+    EXPECTATION_FAILED(HttpStatus.EXPECTATION_FAILED, "The Expect header is not supported"),
+    NOT_IMPLEMENTED(HttpStatus.NOT_IMPLEMENTED, "Not supported by this server"),
+    HTTP_VERSION_NOT_SUPPORTED(HttpStatus.HTTP_VERSION_NOT_SUPPORTED, "HTTP version not supported"),
     INVALID_STATE(HttpStatus.CONFLICT, "Not possible in the connection's current state"),
     CREDENTIALS_REJECTED(HttpStatus.UNPROCESSABLE_ENTITY, "The provider rejected the credentials"),
     OAUTH_STATE_INVALID(HttpStatus.BAD_REQUEST, "The OAuth state is unknown, used or expired"),
@@ -40,6 +45,29 @@ public enum ErrorCode {
 
     public String title() {
         return title;
+    }
+
+    /**
+     * The code for a bare status, for errors that arrive as a number only (the servlet container,
+     * Spring MVC's own exceptions). Client errors without a closer code are {@code malformed_request}.
+     */
+    public static ErrorCode forStatus(int status) {
+        return switch (status) {
+            case 400 -> MALFORMED_REQUEST;
+            case 401 -> UNAUTHORIZED;
+            case 403 -> FORBIDDEN;
+            case 404 -> NOT_FOUND;
+            case 405 -> METHOD_NOT_ALLOWED;
+            case 406 -> NOT_ACCEPTABLE;
+            case 409 -> CONFLICT;
+            case 410 -> GONE;
+            case 413 -> PAYLOAD_TOO_LARGE;
+            case 415 -> UNSUPPORTED_MEDIA_TYPE;
+            case 417 -> EXPECTATION_FAILED;
+            case 501 -> NOT_IMPLEMENTED;
+            case 505 -> HTTP_VERSION_NOT_SUPPORTED;
+            default -> status >= 500 ? INTERNAL_ERROR : MALFORMED_REQUEST;
+        };
     }
 
     /** The wire value, e.g. {@code validation_failed}. */

@@ -3,13 +3,15 @@ package dev.switchboard.common;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
@@ -27,16 +29,6 @@ import tools.jackson.databind.exc.ValueInstantiationException;
 class ProblemHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
-    private static final Map<Integer, ErrorCode> BY_STATUS = Map.of(
-            400, ErrorCode.VALIDATION_FAILED,
-            401, ErrorCode.UNAUTHORIZED,
-            403, ErrorCode.FORBIDDEN,
-            404, ErrorCode.NOT_FOUND,
-            405, ErrorCode.METHOD_NOT_ALLOWED,
-            406, ErrorCode.NOT_ACCEPTABLE,
-            409, ErrorCode.CONFLICT,
-            413, ErrorCode.PAYLOAD_TOO_LARGE,
-            415, ErrorCode.UNSUPPORTED_MEDIA_TYPE);
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ProblemDetail> api(ApiException e, HttpServletRequest request) {
@@ -74,6 +66,26 @@ class ProblemHandler {
                 "The request is not valid.",
                 List.of(new FieldError(name, "has the wrong type")),
                 request);
+    }
+
+    /**
+     * Query strings or form bodies that do not decode (bad percent-encoding, invalid UTF-8, an empty
+     * name): the container refuses them when parameters are first read. {@link RequestShape} reads
+     * them up front on most routes; this catches any route it leaves out.
+     */
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<ProblemDetail> undecodable(InvalidParameterException e, HttpServletRequest request) {
+        if (e.getErrorCode() == 413) {
+            return respond(ErrorCode.PAYLOAD_TOO_LARGE, "The form body is too large.", List.of(), request);
+        }
+        ApiException undecodable = RequestShape.UNDECODABLE;
+        return respond(undecodable.code(), undecodable.getMessage(), undecodable.errors(), request);
+    }
+
+    /** Spring Security's firewall refusing a header or URL it reads lazily (a control character, say). */
+    @ExceptionHandler(RequestRejectedException.class)
+    ResponseEntity<ProblemDetail> rejected(RequestRejectedException e, HttpServletRequest request) {
+        return respond(ErrorCode.MALFORMED_REQUEST, ProblemWriter.REJECTED, List.of(), request);
     }
 
     @ExceptionHandler(MissingServletRequestParameterException.class)
@@ -124,16 +136,20 @@ class ProblemHandler {
     ResponseEntity<ProblemDetail> other(Exception e, HttpServletRequest request) {
         if (e instanceof ErrorResponse mvc && mvc.getStatusCode().value() < 500) {
             int status = mvc.getStatusCode().value();
-            ErrorCode code = BY_STATUS.getOrDefault(status, ErrorCode.VALIDATION_FAILED);
+            ErrorCode code = status == 400 ? ErrorCode.VALIDATION_FAILED : ErrorCode.forStatus(status);
             String detail = mvc.getBody().getDetail();
             return respond(code, detail == null ? code.title() + "." : detail, List.of(), request);
         }
         if (e instanceof org.springframework.web.context.request.async.AsyncRequestNotUsableException) {
             // The client went away mid-response (a closed pipe): nothing to answer, and not our bug.
-            log.debug("Client disconnected during {} {}", request.getMethod(), request.getRequestURI());
+            log.debug("Client disconnected during {} {}", request.getMethod(), Text.loggable(request.getRequestURI()));
             return null;
         }
-        log.error("Unexpected error on {} {}", request.getMethod(), request.getRequestURI(), e);
+        log.error(
+                "Unexpected error on {} {}",
+                Text.loggable(request.getMethod()),
+                Text.loggable(request.getRequestURI()),
+                e);
         return respond(
                 ErrorCode.INTERNAL_ERROR,
                 "Something went wrong on our side; quote the requestId when reporting it.",
@@ -152,7 +168,9 @@ class ProblemHandler {
     private static ResponseEntity<ProblemDetail> respond(
             ErrorCode code, String detail, List<FieldError> errors, HttpServletRequest request) {
         ProblemDetail body = ProblemWriter.problem(code, detail, errors, request);
-        var response = ResponseEntity.status(code.status());
+        // The type is set here, not negotiated: an error is problem+json whatever Accept asked for
+        // (even an Accept that does not parse), never an empty 406.
+        var response = ResponseEntity.status(code.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON);
         if (code == ErrorCode.UNAUTHORIZED) response.header("WWW-Authenticate", "Bearer");
         return response.body(body);
     }

@@ -17,6 +17,10 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 public class ProblemWriter {
 
+    /** The detail for a request the firewall refused; the offending text is never echoed. */
+    public static final String REJECTED =
+            "The request has a character or sequence this server does not accept in its URL or headers.";
+
     private final JsonMapper json;
 
     ProblemWriter(JsonMapper json) {
@@ -37,13 +41,38 @@ public class ProblemWriter {
         return p;
     }
 
+    /** An {@link ApiException} answered by a filter, with its field errors. */
+    public void write(HttpServletRequest request, HttpServletResponse response, ApiException e) throws IOException {
+        write(request, response, e.code(), problem(e.code(), e.getMessage(), e.errors(), request));
+    }
+
     /** For filters and security handlers, which write the response themselves. */
     public void write(HttpServletRequest request, HttpServletResponse response, ErrorCode code, String detail)
             throws IOException {
-        ProblemDetail p = problem(code, detail, List.of(), request);
+        write(request, response, code, problem(code, detail, List.of(), request));
+    }
+
+    private void write(HttpServletRequest request, HttpServletResponse response, ErrorCode code, ProblemDetail p)
+            throws IOException {
+        if (p.getInstance() == null) p.setInstance(instance(request));
+        if (!response.isCommitted()) response.resetBuffer();
         response.setStatus(code.status().value());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         if (code == ErrorCode.UNAUTHORIZED) response.setHeader("WWW-Authenticate", "Bearer");
         json.writeValue(response.getOutputStream(), p);
+    }
+
+    /**
+     * The path the caller asked for, also when answering from the error dispatch (where the
+     * request's own URI is {@code /error}); null when it is not a usable URI reference.
+     */
+    public static URI instance(HttpServletRequest request) {
+        Object original = request.getAttribute(jakarta.servlet.RequestDispatcher.ERROR_REQUEST_URI);
+        String path = original instanceof String s ? s : request.getRequestURI();
+        try {
+            return path == null ? null : new URI(path);
+        } catch (java.net.URISyntaxException e) {
+            return null;
+        }
     }
 }

@@ -14,4 +14,20 @@ public final class Text {
         String clean = s.replace('\0', '\uFFFD');
         return clean.length() <= max ? clean : clean.substring(0, max);
     }
+
+    /**
+     * Caller-controlled text made safe for one log line: anything outside printable ASCII (line
+     * breaks, ANSI escapes, bytes a terminal would act on) is written as {@code \\uXXXX}, and the
+     * result is cut to 200 characters, so a request can neither forge log lines nor make them long.
+     */
+    public static String loggable(String s) {
+        if (s == null) return "null";
+        StringBuilder out = new StringBuilder(Math.min(s.length(), 200));
+        for (int i = 0; i < s.length() && out.length() < 200; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x20 && c < 0x7f && c != '\\') out.append(c);
+            else out.append(String.format("\\u%04x", (int) c));
+        }
+        return s.length() > 200 ? out + "…" : out.toString();
+    }
 }

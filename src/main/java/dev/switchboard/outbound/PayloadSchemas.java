@@ -5,7 +5,10 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.regex.RegularExpression;
+import com.networknt.schema.regex.RegularExpressionFactory;
 import dev.switchboard.common.ApiException;
 import dev.switchboard.common.ErrorCode;
 import dev.switchboard.common.FieldError;
@@ -16,7 +19,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * JSON Schemas (draft 2020-12 unless the schema names another draft with {@code $schema}) for event
  * type payloads. Schemas are tenant input, so nothing they reference is ever fetched: no network,
- * no files; a {@code $ref} may only point inside the schema itself.
+ * no files; a {@code $ref} may only point inside the schema itself. Patterns run on RE2/J, which
+ * matches in linear time (no backtracking, so no back-references or look-around); a schema whose
+ * references loop without descending into the payload is refused when saved.
  */
 @Component
 class PayloadSchemas {
@@ -25,10 +30,13 @@ class PayloadSchemas {
 
     private final SchemaRegistry registry = SchemaRegistry.withDefaultDialect(
             SpecificationVersion.DRAFT_2020_12,
-            b -> b.schemaLoader(loader -> loader.fetchRemoteResources(false)
-                    // The meta-schemas of the drafts ship inside the library; nothing else loads.
-                    .allow(iri -> iri.toString().startsWith("https://json-schema.org/")
-                            || iri.toString().startsWith("http://json-schema.org/"))));
+            b -> b.schemaRegistryConfig(SchemaRegistryConfig.builder()
+                            .regularExpressionFactory(Re2Patterns.INSTANCE)
+                            .build())
+                    .schemaLoader(loader -> loader.fetchRemoteResources(false)
+                            // The meta-schemas of the drafts ship inside the library; nothing else loads.
+                            .allow(iri -> iri.toString().startsWith("https://json-schema.org/")
+                                    || iri.toString().startsWith("http://json-schema.org/"))));
 
     /** Compiled schemas by their text: event types change rarely, messages arrive often. */
     private final Cache<String, Schema> compiled =
@@ -39,16 +47,36 @@ class PayloadSchemas {
         if (schema == null || !(schema.isObject() || schema.isBoolean())) {
             throw ApiException.invalid(field, "must be a JSON Schema (an object)");
         }
-        List<com.networknt.schema.Error> problems = metaSchema(schema).validate(schema);
-        if (!problems.isEmpty()) {
-            throw ApiException.invalid(
-                    field,
-                    "is not a valid JSON Schema: " + clip(problems.getFirst().getMessage()));
+        try {
+            List<com.networknt.schema.Error> problems = metaSchema(schema).validate(schema);
+            if (!problems.isEmpty()) {
+                throw ApiException.invalid(
+                        field,
+                        "is not a valid JSON Schema: "
+                                + clip(problems.getFirst().getMessage()));
+            }
+            SchemaGraph graph = new SchemaGraph(schema, field);
+            graph.patterns().forEach((path, pattern) -> {
+                try {
+                    com.google.re2j.Pattern.compile(pattern);
+                } catch (com.google.re2j.PatternSyntaxException e) {
+                    throw ApiException.invalid(
+                            path,
+                            "is not a pattern this server can run in linear time (RE2 syntax: no"
+                                    + " back-references or look-around)");
+                }
+            });
+            graph.inPlaceCycle().ifPresent(path -> {
+                throw ApiException.invalid(
+                        path, "refers back to a schema that encloses it without descending into the payload");
+            });
+        } catch (StackOverflowError e) {
+            throw ApiException.invalid(field, "nests or chains references too deeply");
         }
         try {
             Schema s = registry.getSchema(schema);
             s.initializeValidators(); // resolves every $ref now, not at the first message
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError e) {
             throw ApiException.invalid(field, "is not a usable JSON Schema: " + clip(e.getMessage()));
         }
     }
@@ -67,8 +95,18 @@ class PayloadSchemas {
 
     /** Throws 422 schema_mismatch with the violations (at most {@value #MAX_VIOLATIONS}). */
     void validate(String schemaText, JsonNode payload) {
-        Schema schema = compiled.get(schemaText, registry::getSchema);
-        List<com.networknt.schema.Error> errors = schema.validate(payload);
+        List<com.networknt.schema.Error> errors;
+        try {
+            Schema schema = compiled.get(schemaText, registry::getSchema);
+            errors = schema.validate(payload);
+        } catch (StackOverflowError e) {
+            // Saved schemas are checked for reference cycles, but a payload nested deep enough under
+            // a recursive schema (or a schema saved before that check) can still exhaust the stack.
+            throw new ApiException(
+                    ErrorCode.SCHEMA_UNUSABLE,
+                    "The event type's schema recurses too deeply for this payload; simplify the schema or"
+                            + " the payload.");
+        }
         if (errors.isEmpty()) return;
         List<FieldError> violations = errors.stream()
                 .limit(MAX_VIOLATIONS)
@@ -83,6 +121,17 @@ class PayloadSchemas {
     private static String pointer(String location) {
         String l = location.startsWith("$") ? location.substring(1) : location.replace('/', '.');
         return l.isEmpty() || l.startsWith(".") || l.startsWith("[") ? l : "." + l;
+    }
+
+    /** ECMA-262 {@code pattern} semantics (a match anywhere in the string), on RE2/J. */
+    private enum Re2Patterns implements RegularExpressionFactory {
+        INSTANCE;
+
+        @Override
+        public RegularExpression getRegularExpression(String regex) {
+            com.google.re2j.Pattern pattern = com.google.re2j.Pattern.compile(regex);
+            return value -> pattern.matcher(value).find();
+        }
     }
 
     private static String clip(String s) {

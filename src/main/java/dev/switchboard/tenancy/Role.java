@@ -14,7 +14,9 @@ public enum Role {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** Exactly a wire value: {@code "admin "} or {@code "ADMIN"} is not {@code admin}. */
     static Role fromWire(String value) {
-        return valueOf(value.toUpperCase(Locale.ROOT));
+        for (Role r : values()) if (r.wire().equals(value)) return r;
+        throw new IllegalArgumentException("Unknown role");
     }
 }

@@ -1,13 +1,17 @@
 package dev.switchboard.tenancy;
 
 import dev.switchboard.common.ErrorCode;
+import dev.switchboard.common.Paths;
 import dev.switchboard.common.ProblemWriter;
+import dev.switchboard.common.Text;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -20,6 +24,10 @@ import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.firewall.FirewalledRequest;
+import org.springframework.security.web.firewall.HttpFirewall;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
+import org.springframework.security.web.firewall.StrictHttpFirewall;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -29,6 +37,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfig {
+
+    private static final Logger log = LoggerFactory.getLogger(SecurityConfig.class);
 
     @Bean
     @Order(1)
@@ -80,6 +90,44 @@ class SecurityConfig {
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(a -> a.anyRequest().permitAll());
         return http.build();
+    }
+
+    /**
+     * Webhook senders are not our API clients: a provider may put any bytes in a header (Tomcat reads
+     * them as ISO-8859-1, so UTF-8 text such as "€" arrives with characters 0x80–0x9F), and ingest must
+     * store them, not refuse the delivery. Every other check (normalized paths, encoded slashes, …)
+     * stays on for ingest too; API requests keep the strict defaults and are answered 400 below.
+     */
+    @Bean
+    HttpFirewall firewall() {
+        StrictHttpFirewall strict = new StrictHttpFirewall();
+        StrictHttpFirewall ingest = new StrictHttpFirewall();
+        ingest.setAllowedHeaderNames(name -> true);
+        ingest.setAllowedHeaderValues(value -> true);
+        return new HttpFirewall() {
+            @Override
+            public FirewalledRequest getFirewalledRequest(HttpServletRequest request) {
+                return (Paths.isIngest(request) ? ingest : strict).getFirewalledRequest(request);
+            }
+
+            @Override
+            public HttpServletResponse getFirewalledResponse(HttpServletResponse response) {
+                return strict.getFirewalledResponse(response);
+            }
+        };
+    }
+
+    /** A request the firewall refuses is the caller's error: one problem+json 400, one debug line. */
+    @Bean
+    RequestRejectedHandler rejectedRequests(ProblemWriter problems) {
+        return (request, response, e) -> {
+            log.debug(
+                    "Rejected {} {}: {}",
+                    Text.loggable(request.getMethod()),
+                    Text.loggable(request.getRequestURI()),
+                    Text.loggable(e.getMessage()));
+            problems.write(request, response, ErrorCode.MALFORMED_REQUEST, ProblemWriter.REJECTED);
+        };
     }
 
     /** There are no users with passwords; this stops Spring Boot generating and logging one. */
