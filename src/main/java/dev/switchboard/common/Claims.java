@@ -9,12 +9,34 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Claims due work rows for this node, safely with several nodes on one database: rows another node
  * holds are skipped ({@code FOR UPDATE SKIP LOCKED}), and the claimed rows are marked (typically
- * with a lease) before the locks are released. On PostgreSQL this is one statement; H2 cannot put
- * {@code FOR UPDATE} in a subquery, so there it is a select and an update in one transaction.
- * The only dialect-specific SQL in Switchboard lives here.
+ * with a lease and a new fencing token) before the locks are released. On PostgreSQL this is one
+ * statement; H2 cannot put {@code FOR UPDATE} in a subquery, so there it is a select and an update
+ * in one transaction. The only dialect-specific SQL in Switchboard lives here; what is due, and
+ * what a claim marks, belongs to the repository that owns the table.
  */
 @Component
 public class Claims {
+
+    /**
+     * One kind of claim.
+     *
+     * @param table the work table, with a primary key {@code id}
+     * @param due the condition for a claimable row (named parameters)
+     * @param order the claim order, e.g. {@code next_attempt_at}
+     * @param mark the SET clause applied to claimed rows, e.g. {@code locked_until = :lease}
+     */
+    public record Claim(String table, String due, String order, String mark) {
+
+        private String select() {
+            return "SELECT id FROM " + table + " WHERE " + due + " ORDER BY " + order + " LIMIT :claimLimit"
+                    + " FOR UPDATE SKIP LOCKED";
+        }
+
+        /** The single statement that claims on PostgreSQL (its limit is {@code :claimLimit}). */
+        public String postgresql() {
+            return "UPDATE " + table + " SET " + mark + " WHERE id IN (" + select() + ") RETURNING id";
+        }
+    }
 
     private final JdbcClient jdbc;
     private final Dialect dialect;
@@ -26,32 +48,28 @@ public class Claims {
         this.tx = tx;
     }
 
-    /**
-     * @param table the work table, with a primary key {@code id}
-     * @param due the condition for a claimable row (named parameters from {@code params})
-     * @param order the claim order, e.g. {@code next_attempt_at}
-     * @param mark the SET clause applied to claimed rows, e.g. {@code locked_until = :lease}
-     * @return the ids claimed, at most {@code limit}
-     */
+    /** @see Claim */
     public List<String> claim(String table, String due, String order, String mark, Map<String, ?> params, int limit) {
-        String select = "SELECT id FROM " + table + " WHERE " + due + " ORDER BY " + order + " LIMIT :claimLimit"
-                + " FOR UPDATE SKIP LOCKED";
+        return claim(new Claim(table, due, order, mark), params, limit);
+    }
+
+    /** @return the ids claimed, at most {@code limit} */
+    public List<String> claim(Claim claim, Map<String, ?> params, int limit) {
         if (dialect == Dialect.POSTGRESQL) {
-            return tx.execute(
-                    s -> jdbc.sql("UPDATE " + table + " SET " + mark + " WHERE id IN (" + select + ") RETURNING id")
-                            .params(params)
-                            .param("claimLimit", limit)
-                            .query(String.class)
-                            .list());
+            return tx.execute(s -> jdbc.sql(claim.postgresql())
+                    .params(params)
+                    .param("claimLimit", limit)
+                    .query(String.class)
+                    .list());
         }
         return tx.execute(s -> {
-            List<String> ids = jdbc.sql(select)
+            List<String> ids = jdbc.sql(claim.select())
                     .params(params)
                     .param("claimLimit", limit)
                     .query(String.class)
                     .list();
             if (!ids.isEmpty()) {
-                jdbc.sql("UPDATE " + table + " SET " + mark + " WHERE id IN (:claimedIds)")
+                jdbc.sql("UPDATE " + claim.table() + " SET " + claim.mark() + " WHERE id IN (:claimedIds)")
                         .params(params)
                         .param("claimedIds", ids)
                         .update();

@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * A background loop on a virtual thread that runs a batch, then, when the batch was not full,
  * waits for the poll interval or a {@link #wake()} (sent after a commit that created work), and
  * goes on. The work itself is claimed from the database, so stopping a node loses nothing.
- * Failures are logged and the loop continues.
+ * Failures, {@link Error}s included, are logged and the loop continues.
  */
 public final class PollingWorker {
 
@@ -47,8 +47,9 @@ public final class PollingWorker {
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                } catch (RuntimeException e) {
-                    // Keep going: the database may be briefly unavailable.
+                } catch (Throwable e) {
+                    // Keep going, whatever it was (db-scheduler's RunUntilShutdown): the database may be
+                    // briefly unavailable, or one batch hit an Error; a dead loop would stop the node's work.
                     log.warn("{} failed; retrying after {}", name, pollInterval, e);
                     try {
                         wake.tryAcquire(pollInterval.toMillis(), TimeUnit.MILLISECONDS);

@@ -1,13 +1,11 @@
 package dev.switchboard.inbound;
 
-import dev.switchboard.common.Claims;
 import dev.switchboard.common.PollingWorker;
 import dev.switchboard.common.Sql;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -25,7 +23,6 @@ class EventProcessor implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(EventProcessor.class);
 
-    private final Claims claims;
     private final EventRepository events;
     private final SubjectRepository subjects;
     private final List<InboundEventRouter> routers;
@@ -35,14 +32,12 @@ class EventProcessor implements SmartLifecycle {
     private final PollingWorker worker;
 
     EventProcessor(
-            Claims claims,
             EventRepository events,
             SubjectRepository subjects,
             List<InboundEventRouter> routers,
             InboundProperties properties,
             TransactionTemplate tx,
             Clock clock) {
-        this.claims = claims;
         this.events = events;
         this.subjects = subjects;
         this.routers = routers;
@@ -58,18 +53,31 @@ class EventProcessor implements SmartLifecycle {
         worker.wake();
     }
 
-    /** Claims and processes one batch of due events; returns how many it claimed. */
+    /**
+     * Claims and processes one batch of due events; returns how many it claimed. Events are
+     * processed one after another, so the batch is sized to the lease as it goes: once less than a
+     * quarter of the lease is left, the rest of the batch is given back for the next claim rather
+     * than processed under a lease about to end.
+     */
     int runOnce() {
         Instant now = Sql.now(clock);
-        List<String> ids = claims.claim(
-                "inbound_events",
-                "status = 'received' AND next_attempt_at <= :now AND (locked_until IS NULL OR locked_until <= :now)",
-                "next_attempt_at",
-                "locked_until = :lease, attempts = attempts + 1",
-                Map.of("now", Sql.ts(now), "lease", Sql.ts(now.plus(settings.lease()))),
-                settings.batchSize());
-        for (EventRow event : events.findAll(ids)) process(event);
+        List<String> ids = events.claimDue(now, settings.lease(), settings.batchSize());
+        Instant stopAt = now.plus(settings.lease().multipliedBy(3).dividedBy(4));
+        for (EventRow event : events.findAll(ids)) {
+            if (!Sql.now(clock).isBefore(stopAt)) {
+                events.release(event);
+                continue;
+            }
+            process(event);
+        }
         return ids.size();
+    }
+
+    /** The claim had moved on when processing ended: everything the processing did is rolled back. */
+    private static final class StaleClaim extends RuntimeException {
+        StaleClaim() {
+            super(null, null, false, false);
+        }
     }
 
     private void process(EventRow event) {
@@ -85,8 +93,13 @@ class EventProcessor implements SmartLifecycle {
                     byte[] body = events.body(event.id());
                     for (InboundEventRouter router : routers) router.route(view, body == null ? new byte[0] : body);
                 }
-                events.markProcessed(event, userId, Sql.now(clock));
+                // A router's messages commit only with the event's end, and only under this claim.
+                if (!events.markProcessed(event, userId, Sql.now(clock))) throw new StaleClaim();
             });
+        } catch (StaleClaim stale) {
+            log.info(
+                    "Event {}: its claim ended before processing did (lease expired or replayed); rolled back",
+                    event.id());
         } catch (RuntimeException e) {
             Instant now = Sql.now(clock);
             Instant retryAt = event.attempts() >= settings.maxAttempts() ? null : now.plus(backoff(event.attempts()));

@@ -3,7 +3,9 @@ package dev.switchboard.inbound;
 import static dev.switchboard.common.Sql.instant;
 import static dev.switchboard.common.Sql.ts;
 
+import dev.switchboard.common.Claims;
 import dev.switchboard.common.PageRequest;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,10 +45,12 @@ class EventRepository {
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
+    private final Claims claims;
     private final RowMapper<EventRow> row;
 
-    EventRepository(JdbcClient jdbc, JsonMapper json) {
+    EventRepository(JdbcClient jdbc, JsonMapper json, Claims claims) {
         this.jdbc = jdbc;
+        this.claims = claims;
         this.json = json;
         TypeReference<Map<String, String>> headersType = new TypeReference<>() {};
         this.row = (rs, n) -> new EventRow(
@@ -215,38 +219,85 @@ class EventRepository {
                 == 1;
     }
 
-    /** Ends a run as processed (with the user the subject maps to) and records it. */
+    /**
+     * What processing claims: received events that are due and not leased. Each claim counts an
+     * attempt, which with the run is the claim's fencing token: (runs, attempts) only ever changes
+     * forward, by a claim or by a replay.
+     */
+    static final Claims.Claim DUE = new Claims.Claim(
+            "inbound_events",
+            "status = 'received' AND next_attempt_at <= :now AND (locked_until IS NULL OR locked_until <= :now)",
+            "next_attempt_at",
+            "locked_until = :lease, attempts = attempts + 1");
+
+    /** Claims up to {@code limit} due events for {@code lease}; returns their ids. */
+    List<String> claimDue(Instant now, Duration lease, int limit) {
+        return claims.claim(DUE, Map.of("now", ts(now), "lease", ts(now.plus(lease))), limit);
+    }
+
+    /*
+     * The writes that follow a claim name the row by its primary key and the claim's token, and
+     * nothing else: neither column of the token leads an index, so the primary key is the only index
+     * that can serve them, whatever the planner knows of the table (a status condition here once made
+     * a generic plan scan the whole due queue for each update).
+     */
+
+    static final String MARK_PROCESSED = """
+            UPDATE inbound_events
+            SET status = 'processed', user_id = :userId, processed_at = :now, locked_until = NULL,
+                next_attempt_at = NULL, last_error = NULL
+            WHERE id = :id AND runs = :runs AND attempts = :attempts
+            """;
+
+    /**
+     * Ends a run as processed (with the user the subject maps to) and records it. False when the
+     * claim is no longer this one (its lease ended and another node claimed it, or it was replayed):
+     * then nothing was written, and the caller must roll back what it did.
+     */
     boolean markProcessed(EventRow e, String userId, Instant now) {
-        int n = jdbc.sql("""
-                        UPDATE inbound_events
-                        SET status = 'processed', user_id = :userId, processed_at = :now, locked_until = NULL,
-                            next_attempt_at = NULL, last_error = NULL
-                        WHERE id = :id AND status = 'received' AND runs = :runs
-                        """)
+        int n = jdbc.sql(MARK_PROCESSED)
                 .param("id", e.id())
                 .param("userId", userId)
                 .param("now", ts(now))
                 .param("runs", e.runs())
+                .param("attempts", e.attempts())
                 .update();
         if (n == 1) recordRun(e, "processed", null, now);
         return n == 1;
     }
 
-    /** A failed attempt: retried at {@code retryAt}, or, when null, the run ends as failed. */
-    void markFailed(EventRow e, String error, Instant retryAt, Instant now) {
+    static final String MARK_FAILED = """
+            UPDATE inbound_events
+            SET status = :status, next_attempt_at = :retryAt, locked_until = NULL, last_error = :error
+            WHERE id = :id AND runs = :runs AND attempts = :attempts
+            """;
+
+    /** A failed attempt: retried at {@code retryAt}, or, when null, the run ends as failed. Fenced like markProcessed. */
+    boolean markFailed(EventRow e, String error, Instant retryAt, Instant now) {
         String message = error == null ? "unknown error" : error.length() > 2000 ? error.substring(0, 2000) : error;
-        int n = jdbc.sql("""
-                        UPDATE inbound_events
-                        SET status = :status, next_attempt_at = :retryAt, locked_until = NULL, last_error = :error
-                        WHERE id = :id AND status = 'received' AND runs = :runs
-                        """)
+        int n = jdbc.sql(MARK_FAILED)
                 .param("id", e.id())
                 .param("status", retryAt == null ? "failed" : "received")
                 .param("retryAt", ts(retryAt))
                 .param("error", message)
                 .param("runs", e.runs())
+                .param("attempts", e.attempts())
                 .update();
         if (n == 1 && retryAt == null) recordRun(e, "failed", message, now);
+        return n == 1;
+    }
+
+    static final String RELEASE = """
+            UPDATE inbound_events SET locked_until = NULL WHERE id = :id AND runs = :runs AND attempts = :attempts
+            """;
+
+    /** Gives a claimed event back, to be claimed again at once (it could not be processed within its lease). */
+    void release(EventRow e) {
+        jdbc.sql(RELEASE)
+                .param("id", e.id())
+                .param("runs", e.runs())
+                .param("attempts", e.attempts())
+                .update();
     }
 
     private void recordRun(EventRow e, String outcome, String error, Instant now) {

@@ -50,5 +50,19 @@ record InboundProperties(
             @DefaultValue("1s") Duration pollInterval,
             @DefaultValue("60s") Duration lease,
             @DefaultValue("8") @Min(1) @Max(100) int maxAttempts,
-            @DefaultValue("true") boolean enabled) {}
+            @DefaultValue("true") boolean enabled) {
+
+        Processing {
+            // Events are processed one by one under the lease, which must outlast the wait between polls.
+            if (lease != null && lease.compareTo(Duration.ofSeconds(5)) < 0) {
+                throw new IllegalArgumentException("switchboard.inbound.processing.lease (" + lease
+                        + ") must be at least 5s: shorter, a claimed event can still be processing when another"
+                        + " node takes it over");
+            }
+            if (lease != null && pollInterval != null && lease.compareTo(pollInterval) <= 0) {
+                throw new IllegalArgumentException("switchboard.inbound.processing.lease (" + lease
+                        + ") must be longer than switchboard.inbound.processing.poll-interval (" + pollInterval + ")");
+            }
+        }
+    }
 }

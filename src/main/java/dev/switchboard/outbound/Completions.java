@@ -1,6 +1,7 @@
 package dev.switchboard.outbound;
 
 import dev.switchboard.common.Ids;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +30,9 @@ class Completions {
 
     private static final Logger log = LoggerFactory.getLogger(Completions.class);
     static final int MAX_BATCH = 200;
+    static final String TRANSACTIONS = "switchboard.outbound.completion.transactions";
+    static final String OUTCOMES = "switchboard.outbound.completion.outcomes";
+    static final String STALE = "switchboard.outbound.stale.outcomes";
 
     /** What one delivery turn ended with. */
     sealed interface Done {
@@ -63,8 +67,12 @@ class Completions {
     private volatile Runnable onWritten = () -> {};
     private volatile boolean running;
     private Thread writer;
-    private long transactions;
-    private long written;
+    /** Commits and the outcomes they wrote: the group commit's effect (commits per delivery). */
+    private final Counter transactions;
+
+    private final Counter written;
+    /** Outcomes of a claim whose lease had moved on: logged as attempts, not applied. */
+    private final Counter stale;
 
     Completions(
             DeliveryRepository deliveries,
@@ -74,6 +82,15 @@ class Completions {
             TransactionTemplate tx,
             MeterRegistry metrics) {
         this.metrics = metrics;
+        this.transactions = Counter.builder(TRANSACTIONS)
+                .description("Transactions that wrote delivery outcomes")
+                .register(metrics);
+        this.written = Counter.builder(OUTCOMES)
+                .description("Delivery outcomes written")
+                .register(metrics);
+        this.stale = Counter.builder(STALE)
+                .description("Delivery outcomes not applied: the delivery's lease had moved on")
+                .register(metrics);
         this.deliveries = deliveries;
         this.endpoints = endpoints;
         this.events = events;
@@ -89,11 +106,6 @@ class Completions {
     /** Called after each batch is committed (the engine claims again: slots and ordering freed up). */
     void onWritten(Runnable r) {
         this.onWritten = r;
-    }
-
-    /** Transactions and outcomes written so far, for the benchmark's commits-per-delivery figure. */
-    synchronized long[] counts() {
-        return new long[] {transactions, written};
     }
 
     synchronized void start() {
@@ -129,7 +141,7 @@ class Completions {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
                 log.error(
                         "Writing {} delivery outcomes failed; their leases will run out and they are retried",
                         batch.size(),
@@ -162,9 +174,9 @@ class Completions {
         }
     }
 
-    private synchronized void count(long tx, long outcomes) {
-        transactions += tx;
-        written += outcomes;
+    private void count(long tx, long outcomes) {
+        transactions.increment(tx);
+        written.increment(outcomes);
     }
 
     /**
@@ -183,21 +195,22 @@ class Completions {
             }
         }
         if (plain.isEmpty()) return;
-        deliveries.recordSuccesses(plain.stream()
+        List<DeliveryRepository.Success> applied = deliveries.recordSuccesses(plain.stream()
                 .map(a -> new DeliveryRepository.Success(Ids.next("att"), a.due(), a.attempt(), a.attempts(), a.now()))
                 .toList());
-        plain.stream().map(a -> a.due().endpointId()).distinct().forEach(endpoints::succeeded);
+        stale.increment(plain.size() - applied.size());
+        applied.stream().map(a -> a.due().endpointId()).distinct().forEach(endpoints::succeeded);
         plain.forEach(a -> metrics.counter(
                         "switchboard.outbound.attempts", "outcome", a.outcome().name())
                 .increment());
     }
 
     private void apply(Done done) {
-        switch (done) {
+        boolean current = switch (done) {
             case Inactive i -> {
                 boolean deleted = i.due().endpointStatus().equals("deleted");
-                deliveries.finish(
-                        i.due().id(),
+                yield deliveries.finish(
+                        i.due(),
                         deleted ? "failed" : "paused",
                         i.due().attempts(),
                         null,
@@ -205,17 +218,25 @@ class Completions {
                         deleted ? "endpoint deleted" : null,
                         i.now());
             }
-            case Deferred d -> deliveries.defer(d.due().id(), d.next(), d.now());
+            case Deferred d -> deliveries.defer(d.due(), d.next(), d.now());
             case Attempted a -> complete(a);
+        };
+        if (!current) {
+            stale.increment();
+            log.info(
+                    "Delivery {}: an outcome from an expired claim was not applied (another claim or a resend followed)",
+                    done.due().id());
         }
     }
 
     /**
      * Records an attempt and what follows from it: the delivery's new state, the endpoint's run of
      * failures (disabling it after {@code disableAfter} without a success), and the operational
-     * events that report it.
+     * events that report it. The attempt is always logged; the rest only while the claim it came
+     * from is still the delivery's (the fenced write comes first, and the row stays locked to the end
+     * of the transaction). Returns false for such a stale outcome.
      */
-    private void complete(Attempted a) {
+    private boolean complete(Attempted a) {
         DeliveryRepository.Due d = a.due();
         Instant now = a.now();
         deliveries.recordAttempt(Ids.next("att"), d, a.attempt());
@@ -229,41 +250,45 @@ class Completions {
         about.put("attempts", a.attempts());
         about.put("lastStatusCode", a.status());
         if (a.outcome() == RetryPolicy.Outcome.SUCCESS) {
-            deliveries.finish(d.id(), "succeeded", a.attempts(), null, a.status(), null, now);
+            if (!deliveries.finish(d, "succeeded", a.attempts(), null, a.status(), null, now)) return false;
             endpoints.succeeded(d.endpointId());
             if (report && a.attempts() > OperationalEvents.FAILING_AFTER) {
                 events.emit(d.tenantId(), OperationalEvents.ATTEMPT_RECOVERED, about, now);
             }
-            return;
+            return true;
         }
         if (a.outcome() == RetryPolicy.Outcome.GONE) {
+            if (!deliveries.finish(d, "paused", a.attempts(), null, a.status(), a.failure(), now)) return false;
             disable(d, "the receiver answered 410 Gone", now);
-            deliveries.finish(d.id(), "paused", a.attempts(), null, a.status(), a.failure(), now);
-            return;
-        }
-        Instant failingSince = endpoints.failing(d.endpointId(), now);
-        if (Duration.between(failingSince, now).compareTo(properties.disableAfter()) >= 0) {
-            disable(d, "failing without a success since " + failingSince, now);
-            deliveries.finish(d.id(), "paused", a.attempts(), null, a.status(), a.failure(), now);
-            return;
+            return true;
         }
         var next = policy.next(
                 a.attempts(),
                 a.outcome(),
                 a.retryAfter(),
                 ThreadLocalRandom.current().nextDouble());
-        deliveries.finish(
-                d.id(),
+        if (!deliveries.finish(
+                d,
                 next.isPresent() ? "pending" : "failed",
                 a.attempts(),
                 next.map(now::plus).orElse(null),
                 a.status(),
                 a.failure(),
-                now);
-        if (!report) return;
+                now)) {
+            return false;
+        }
+        Instant failingSince = endpoints.failing(d.endpointId(), now);
+        if (Duration.between(failingSince, now).compareTo(properties.disableAfter()) >= 0) {
+            disable(d, "failing without a success since " + failingSince, now);
+            // The token is unchanged by finish, and the row is still ours in this transaction.
+            deliveries.finish(d, "paused", a.attempts(), null, a.status(), a.failure(), now);
+            return true;
+        }
+        if (!report) return true;
         if (next.isEmpty()) events.emit(d.tenantId(), OperationalEvents.ATTEMPT_EXHAUSTED, about, now);
         else if (a.attempts() == OperationalEvents.FAILING_AFTER)
             events.emit(d.tenantId(), OperationalEvents.ATTEMPT_FAILING, about, now);
+        return true;
     }
 
     private void disable(DeliveryRepository.Due d, String reason, Instant now) {

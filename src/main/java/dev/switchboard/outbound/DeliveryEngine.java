@@ -1,12 +1,13 @@
 package dev.switchboard.outbound;
 
-import dev.switchboard.common.Claims;
 import dev.switchboard.common.PollingWorker;
 import dev.switchboard.common.Sql;
 import dev.switchboard.common.Text;
 import dev.switchboard.egress.BlockedDestinationException;
 import dev.switchboard.egress.BoundedCalls;
 import dev.switchboard.vault.Secret;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
@@ -15,11 +16,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -37,8 +40,8 @@ import org.springframework.stereotype.Component;
 /**
  * Delivers messages to endpoints. Due deliveries are claimed from the database with one SKIP
  * LOCKED statement and leased, so a crashed node's deliveries are taken over when the lease ends.
- * A claim skips endpoints at their concurrency cap and deliveries whose ordering key has an
- * earlier delivery still open. Each delivery is sent on a virtual thread (at most
+ * A claim skips endpoints at their concurrency cap, tenants holding their share of this node's
+ * slots, disabled tenants, and deliveries whose ordering key has an earlier delivery still open. Each delivery is sent on a virtual thread (at most
  * {@code concurrency} at once), rate limited per endpoint, signed to the Standard Webhooks spec;
  * its outcome goes to the {@link Completions} writer, which records many in one transaction.
  */
@@ -48,7 +51,6 @@ class DeliveryEngine implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(DeliveryEngine.class);
     static final String USER_AGENT = "Switchboard/0.1";
 
-    private final Claims claims;
     private final DeliveryRepository deliveries;
     private final EndpointRepository endpoints;
     private final CloseableHttpClient http;
@@ -60,11 +62,12 @@ class DeliveryEngine implements SmartLifecycle {
     private final Semaphore inFlight;
     private final PollingWorker worker;
     private volatile ExecutorService executor;
-    /** Claims that got work, for the benchmark's commits-per-delivery figure. */
-    private final java.util.concurrent.atomic.AtomicLong claimsWithWork = new java.util.concurrent.atomic.AtomicLong();
+    /** Deliveries each tenant has in flight on this node: one tenant may hold only its share of the slots. */
+    private final ConcurrentHashMap<String, Integer> tenantsInFlight = new ConcurrentHashMap<>();
+    /** Claims that got work: with the completion counters, the benchmark's commits per delivery. */
+    private final Counter claimsWithWork;
 
     DeliveryEngine(
-            Claims claims,
             DeliveryRepository deliveries,
             EndpointRepository endpoints,
             @Qualifier("deliveryHttpClient") CloseableHttpClient http,
@@ -72,8 +75,8 @@ class DeliveryEngine implements SmartLifecycle {
             RateLimits rateLimits,
             Payloads payloads,
             Completions completions,
+            MeterRegistry metrics,
             Clock clock) {
-        this.claims = claims;
         this.deliveries = deliveries;
         this.endpoints = endpoints;
         this.http = http;
@@ -84,37 +87,37 @@ class DeliveryEngine implements SmartLifecycle {
         this.clock = clock;
         this.inFlight = new Semaphore(properties.concurrency());
         this.worker = new PollingWorker("outbound-delivery", properties.pollInterval(), 1, this::runOnce);
+        this.claimsWithWork = Counter.builder(CLAIMS)
+                .description("Delivery claims that got work")
+                .register(metrics);
         completions.onWritten(this::wake);
     }
+
+    static final String CLAIMS = "switchboard.outbound.claims";
 
     void wake() {
         worker.wake();
     }
 
-    long claimsWithWork() {
-        return claimsWithWork.get();
-    }
-
-    /** Claims as many due deliveries as there are free slots and starts them; returns how many. */
+    /**
+     * Claims as many due deliveries as there are free slots and starts them; returns how many.
+     * Every claimed delivery starts at once, so each ends within the timeout, well inside its lease
+     * (the settings are checked for that at startup). Tenants holding their share of this node's
+     * slots are skipped: the claim goes to the others.
+     */
     int runOnce() {
         int free = Math.min(properties.batchSize(), inFlight.availablePermits());
         if (free == 0) return 0;
         Instant now = Sql.now(clock);
         List<String> full = deliveries.endpointsAtCapacity(properties.endpointConcurrency(), now);
-        String due = "status = 'pending' AND next_attempt_at <= :now AND (locked_until IS NULL OR locked_until <= :now)"
-                // An ordered delivery waits while an earlier one with its key is open (or being retried).
-                + " AND (ordering_key IS NULL OR NOT EXISTS (SELECT 1 FROM deliveries p"
-                + " WHERE p.endpoint_id = deliveries.endpoint_id AND p.ordering_key = deliveries.ordering_key"
-                + " AND p.seq < deliveries.seq AND p.status IN ('pending', 'paused')))"
-                + (full.isEmpty() ? "" : " AND endpoint_id NOT IN (:full)");
-        Map<String, Object> params = new HashMap<>();
-        params.put("now", Sql.ts(now));
-        params.put("lease", Sql.ts(now.plus(properties.lease())));
-        if (!full.isEmpty()) params.put("full", full);
-        List<String> ids =
-                claims.claim("deliveries", due, "next_attempt_at, seq", "locked_until = :lease", params, free);
+        int tenantCap = properties.tenantCap();
+        List<String> busy = tenantsInFlight.entrySet().stream()
+                .filter(e -> e.getValue() >= tenantCap)
+                .map(Map.Entry::getKey)
+                .toList();
+        List<String> ids = deliveries.claimDue(now, properties.lease(), free, full, busy);
         if (ids.isEmpty()) return 0;
-        claimsWithWork.incrementAndGet();
+        claimsWithWork.increment();
         List<DeliveryRepository.Due> claimed = withinCaps(deliveries.loadDue(ids), now);
         for (DeliveryRepository.Due d : claimed) {
             inFlight.acquireUninterruptibly();
@@ -125,6 +128,7 @@ class DeliveryEngine implements SmartLifecycle {
                     // The lease runs out and the delivery is claimed again: nothing is lost.
                     log.warn("Delivery {} failed unexpectedly", d.id(), e);
                 } finally {
+                    tenantsInFlight.computeIfPresent(d.tenantId(), (k, n) -> n <= 1 ? null : n - 1);
                     inFlight.release();
                 }
             });
@@ -134,8 +138,10 @@ class DeliveryEngine implements SmartLifecycle {
 
     /**
      * Keeps, per endpoint, only as many claimed deliveries as its cap leaves room for, counting what
-     * every node has in flight now that this claim is committed; the rest go back. Two nodes
-     * claiming at once both see each other here, so together they never exceed the cap.
+     * every node has in flight now that this claim is committed, and per tenant only as many as its
+     * share of this node's slots leaves room for; the rest go back (and are started here, which
+     * counts them in flight for the tenant). Two nodes claiming at once both see each other here, so
+     * together they never exceed an endpoint's cap.
      */
     private List<DeliveryRepository.Due> withinCaps(List<DeliveryRepository.Due> claimed, Instant now) {
         Map<String, List<DeliveryRepository.Due>> byEndpoint = new LinkedHashMap<>();
@@ -143,21 +149,32 @@ class DeliveryEngine implements SmartLifecycle {
                 .computeIfAbsent(d.endpointId(), k -> new ArrayList<>())
                 .add(d));
         Map<String, Integer> leased = deliveries.inFlight(byEndpoint.keySet(), now);
-        List<DeliveryRepository.Due> keep = new ArrayList<>();
-        List<String> release = new ArrayList<>();
+        Set<String> keep = new HashSet<>();
         byEndpoint.forEach((endpoint, mine) -> {
             int cap = mine.getFirst().maxConcurrency() != null
                     ? mine.getFirst().maxConcurrency()
                     : properties.endpointConcurrency();
             int others = leased.getOrDefault(endpoint, mine.size()) - mine.size();
             int room = Math.max(0, cap - others);
-            for (int i = 0; i < mine.size(); i++) {
-                if (i < room) keep.add(mine.get(i));
-                else release.add(mine.get(i).id());
-            }
+            for (int i = 0; i < Math.min(room, mine.size()); i++)
+                keep.add(mine.get(i).id());
         });
+        // In claim order, so the oldest of a tenant's deliveries go first.
+        int tenantCap = properties.tenantCap();
+        List<DeliveryRepository.Due> start = new ArrayList<>();
+        List<DeliveryRepository.Due> release = new ArrayList<>();
+        for (DeliveryRepository.Due d : claimed) {
+            boolean admitted =
+                    keep.contains(d.id()) && tenantsInFlight.merge(d.tenantId(), 1, Integer::sum) <= tenantCap;
+            if (admitted) {
+                start.add(d);
+            } else {
+                if (keep.contains(d.id())) tenantsInFlight.computeIfPresent(d.tenantId(), (k, n) -> n - 1);
+                release.add(d);
+            }
+        }
         deliveries.release(release);
-        return keep;
+        return start;
     }
 
     private Completions.Done deliver(DeliveryRepository.Due d) {

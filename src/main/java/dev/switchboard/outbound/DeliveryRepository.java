@@ -3,8 +3,13 @@ package dev.switchboard.outbound;
 import static dev.switchboard.common.Sql.instant;
 import static dev.switchboard.common.Sql.ts;
 
+import dev.switchboard.common.Claims;
 import dev.switchboard.common.PageRequest;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +55,8 @@ class DeliveryRepository {
             String format,
             Integer rateLimitPerSecond,
             Integer maxConcurrency,
-            int attempts) {}
+            int attempts,
+            int leaseToken) {}
 
     record Attempt(
             String id,
@@ -87,10 +93,12 @@ class DeliveryRepository {
 
     private final JdbcClient jdbc;
     private final org.springframework.jdbc.core.JdbcTemplate jdbcTemplate;
+    private final Claims claims;
 
-    DeliveryRepository(JdbcClient jdbc, org.springframework.jdbc.core.JdbcTemplate jdbcTemplate) {
+    DeliveryRepository(JdbcClient jdbc, org.springframework.jdbc.core.JdbcTemplate jdbcTemplate, Claims claims) {
         this.jdbc = jdbc;
         this.jdbcTemplate = jdbcTemplate;
+        this.claims = claims;
     }
 
     void insertMessage(Message m) {
@@ -181,7 +189,7 @@ class DeliveryRepository {
     List<Due> loadDue(List<String> ids) {
         if (ids.isEmpty()) return List.of();
         return jdbc.sql("""
-                SELECT d.id, d.tenant_id, d.message_id, d.endpoint_id, d.attempts, m.event_type, m.payload,
+                SELECT d.id, d.tenant_id, d.message_id, d.endpoint_id, d.attempts, d.lease_token, m.event_type, m.payload,
                        m.created_at AS message_created_at, e.url, e.headers, e.headers_sealed, e.status AS endpoint_status,
                        e.secret, e.previous_secret, e.previous_secret_expires_at,
                        e.format, e.rate_limit_per_second, e.max_concurrency
@@ -208,8 +216,42 @@ class DeliveryRepository {
                         rs.getString("format"),
                         (Integer) rs.getObject("rate_limit_per_second"),
                         (Integer) rs.getObject("max_concurrency"),
-                        rs.getInt("attempts")))
+                        rs.getInt("attempts"),
+                        rs.getInt("lease_token")))
                 .list();
+    }
+
+    /**
+     * What a delivery claim takes: pending and due, not leased, not behind an earlier open delivery
+     * with its ordering key, not of a disabled tenant, and (when given) not to a full endpoint or of a
+     * tenant at its in-flight cap. Each claim moves the lease token on.
+     */
+    static Claims.Claim dueClaim(boolean skipEndpoints, boolean skipTenants) {
+        String due = "status = 'pending' AND next_attempt_at <= :now AND (locked_until IS NULL OR locked_until <= :now)"
+                // An ordered delivery waits while an earlier one with its key is open (or being retried).
+                + " AND (ordering_key IS NULL OR NOT EXISTS (SELECT 1 FROM deliveries p"
+                + " WHERE p.endpoint_id = deliveries.endpoint_id AND p.ordering_key = deliveries.ordering_key"
+                + " AND p.seq < deliveries.seq AND p.status IN ('pending', 'paused')))"
+                // A disabled tenant's deliveries wait, and go on when it is enabled again.
+                + " AND NOT EXISTS (SELECT 1 FROM tenants t WHERE t.id = deliveries.tenant_id AND t.status = 'disabled')"
+                + (skipEndpoints ? " AND endpoint_id NOT IN (:fullEndpoints)" : "")
+                + (skipTenants ? " AND tenant_id NOT IN (:busyTenants)" : "");
+        return new Claims.Claim(
+                "deliveries", due, "next_attempt_at, seq", "locked_until = :lease, lease_token = lease_token + 1");
+    }
+
+    /**
+     * Claims up to {@code limit} due deliveries for {@code lease}, skipping the endpoints and tenants
+     * given; returns their ids.
+     */
+    List<String> claimDue(
+            Instant now, Duration lease, int limit, Collection<String> fullEndpoints, Collection<String> busyTenants) {
+        Map<String, Object> params = new HashMap<>();
+        params.put("now", ts(now));
+        params.put("lease", ts(now.plus(lease)));
+        if (!fullEndpoints.isEmpty()) params.put("fullEndpoints", fullEndpoints);
+        if (!busyTenants.isEmpty()) params.put("busyTenants", busyTenants);
+        return claims.claim(dueClaim(!fullEndpoints.isEmpty(), !busyTenants.isEmpty()), params, limit);
     }
 
     /** An attempt to log: its id, the delivery it belongs to, and what happened. */
@@ -243,38 +285,64 @@ class DeliveryRepository {
     /** A first-try success: its attempt and the delivery's end, written together with others. */
     record Success(String attemptId, Due due, Attempt attempt, int attempts, Instant now) {}
 
-    /** Records many successful attempts with two batched statements. */
-    void recordSuccesses(List<Success> successes) {
+    /** A first-try success ends its delivery, if the claim it came from is still the delivery's. */
+    static final String SUCCEED = """
+            UPDATE deliveries SET status = 'succeeded', attempts = ?, next_attempt_at = NULL, locked_until = NULL,
+                last_status_code = ?, last_error = NULL, updated_at = ?
+            WHERE id = ? AND lease_token = ?
+            """;
+
+    /**
+     * Records many successful attempts with two batched statements. Every attempt is logged; a
+     * delivery whose lease token moved on since (another node took it over, or it was resent) is left
+     * as it is. Returns the successes that were applied.
+     */
+    List<Success> recordSuccesses(List<Success> successes) {
         recordAttempts(successes.stream()
                 .map(x -> new Logged(x.attemptId(), x.due(), x.attempt()))
                 .toList());
-        jdbcTemplate.batchUpdate("""
-                UPDATE deliveries SET status = 'succeeded', attempts = ?, next_attempt_at = NULL, locked_until = NULL,
-                    last_status_code = ?, last_error = NULL, updated_at = ?
-                WHERE id = ?
-                """, successes, successes.size(), (ps, s) -> {
+        int[][] counts = jdbcTemplate.batchUpdate(SUCCEED, successes, successes.size(), (ps, s) -> {
             ps.setInt(1, s.attempts());
             ps.setObject(2, s.attempt().statusCode(), java.sql.Types.INTEGER);
             ps.setObject(3, ts(s.now()));
             ps.setString(4, s.due().id());
+            ps.setInt(5, s.due().leaseToken());
         });
+        List<Success> applied = new ArrayList<>();
+        int i = 0;
+        for (int[] batch : counts) {
+            for (int n : batch) {
+                // A driver may answer "done, count unknown": the statement ran, so take it as applied.
+                if (n > 0 || n == java.sql.Statement.SUCCESS_NO_INFO) applied.add(successes.get(i));
+                i++;
+            }
+        }
+        return applied;
     }
 
-    /** Ends an attempt: the new status, and when to try again (null for none). */
-    void finish(String id, String status, int attempts, Instant next, Integer statusCode, String error, Instant now) {
-        jdbc.sql("""
-                UPDATE deliveries SET status = :status, attempts = :attempts, next_attempt_at = :next, locked_until = NULL,
-                    last_status_code = :code, last_error = :error, updated_at = :now
-                WHERE id = :id
-                """)
-                .param("id", id)
-                .param("status", status)
-                .param("attempts", attempts)
-                .param("next", ts(next))
-                .param("code", statusCode)
-                .param("error", error)
-                .param("now", ts(now))
-                .update();
+    /** An attempt's end; the same fence as {@link #SUCCEED}. */
+    static final String FINISH = """
+            UPDATE deliveries SET status = :status, attempts = :attempts, next_attempt_at = :next, locked_until = NULL,
+                last_status_code = :code, last_error = :error, updated_at = :now
+            WHERE id = :id AND lease_token = :token
+            """;
+
+    /**
+     * Ends an attempt: the new status, and when to try again (null for none). False when the
+     * delivery's lease token has moved on: the outcome is stale and nothing was changed.
+     */
+    boolean finish(Due d, String status, int attempts, Instant next, Integer statusCode, String error, Instant now) {
+        return jdbc.sql(FINISH)
+                        .param("id", d.id())
+                        .param("token", d.leaseToken())
+                        .param("status", status)
+                        .param("attempts", attempts)
+                        .param("next", ts(next))
+                        .param("code", statusCode)
+                        .param("error", error)
+                        .param("now", ts(now))
+                        .update()
+                == 1;
     }
 
     /**
@@ -310,39 +378,72 @@ class DeliveryRepository {
         return counts;
     }
 
-    /** Gives claimed deliveries back untouched (over an endpoint's concurrency cap). */
-    void release(List<String> ids) {
-        if (ids.isEmpty()) return;
-        jdbc.sql("UPDATE deliveries SET locked_until = NULL WHERE id IN (:ids) AND status = 'pending'")
-                .param("ids", ids)
-                .update();
+    /** Gives a claimed delivery back untouched, to be claimed again at once. */
+    static final String RELEASE = "UPDATE deliveries SET locked_until = NULL WHERE id = ? AND lease_token = ?";
+
+    /** Gives claimed deliveries back untouched (over an endpoint's or a tenant's cap). */
+    void release(List<Due> claimed) {
+        if (claimed.isEmpty()) return;
+        jdbcTemplate.batchUpdate(RELEASE, claimed, claimed.size(), (ps, d) -> {
+            ps.setString(1, d.id());
+            ps.setInt(2, d.leaseToken());
+        });
     }
 
-    /** Puts a delivery back to wait until {@code next} without counting an attempt (rate limited). */
-    void defer(String id, Instant next, Instant now) {
-        jdbc.sql("""
-                UPDATE deliveries SET next_attempt_at = :next, locked_until = NULL, updated_at = :now
-                WHERE id = :id AND status = 'pending'
-                """)
-                .param("id", id)
-                .param("next", ts(next))
-                .param("now", ts(now))
-                .update();
-    }
+    static final String DEFER = """
+            UPDATE deliveries SET next_attempt_at = :next, locked_until = NULL, updated_at = :now
+            WHERE id = :id AND lease_token = :token
+            """;
 
-    /** Queues a delivery again now, whatever became of it; false when there is no such delivery. */
-    boolean resend(String tenantId, String messageId, String endpointId, Instant now) {
-        return jdbc.sql("""
-                        UPDATE deliveries SET status = CASE WHEN status = 'paused' THEN 'paused' ELSE 'pending' END,
-                            attempts = 0, next_attempt_at = :now, locked_until = NULL, updated_at = :now
-                        WHERE tenant_id = :tenant AND message_id = :message AND endpoint_id = :endpoint
-                        """)
-                        .param("tenant", tenantId)
-                        .param("message", messageId)
-                        .param("endpoint", endpointId)
+    /**
+     * Puts a delivery back to wait until {@code next} without counting an attempt (rate limited);
+     * false when its lease token moved on.
+     */
+    boolean defer(Due d, Instant next, Instant now) {
+        return jdbc.sql(DEFER)
+                        .param("id", d.id())
+                        .param("token", d.leaseToken())
+                        .param("next", ts(next))
                         .param("now", ts(now))
                         .update()
                 == 1;
+    }
+
+    /** What a resend did. */
+    enum Resend {
+        QUEUED,
+        /** A node is sending it now (its lease has not ended): resending would send it twice at once. */
+        IN_FLIGHT,
+        NOT_FOUND
+    }
+
+    /**
+     * Queues a delivery again now, whatever became of it, unless it is in flight. The lease token
+     * moves on, so a late outcome of an earlier, expired claim cannot overwrite the resend.
+     */
+    Resend resend(String tenantId, String messageId, String endpointId, Instant now) {
+        int n = jdbc.sql("""
+                        UPDATE deliveries SET status = CASE WHEN status = 'paused' THEN 'paused' ELSE 'pending' END,
+                            attempts = 0, next_attempt_at = :now, locked_until = NULL, lease_token = lease_token + 1,
+                            updated_at = :now
+                        WHERE tenant_id = :tenant AND message_id = :message AND endpoint_id = :endpoint
+                          AND (status <> 'pending' OR locked_until IS NULL OR locked_until <= :now)
+                        """)
+                .param("tenant", tenantId)
+                .param("message", messageId)
+                .param("endpoint", endpointId)
+                .param("now", ts(now))
+                .update();
+        if (n == 1) return Resend.QUEUED;
+        boolean exists = jdbc.sql(
+                                "SELECT count(*) FROM deliveries WHERE tenant_id = :tenant AND message_id = :message AND endpoint_id = :endpoint")
+                        .param("tenant", tenantId)
+                        .param("message", messageId)
+                        .param("endpoint", endpointId)
+                        .query(Integer.class)
+                        .single()
+                > 0;
+        return exists ? Resend.IN_FLIGHT : Resend.NOT_FOUND;
     }
 
     /** The message an Idempotency-Key already made, with the hash of the body that made it. */
@@ -378,7 +479,7 @@ class DeliveryRepository {
     int recover(String tenantId, String endpointId, Instant since, boolean paused, Instant now) {
         return jdbc.sql("""
                 UPDATE deliveries SET status = :status, attempts = 0, next_attempt_at = :next, locked_until = NULL,
-                    updated_at = :now
+                    lease_token = lease_token + 1, updated_at = :now
                 WHERE tenant_id = :tenant AND endpoint_id = :endpoint AND status = 'failed' AND created_at >= :since
                 """)
                 .param("tenant", tenantId)

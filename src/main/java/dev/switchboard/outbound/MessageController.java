@@ -195,7 +195,12 @@ class MessageController {
             @PathVariable String id,
             @PathVariable String endpoint) {
         access.write(caller, tenant);
-        if (!deliveries.resend(tenant, id, endpoint, Sql.now(clock))) throw ApiException.notFound("delivery");
+        switch (deliveries.resend(tenant, id, endpoint, Sql.now(clock))) {
+            case QUEUED -> {}
+            case NOT_FOUND -> throw ApiException.notFound("delivery");
+            // Sending it now as well would send it twice at once: the caller retries once it has ended.
+            case IN_FLIGHT -> throw ApiException.conflict("The delivery is being sent now; resend it once it ends");
+        }
         engine.wake();
         return ResponseEntity.accepted().build();
     }

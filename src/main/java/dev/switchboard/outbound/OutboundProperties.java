@@ -28,6 +28,9 @@ import org.springframework.validation.annotation.Validated;
  * @param disableAfter how long an endpoint may fail without a single success before it is disabled
  *     ({@code SWITCHBOARD_OUTBOUND_DISABLE_AFTER})
  * @param enabled whether this node delivers at all
+ * @param tenantConcurrency deliveries one tenant may have in flight on a node
+ *     ({@code SWITCHBOARD_OUTBOUND_TENANT_CONCURRENCY}); unset: half of {@code concurrency}, so one
+ *     tenant's slow endpoints cannot take every slot
  */
 @Validated
 @ConfigurationProperties("switchboard.outbound")
@@ -47,7 +50,30 @@ public record OutboundProperties(
 
         @DefaultValue("0.2") double retryJitter,
         @DefaultValue("5d") Duration disableAfter,
-        @DefaultValue("true") boolean enabled) {
+        @DefaultValue("true") boolean enabled,
+        @Min(1) @Max(1024) Integer tenantConcurrency) {
+
+    /**
+     * Settings that only make sense together: a delivery's outcome must be written before its lease
+     * ends, or another node takes the delivery over and sends it a second time.
+     */
+    public OutboundProperties {
+        if (timeout != null && lease != null && lease.compareTo(timeout.multipliedBy(2)) < 0) {
+            throw new IllegalArgumentException("switchboard.outbound.lease (" + lease
+                    + ") must be at least twice switchboard.outbound.timeout (" + timeout
+                    + "): a delivery claimed under a shorter lease can still be in flight when another node"
+                    + " takes it over and sends it again");
+        }
+        if (tenantConcurrency != null && tenantConcurrency > concurrency) {
+            throw new IllegalArgumentException("switchboard.outbound.tenant-concurrency (" + tenantConcurrency
+                    + ") cannot exceed switchboard.outbound.concurrency (" + concurrency + ")");
+        }
+    }
+
+    /** The in-flight deliveries one tenant may have on a node. */
+    public int tenantCap() {
+        return tenantConcurrency != null ? tenantConcurrency : Math.max(1, concurrency / 2);
+    }
 
     /** The retry policy these settings describe; invalid ones stop the server at start. */
     public RetryPolicy retryPolicy() {

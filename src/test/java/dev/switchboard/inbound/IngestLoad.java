@@ -79,8 +79,9 @@ public final class IngestLoad {
             pool.setUsername(p.get("switchboard.database.user"));
             pool.setPassword(p.get("switchboard.database.password"));
             pool.setMaximumPoolSize(concurrency);
+            // Inserts only: no claims.
             EventRepository events = new EventRepository(
-                    JdbcClient.create(pool), JsonMapper.builder().build());
+                    JdbcClient.create(pool), JsonMapper.builder().build(), null);
             Map<String, String> headers = Map.of(
                     "content-type", "application/json", "x-github-event", "push", "x-hub-signature-256", "[redacted]");
             Result insert = measure("PostgreSQL single-row INSERT", concurrency, seconds, () -> {

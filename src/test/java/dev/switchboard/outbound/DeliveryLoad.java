@@ -121,20 +121,18 @@ public final class DeliveryLoad {
                                 + " updated_at) VALUES (?, ?, ?, ?, 'paused', 0, ?, ?)",
                         d);
             }
-            Completions completions = server.getBean(Completions.class);
-            DeliveryEngine engine = server.getBean(DeliveryEngine.class);
             long receivedBefore = received.get();
-            long[] before = completions.counts();
-            long claimsBefore = engine.claimsWithWork();
+            var metrics = server.getBean(io.micrometer.core.instrument.MeterRegistry.class);
+            double outcomeTxBefore = metrics.counter(Completions.TRANSACTIONS).count();
+            double claimsBefore = metrics.counter(DeliveryEngine.CLAIMS).count();
             long xactBefore = xactCommit(jdbc);
             long started = System.nanoTime();
             api.patch("/api/v1/tenants/bench/endpoints/" + endpoint, TestKeys.ADMIN_KEY, "{\"disabled\":false}");
             long deadline = started + Duration.ofMinutes(10).toNanos();
             while (succeeded(jdbc, endpoint) < messages && System.nanoTime() < deadline) Thread.sleep(50);
             double elapsed = (System.nanoTime() - started) / 1e9;
-            long[] after = completions.counts();
-            long claims = engine.claimsWithWork() - claimsBefore;
-            long outcomeTx = after[0] - before[0];
+            long claims = (long) (metrics.counter(DeliveryEngine.CLAIMS).count() - claimsBefore);
+            long outcomeTx = (long) (metrics.counter(Completions.TRANSACTIONS).count() - outcomeTxBefore);
             long xact = xactCommit(jdbc) - xactBefore;
             long done = succeeded(jdbc, endpoint);
             double rate = done / elapsed;

@@ -73,7 +73,7 @@ class RateLimitsTest {
     @Test
     void inMemoryOnTheEmbeddedDatabase() throws Exception {
         MutableClock clock = frozenClock();
-        RateLimits node = new RateLimits(null, Dialect.H2, properties(null), clock);
+        RateLimits node = RateLimits.create(null, Dialect.H2, properties(null), clock);
         assertThat(node.backend()).isEqualTo("memory");
         sharedAcrossNodes(node, node, clock);
     }
@@ -100,8 +100,8 @@ class RateLimitsTest {
                     .load()
                     .migrate();
             MutableClock clock = frozenClock();
-            RateLimits one = new RateLimits(dataSource, Dialect.POSTGRESQL, properties(null), clock);
-            RateLimits two = new RateLimits(dataSource, Dialect.POSTGRESQL, properties(null), clock);
+            RateLimits one = RateLimits.create(dataSource, Dialect.POSTGRESQL, properties(null), clock);
+            RateLimits two = RateLimits.create(dataSource, Dialect.POSTGRESQL, properties(null), clock);
             assertThat(one.backend()).isEqualTo("postgresql");
             sharedAcrossNodes(one, two, clock);
         } finally {
@@ -117,14 +117,14 @@ class RateLimitsTest {
     @RequiresRedis
     void inRedisAcrossNodes() throws Exception {
         MutableClock clock = frozenClock();
-        RateLimits one = new RateLimits(null, Dialect.H2, properties(TestServices.REDIS_URL), clock);
-        RateLimits two = new RateLimits(null, Dialect.POSTGRESQL, properties(TestServices.REDIS_URL), clock);
+        RateLimits one = RateLimits.create(null, Dialect.H2, properties(TestServices.REDIS_URL), clock);
+        RateLimits two = RateLimits.create(null, Dialect.POSTGRESQL, properties(TestServices.REDIS_URL), clock);
         try {
             assertThat(one.backend()).isEqualTo("redis");
             sharedAcrossNodes(one, two, clock);
         } finally {
-            one.destroy();
-            two.destroy();
+            one.close();
+            two.close();
         }
     }
 }

@@ -47,6 +47,7 @@ class TwoNodeDeliveryTest {
         db.put("switchboard.outbound.poll-interval", "200ms");
         // A dead node's deliveries are taken over when their lease ends.
         db.put("switchboard.outbound.lease", "5s");
+        db.put("switchboard.outbound.timeout", "2s");
         if (TestServices.suiteRedisUrl() != null)
             db.put("switchboard.outbound.redis-url", TestServices.suiteRedisUrl());
 
