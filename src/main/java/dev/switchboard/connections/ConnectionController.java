@@ -10,6 +10,7 @@ import dev.switchboard.common.Sql;
 import dev.switchboard.connections.Connection.State;
 import dev.switchboard.egress.BlockedDestinationException;
 import dev.switchboard.egress.UrlGuard;
+import dev.switchboard.egress.UrlGuards;
 import dev.switchboard.tenancy.Caller;
 import dev.switchboard.tenancy.TenantAccess;
 import dev.switchboard.vault.Secret;
@@ -132,7 +133,7 @@ class ConnectionController {
             ConnectionRepository connections,
             Connections lifecycle,
             Catalog catalog,
-            UrlGuard guard,
+            UrlGuards guards,
             TenantAccess access,
             ConnectionsProperties properties,
             TransactionTemplate tx,
@@ -142,7 +143,7 @@ class ConnectionController {
         this.connections = connections;
         this.lifecycle = lifecycle;
         this.catalog = catalog;
-        this.guard = guard;
+        this.guard = guards.tenant(); // the URLs checked here are the tenant's
         this.access = access;
         this.properties = properties;
         this.tx = tx;

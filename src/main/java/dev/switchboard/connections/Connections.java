@@ -19,7 +19,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.slf4j.Logger;
@@ -49,7 +48,7 @@ class Connections {
     private final ConnectionRepository connections;
     private final Catalog catalog;
     private final OAuthClient oauth;
-    private final CloseableHttpClient http;
+    private final ProviderClients http;
     private final OperationalEvents events;
     private final ConnectionsProperties properties;
     private final TransactionTemplate tx;
@@ -60,7 +59,7 @@ class Connections {
             ConnectionRepository connections,
             Catalog catalog,
             OAuthClient oauth,
-            CloseableHttpClient providerHttpClient,
+            ProviderClients providerClients,
             OperationalEvents events,
             ConnectionsProperties properties,
             TransactionTemplate tx,
@@ -70,7 +69,7 @@ class Connections {
         this.json = json;
         this.catalog = catalog;
         this.oauth = oauth;
-        this.http = providerHttpClient;
+        this.http = providerClients;
         this.events = events;
         this.properties = properties;
         this.tx = tx;
@@ -327,7 +326,7 @@ class Connections {
         long started = System.nanoTime();
         try {
             var request = ProviderRequests.build(p, c, secrets, token, h.method(), h.path());
-            return BoundedCalls.call(http, request, properties.checkTimeout(), r -> {
+            return BoundedCalls.call(http.forApi(p, c), request, properties.checkTimeout(), r -> {
                 String refusal = null;
                 if (h.expectBody() != null && !h.expectBody().isEmpty()) {
                     refusal = bodyMismatch(r, h.expectBody());

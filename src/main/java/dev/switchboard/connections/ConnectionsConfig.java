@@ -1,25 +1,24 @@
 package dev.switchboard.connections;
 
-import dev.switchboard.egress.SafeHttpClients;
-import dev.switchboard.egress.UrlGuard;
+import dev.switchboard.egress.UrlGuards;
 import dev.switchboard.vault.SealedColumns;
 import java.util.List;
-import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 @Configuration(proxyBeanMethods = false)
 class ConnectionsConfig {
 
-    /** Token and health-check calls: the SSRF guard, no redirects, no retries, a bounded wait. */
+    /** Token and health-check calls: the SSRF guards, no redirects, no retries, a bounded wait. */
     @Bean(destroyMethod = "close")
-    CloseableHttpClient providerHttpClient(UrlGuard guard, ConnectionsProperties properties) {
-        return SafeHttpClients.create(guard, properties.checkTimeout(), 64, 16);
+    ProviderClients providerClients(UrlGuards guards, ConnectionsProperties properties) {
+        return ProviderClients.create(guards, properties.checkTimeout());
     }
 
+    /** Token URLs come from the catalog alone: the operator's. */
     @Bean
-    OAuthClient oauthClient(CloseableHttpClient providerHttpClient, ConnectionsProperties properties) {
-        return new OAuthClient(providerHttpClient, properties.checkTimeout());
+    OAuthClient oauthClient(ProviderClients providerClients, ConnectionsProperties properties) {
+        return new OAuthClient(providerClients.operator(), properties.checkTimeout());
     }
 
     /** Credentials, client secrets and tokens, for key rotation. */

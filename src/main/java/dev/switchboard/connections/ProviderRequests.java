@@ -36,6 +36,18 @@ final class ProviderRequests {
         return URI.create(fill(stripSlash(base), values) + fill(path, values));
     }
 
+    /**
+     * Whether the tenant steers where this connection's API requests go: its own {@code config.baseUrl},
+     * or a placeholder in the host of the provider's base URL ({@code https://{shop}.myshopify.com}).
+     */
+    static boolean tenantControlsHost(Provider p, Connection c) {
+        if (c.config().containsKey("baseUrl") || p.apiBaseUrl() == null) return true;
+        String base = p.apiBaseUrl();
+        int start = base.indexOf("://") + 3;
+        int end = base.indexOf('/', start);
+        return base.substring(start, end < 0 ? base.length() : end).contains("{");
+    }
+
     static HttpUriRequestBase build(
             Provider p, Connection c, Connection.Secrets secrets, String accessToken, String method, String path) {
         Map<String, String> credentials = secrets.credentials();

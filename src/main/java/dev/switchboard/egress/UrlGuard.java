@@ -7,6 +7,8 @@ import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import org.apache.hc.client5.http.DnsResolver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The SSRF guard for every outbound call (webhook deliveries, test events, OAuth token requests,
@@ -14,8 +16,17 @@ import org.apache.hc.client5.http.DnsResolver;
  * and every connection resolves its host through {@link #dnsResolver()}, which checks each address
  * it returns: the client connects only to checked addresses, so a DNS answer that changes between
  * the two (rebinding) still cannot reach a blocked network.
+ *
+ * <p>A refusal names no address: the message reaches tenants (API errors, attempt logs), and which
+ * internal address a name resolves to, or whether it resolves at all, would map the operator's
+ * network for them. The address and the reason go to the log.
  */
 public final class UrlGuard {
+
+    /** What a tenant is told when a host resolves to no address it may reach. */
+    static final String REFUSED_HOST = "the host does not resolve to an address Switchboard may connect to";
+
+    private static final Logger log = LoggerFactory.getLogger(UrlGuard.class);
 
     /** How host names become addresses; tests substitute a resolver that lies. */
     @FunctionalInterface
@@ -42,6 +53,10 @@ public final class UrlGuard {
         this(policy, InetAddress::getAllByName);
     }
 
+    AddressPolicy policy() {
+        return policy;
+    }
+
     /** Checks a URL before it is stored or called; throws with the reason when it may not be. */
     public URI check(String url) throws BlockedDestinationException {
         URI uri;
@@ -62,7 +77,8 @@ public final class UrlGuard {
         } catch (BlockedDestinationException blocked) {
             throw blocked;
         } catch (UnknownHostException e) {
-            throw new BlockedDestinationException("the host " + host + " does not resolve");
+            log.info("Refused the URL host {}: it does not resolve", host);
+            throw new BlockedDestinationException(REFUSED_HOST);
         }
         return uri;
     }
@@ -78,7 +94,8 @@ public final class UrlGuard {
         for (InetAddress address : addresses) {
             String reason = policy.blockReason(address);
             if (reason != null) {
-                throw new BlockedDestinationException(h + " resolves to " + address.getHostAddress() + ": " + reason);
+                log.warn("Refused a connection to {}: it resolves to {}, a {}", h, address.getHostAddress(), reason);
+                throw new BlockedDestinationException(REFUSED_HOST);
             }
         }
         return addresses;

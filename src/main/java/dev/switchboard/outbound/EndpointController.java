@@ -9,6 +9,7 @@ import dev.switchboard.common.Sql;
 import dev.switchboard.common.Timestamps;
 import dev.switchboard.egress.BlockedDestinationException;
 import dev.switchboard.egress.UrlGuard;
+import dev.switchboard.egress.UrlGuards;
 import dev.switchboard.tenancy.Caller;
 import dev.switchboard.tenancy.TenantAccess;
 import dev.switchboard.vault.Secret;
@@ -194,7 +195,7 @@ class EndpointController {
 
     EndpointController(
             EndpointRepository endpoints,
-            UrlGuard guard,
+            UrlGuards guards,
             TenantAccess access,
             TransactionTemplate tx,
             DeliveryEngine engine,
@@ -208,7 +209,7 @@ class EndpointController {
         this.deliveries = deliveries;
         this.events = events;
         this.endpoints = endpoints;
-        this.guard = guard;
+        this.guard = guards.tenant(); // the URLs checked here are the tenant's
         this.access = access;
         this.tx = tx;
         this.engine = engine;

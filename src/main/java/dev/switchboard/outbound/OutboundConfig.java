@@ -1,8 +1,7 @@
 package dev.switchboard.outbound;
 
-import dev.switchboard.egress.AddressPolicy;
 import dev.switchboard.egress.SafeHttpClients;
-import dev.switchboard.egress.UrlGuard;
+import dev.switchboard.egress.UrlGuards;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -10,16 +9,14 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class OutboundConfig {
 
-    /** The one SSRF guard; every capability that calls out uses it (REFERENCE.md §3). */
-    @Bean
-    UrlGuard urlGuard(OutboundProperties properties) {
-        return new UrlGuard(AddressPolicy.allowing(properties.allowedNetworks()));
-    }
-
+    /** Endpoint URLs are the tenant's: they reach only the ranges allowed for tenants. */
     @Bean(destroyMethod = "close")
-    CloseableHttpClient deliveryHttpClient(UrlGuard guard, OutboundProperties properties) {
+    CloseableHttpClient deliveryHttpClient(UrlGuards guards, OutboundProperties properties) {
         return SafeHttpClients.create(
-                guard, properties.timeout(), properties.concurrency() * 2, properties.endpointConcurrency() * 2);
+                guards.tenant(),
+                properties.timeout(),
+                properties.concurrency() * 2,
+                properties.endpointConcurrency() * 2);
     }
 
     /** Endpoint signing secrets and static headers, for key rotation. */

@@ -9,8 +9,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * @param allowedNetworks private ranges outbound calls may reach anyway, e.g. {@code 10.0.0.0/8}
- *     ({@code SWITCHBOARD_OUTBOUND_ALLOWED_NETWORKS}, comma-separated); empty blocks every private range
  * @param timeout the whole of one delivery: connecting, sending, and reading the answer
  *     ({@code SWITCHBOARD_OUTBOUND_TIMEOUT})
  * @param concurrency deliveries in flight per node ({@code SWITCHBOARD_OUTBOUND_CONCURRENCY})
@@ -35,7 +33,6 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("switchboard.outbound")
 public record OutboundProperties(
-        @DefaultValue List<String> allowedNetworks,
         @DefaultValue("15s") Duration timeout,
         @DefaultValue("64") @Min(1) @Max(1024) int concurrency,
         @DefaultValue("16") @Min(1) @Max(1024) int endpointConcurrency,

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** REFERENCE.md §3: blocked destinations get zero connections, however they are spelled or resolved. */
+/** Blocked destinations get zero connections, however they are spelled or resolved. */
 class UrlGuardTest {
 
     static final UrlGuard STRICT = new UrlGuard(AddressPolicy.blockingPrivateNetworks(), UrlGuardTest::literalOnly);
@@ -44,6 +44,7 @@ class UrlGuardTest {
                 "http://100.127.255.254/", // CGNAT
                 "http://169.254.169.254/latest/meta-data/",
                 "http://169.254.0.1/", // link-local, cloud metadata
+                "http://168.63.129.16/", // Azure WireServer
                 "http://198.18.0.1/",
                 "http://198.19.255.255/",
                 "http://192.0.0.8/",
@@ -58,6 +59,9 @@ class UrlGuardTest {
                 "http://[::ffff:10.0.0.1]/",
                 "http://[::ffff:169.254.169.254]/", // IPv4-mapped
                 "http://[::127.0.0.1]/", // IPv4-compatible
+                "http://[::ffff:0:7f00:1]/",
+                "http://[::ffff:0:a9fe:a9fe]/",
+                "http://[::ffff:0:808:808]/", // IPv4-translated, even of a public address
                 "http://[64:ff9b::7f00:1]/",
                 "http://[64:ff9b::a9fe:a9fe]/",
                 "http://[64:ff9b:1::1]/", // NAT64
@@ -151,7 +155,7 @@ class UrlGuardTest {
             try (var client = SafeHttpClients.create(guard, Duration.ofSeconds(2), 4, 4)) {
                 assertThatThrownBy(() -> client.execute(new HttpGet(url), r -> r.getCode()))
                         .isInstanceOf(BlockedDestinationException.class)
-                        .hasMessageContaining("127.0.0.1");
+                        .hasMessage(UrlGuard.REFUSED_HOST);
             }
             assertThat(lookups.get()).isEqualTo(2);
             listener.setSoTimeout(1);
@@ -194,5 +198,80 @@ class UrlGuardTest {
         assertThat(AddressPolicy.blockingPrivateNetworks().blockReason(address)).isNotNull();
         var guard = new UrlGuard(AddressPolicy.blockingPrivateNetworks(), host -> new InetAddress[] {address});
         assertThatThrownBy(() -> guard.check("http://metadata.test/")).isInstanceOf(BlockedDestinationException.class);
+    }
+
+    /** 16 bytes as a resolver may return them: ::ffff:a.b.c.d, which Java would otherwise turn into IPv4. */
+    static InetAddress mapped(int a, int b, int c, int d) throws UnknownHostException {
+        byte[] bytes = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, (byte) a, (byte) b, (byte) c, (byte) d};
+        return java.net.Inet6Address.getByAddress(null, bytes, -1);
+    }
+
+    @Test
+    void aMappedAddressIsJudgedByItsIpv4AddressAlone() throws Exception {
+        // An allowed IPv6 range, however wide, does not open the IPv6 forms of blocked IPv4 addresses.
+        var everyIpv6 = AddressPolicy.allowing(List.of("::/0"));
+        assertThat(everyIpv6.blockReason(mapped(169, 254, 169, 254))).isNotNull();
+        assertThat(everyIpv6.blockReason(mapped(127, 0, 0, 1))).isNotNull();
+        assertThat(everyIpv6.blockReason(InetAddress.getByName("64:ff9b::a9fe:a9fe")))
+                .isNotNull();
+        assertThat(everyIpv6.blockReason(InetAddress.getByName("2002:a9fe:a9fe::1")))
+                .isNotNull();
+        assertThat(everyIpv6.blockReason(InetAddress.getByName("::ffff:0:808:808")))
+                .isNotNull();
+        assertThat(everyIpv6.blockReason(InetAddress.getByName("fd00::1"))).isNull();
+        // An allowed IPv4 range opens its mapped form, and only that.
+        var loopback = AddressPolicy.allowing(List.of("127.0.0.0/8"));
+        assertThat(loopback.blockReason(mapped(127, 0, 0, 1))).isNull();
+        assertThat(loopback.blockReason(mapped(10, 0, 0, 1))).isNotNull();
+        assertThat(loopback.blockReason(mapped(8, 8, 8, 8))).isNull();
+        // ::1 is IPv6 loopback, opened by its own entry (not read as the IPv4-compatible 0.0.0.1).
+        assertThat(loopback.blockReason(InetAddress.getByName("::1"))).isNotNull();
+        assertThat(AddressPolicy.allowing(List.of("::1/128")).blockReason(InetAddress.getByName("::1")))
+                .isNull();
+    }
+
+    @Test
+    void aRefusalNamesNoResolvedAddress() {
+        var guard = new UrlGuard(AddressPolicy.blockingPrivateNetworks(), host -> switch (host) {
+            case "internal.test" -> new InetAddress[] {InetAddress.getByName("10.20.30.40")};
+            case "mapped.test" -> new InetAddress[] {mapped(172, 16, 5, 6)};
+            default -> throw new UnknownHostException(host);
+        });
+        // Blocked and unresolvable read the same: neither the address nor the existence of a name leaks.
+        for (String url : List.of("http://internal.test/", "http://mapped.test/", "http://missing.test/")) {
+            assertThatThrownBy(() -> guard.check(url))
+                    .as(url)
+                    .isInstanceOf(BlockedDestinationException.class)
+                    .hasMessage(UrlGuard.REFUSED_HOST)
+                    .hasMessageNotContaining("10.20.30.40")
+                    .hasMessageNotContaining("172.16.5.6");
+        }
+    }
+
+    @Test
+    void tenantAndOperatorUrlsHaveTheirOwnAllowLists() throws Exception {
+        var guards = UrlGuards.of(new EgressProperties(List.of("10.1.0.0/16"), List.of("127.0.0.0/8")));
+        var tenant = new UrlGuard(guards.tenant().policy(), UrlGuardTest::literalOnly);
+        var operator = new UrlGuard(guards.operator().policy(), UrlGuardTest::literalOnly);
+        assertThatThrownBy(() -> tenant.check("http://127.0.0.1:8081/token"))
+                .isInstanceOf(BlockedDestinationException.class);
+        tenant.check("http://10.1.2.3/hook");
+        operator.check("http://127.0.0.1:8081/token");
+        operator.check("http://10.1.2.3/api"); // the operator may reach what tenants may
+        assertThatThrownBy(() -> operator.check("http://10.2.0.1/")).isInstanceOf(BlockedDestinationException.class);
+        assertThatThrownBy(() -> operator.check("http://169.254.169.254/"))
+                .isInstanceOf(BlockedDestinationException.class);
+    }
+
+    @Test
+    void aMalformedRangeStopsTheServerNamingTheSetting() {
+        assertThatThrownBy(() -> new EgressProperties(List.of("10.0.0.0/8"), List.of("10.0.0.0/33")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("switchboard.egress.operator-allowed-networks")
+                .hasMessageContaining("10.0.0.0/33");
+        assertThatThrownBy(() -> new EgressProperties(List.of("localhost"), List.of()))
+                .hasMessageContaining("switchboard.egress.tenant-allowed-networks");
+        assertThat(new EgressProperties(List.of(" 10.0.0.0/8 ", ""), List.of()).tenantAllowedNetworks())
+                .containsExactly("10.0.0.0/8");
     }
 }

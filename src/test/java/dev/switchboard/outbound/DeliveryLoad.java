@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.switchboard.Switchboard;
 import dev.switchboard.egress.SafeHttpClients;
 import dev.switchboard.egress.UrlGuard;
+import dev.switchboard.egress.UrlGuards;
 import dev.switchboard.inbound.IngestLoad;
 import dev.switchboard.testing.Api;
 import dev.switchboard.testing.TestDatabase;
@@ -64,7 +65,8 @@ public final class DeliveryLoad {
         p.put("server.port", "0");
         p.put("switchboard.admin-key", TestKeys.ADMIN_KEY);
         p.put("switchboard.database.pool-size", String.valueOf(Math.max(10, concurrency)));
-        p.put("switchboard.outbound.allowed-networks", "127.0.0.0/8");
+        p.put("switchboard.egress.tenant-allowed-networks", "127.0.0.0/8");
+        p.put("switchboard.egress.operator-allowed-networks", "127.0.0.0/8");
         p.put("switchboard.outbound.concurrency", String.valueOf(concurrency));
         p.put("switchboard.outbound.endpoint-concurrency", String.valueOf(endpointCap));
         p.put("switchboard.outbound.batch-size", String.valueOf(Math.max(50, concurrency * 2)));
@@ -72,7 +74,7 @@ public final class DeliveryLoad {
         try (var server = new SpringApplicationBuilder(Switchboard.class).run(TestDatabase.args(p))) {
             Api api = new Api(Integer.parseInt(server.getEnvironment().getProperty("local.server.port")));
             OutboundProperties props = server.getBean(OutboundProperties.class);
-            UrlGuard guard = server.getBean(UrlGuard.class);
+            UrlGuard guard = server.getBean(UrlGuards.class).tenant();
             byte[] body = ("{\"type\":\"load.test\",\"timestamp\":\"" + Instant.now()
                             + "\",\"data\":{\"invoice\":\"in_1\",\"amount\":2999,\"currency\":\"eur\"}}")
                     .getBytes(StandardCharsets.UTF_8);

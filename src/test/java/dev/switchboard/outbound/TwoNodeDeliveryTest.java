@@ -40,7 +40,8 @@ class TwoNodeDeliveryTest {
     @Test
     void twoNodesDeliverEachMessageOnceAndSurviveAKill() throws Exception {
         Map<String, String> db = new HashMap<>(TestDatabase.postgres());
-        db.put("switchboard.outbound.allowed-networks", "127.0.0.0/8");
+        db.put("switchboard.egress.tenant-allowed-networks", "127.0.0.0/8");
+        db.put("switchboard.egress.operator-allowed-networks", "127.0.0.0/8");
         db.put("switchboard.outbound.concurrency", String.valueOf(CONCURRENCY));
         db.put("switchboard.outbound.endpoint-concurrency", String.valueOf(CONCURRENCY));
         db.put("switchboard.outbound.batch-size", String.valueOf(BATCH));

@@ -36,8 +36,9 @@ public abstract class ServerTest {
         TestDatabase.suite().forEach((k, v) -> registry.add(k, () -> v));
         registry.add("switchboard.admin-key", () -> TestKeys.ADMIN_KEY);
         registry.add("switchboard.inbound.processing.max-attempts", () -> "3");
-        // Deliveries go to local receivers in tests: allow loopback, and keep timeouts short.
-        registry.add("switchboard.outbound.allowed-networks", () -> "127.0.0.0/8");
+        // Endpoints and providers are local receivers in tests: allow loopback, and keep timeouts short.
+        registry.add("switchboard.egress.tenant-allowed-networks", () -> "127.0.0.0/8");
+        registry.add("switchboard.egress.operator-allowed-networks", () -> "127.0.0.0/8");
         registry.add("switchboard.outbound.timeout", () -> "2s");
         // Connections: jobs look often, health checks give up and call "slow" sooner.
         registry.add("switchboard.connections.poll-interval", () -> "300ms");

@@ -33,7 +33,8 @@ class KeyRotationTest {
     void rotateTheVaultKeyWhileSecretsAreReadAndWritten() throws Exception {
         Map<String, String> db =
                 new HashMap<>(TestServices.suiteOnPostgres() ? TestDatabase.postgres() : TestDatabase.h2());
-        db.put("switchboard.outbound.allowed-networks", "127.0.0.0/8");
+        db.put("switchboard.egress.tenant-allowed-networks", "127.0.0.0/8");
+        db.put("switchboard.egress.operator-allowed-networks", "127.0.0.0/8");
         String k1 = TestKeys.KEYSET;
         String k2 = Keysets.addKey(k1, true);
         int port = ServerProcess.freePort();
