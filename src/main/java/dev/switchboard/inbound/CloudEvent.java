@@ -30,8 +30,13 @@ record CloudEvent(
         String userid,
         String verification) {
 
-    static String sourceUri(String sourceId) {
-        return "urn:switchboard:source:" + sourceId;
+    /**
+     * The provider, not the source: a source's id is in its ingest URL, and whoever knows that URL
+     * can post to it (and, for provider {@code none}, be believed), so it stays out of payloads that
+     * leave Switchboard. Tenants see the source id in the events API.
+     */
+    static String sourceUri(String provider) {
+        return "/switchboard/sources/" + provider;
     }
 
     /** A body as CloudEvents data: JSON when it is JSON, a string when text, else base64. */
@@ -71,7 +76,7 @@ record CloudEvent(
         return new CloudEvent(
                 "1.0",
                 e.id(),
-                sourceUri(e.sourceId()),
+                sourceUri(e.provider()),
                 e.type(),
                 e.time() != null ? e.time() : e.receivedAt(),
                 e.subject(),

@@ -120,28 +120,7 @@ class EventProcessor implements SmartLifecycle {
     }
 
     private static EventRow withUser(EventRow e, String userId) {
-        return new EventRow(
-                e.id(),
-                e.tenantId(),
-                e.sourceId(),
-                e.provider(),
-                e.dedupeKey(),
-                e.type(),
-                e.subject(),
-                userId,
-                e.providerTime(),
-                e.receivedAt(),
-                e.contentType(),
-                e.headers(),
-                e.bodySize(),
-                e.bodyPurgedAt(),
-                e.verification(),
-                e.status(),
-                e.attempts(),
-                e.runs(),
-                e.nextAttemptAt(),
-                e.lastError(),
-                e.processedAt());
+        return e.withUser(userId);
     }
 
     @Override

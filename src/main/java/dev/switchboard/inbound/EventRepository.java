@@ -39,8 +39,8 @@ class EventRepository {
     record Run(int run, String reason, String outcome, String error, Instant finishedAt) {}
 
     private static final String COLUMNS = """
-            id, tenant_id, source_id, provider, dedupe_key, event_type, subject, user_id, provider_time, received_at,
-            content_type, headers, body_size, body_purged_at, verification, status, attempts, runs, next_attempt_at,
+            id, tenant_id, source_id, provider, dedupe_key, provider_event_id, event_type, subject, user_id,
+            provider_time, received_at, content_type, headers, body_size, body_purged_at, verification, status, attempts, runs, next_attempt_at,
             last_error, processed_at""";
 
     private final JdbcClient jdbc;
@@ -59,6 +59,7 @@ class EventRepository {
                 rs.getString("source_id"),
                 Provider.fromWire(rs.getString("provider")),
                 rs.getString("dedupe_key"),
+                rs.getString("provider_event_id"),
                 rs.getString("event_type"),
                 rs.getString("subject"),
                 rs.getString("user_id"),
@@ -80,11 +81,11 @@ class EventRepository {
     /** Stores a new event, due for processing now. False when the source already has this dedupe key. */
     boolean insert(EventRow e, byte[] body) {
         return jdbc.sql("""
-                        INSERT INTO inbound_events (id, tenant_id, source_id, provider, dedupe_key, event_type, subject,
-                            provider_time, received_at, content_type, headers, body, body_size, verification, status,
-                            attempts, runs, next_attempt_at)
-                        VALUES (:id, :tenant, :source, :provider, :dedupe, :type, :subject, :providerTime, :received,
-                            :contentType, :headers, :body, :size, :verification, 'received', 0, 1, :received)
+                        INSERT INTO inbound_events (id, tenant_id, source_id, provider, dedupe_key, provider_event_id,
+                            event_type, subject, provider_time, received_at, content_type, headers, body, body_size,
+                            verification, status, attempts, runs, next_attempt_at)
+                        VALUES (:id, :tenant, :source, :provider, :dedupe, :providerEventId, :type, :subject,
+                            :providerTime, :received, :contentType, :headers, :body, :size, :verification, 'received', 0, 1, :received)
                         ON CONFLICT DO NOTHING
                         """)
                         .param("id", e.id())
@@ -92,6 +93,7 @@ class EventRepository {
                         .param("source", e.sourceId())
                         .param("provider", e.provider().wire())
                         .param("dedupe", e.dedupeKey())
+                        .param("providerEventId", e.providerEventId())
                         .param("type", e.type())
                         .param("subject", e.subject())
                         .param("providerTime", ts(e.providerTime()))

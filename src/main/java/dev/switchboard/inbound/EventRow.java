@@ -3,13 +3,20 @@ package dev.switchboard.inbound;
 import java.time.Instant;
 import java.util.Map;
 
-/** An inbound event's stored metadata (everything but the body). */
+/**
+ * An inbound event's stored metadata (everything but the body). Built by {@link #received} at
+ * ingest and by the repository's row mapper; the canonical constructor is for those two only.
+ *
+ * @param providerEventId the provider's own id for the event, when it sends one; not necessarily
+ *     the dedupe key (see {@link Normalizer})
+ */
 record EventRow(
         String id,
         String tenantId,
         String sourceId,
         Provider provider,
         String dedupeKey,
+        String providerEventId,
         String type,
         String subject,
         String userId,
@@ -26,6 +33,68 @@ record EventRow(
         Instant nextAttemptAt,
         String lastError,
         Instant processedAt) {
+
+    /** A request just verified and normalized: not yet processed, due now, in its first run. */
+    static EventRow received(
+            String id,
+            Source source,
+            Normalizer.Normalized n,
+            Instant receivedAt,
+            String contentType,
+            Map<String, String> headers,
+            int bodySize,
+            String verification) {
+        return new EventRow(
+                id,
+                source.tenantId(),
+                source.id(),
+                source.provider(),
+                n.dedupeKey(),
+                n.providerId(),
+                n.type(),
+                n.subject(),
+                null,
+                n.time(),
+                receivedAt,
+                contentType,
+                headers,
+                bodySize,
+                null,
+                verification,
+                "received",
+                0,
+                1,
+                receivedAt,
+                null,
+                null);
+    }
+
+    /** The same event, concerning the given user of the tenant (null: none mapped). */
+    EventRow withUser(String user) {
+        return new EventRow(
+                id,
+                tenantId,
+                sourceId,
+                provider,
+                dedupeKey,
+                providerEventId,
+                type,
+                subject,
+                user,
+                providerTime,
+                receivedAt,
+                contentType,
+                headers,
+                bodySize,
+                bodyPurgedAt,
+                verification,
+                status,
+                attempts,
+                runs,
+                nextAttemptAt,
+                lastError,
+                processedAt);
+    }
 
     InboundEvent event() {
         return new InboundEvent(

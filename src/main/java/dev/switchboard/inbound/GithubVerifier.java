@@ -4,8 +4,8 @@ import dev.switchboard.vault.Secret;
 import java.util.List;
 
 /**
- * {@code X-Hub-Signature-256: sha256=<hex>} over the body. GitHub signs no timestamp, so replays
- * are stopped by deduplicating on {@code X-GitHub-Delivery} instead.
+ * {@code X-Hub-Signature-256: sha256=<hex>} over the body. GitHub signs no timestamp and not its
+ * {@code X-GitHub-Delivery} header, so replays are stopped by deduplicating on the body's hash.
  */
 final class GithubVerifier implements Verifier {
 

@@ -8,9 +8,12 @@ import java.util.Locale;
 /**
  * The generic scheme for senders without a named one: a configured header holding an HMAC
  * (sha1/sha256/sha512, hex or base64, after an optional prefix such as {@code sha256=}) over the
- * body, or over a template such as {@code {timestamp}.{body}} when the sender also signs a timestamp.
+ * body, or over a template such as {@code {timestamp}.{body}} when the sender also signs a timestamp
+ * (and {@code {id}}, the value of {@code idHeader}, when it signs its event id).
  */
 final class HmacVerifier implements Verifier {
+
+    private static final List<String> PLACEHOLDERS = List.of("{body}", "{timestamp}", "{id}");
 
     @Override
     public Verification verify(WebhookRequest request, List<Secret> secrets, SourceOptions options) {
@@ -30,13 +33,19 @@ final class HmacVerifier implements Verifier {
 
         Long timestamp = null;
         String ts = null;
-        if (options.timestampHeader() != null) {
+        // A timestamp header the template does not sign (sources stored before that was refused) is ignored.
+        if (options.signsTimestamp()) {
             ts = request.header(options.timestampHeader());
             if (ts == null) return Verification.missing("No " + options.timestampHeader() + " header.");
             timestamp = Hmac.unixSeconds(ts.strip());
             if (timestamp == null) return Verification.invalid("Malformed " + options.timestampHeader() + " header.");
         }
-        byte[] content = content(options.signedContent(), ts == null ? "" : ts.strip(), request.body());
+        String id = null;
+        if (options.signsId()) {
+            id = request.header(options.idHeader());
+            if (id == null) return Verification.missing("No " + options.idHeader() + " header.");
+        }
+        byte[] content = content(options.signedContent(), ts == null ? "" : ts.strip(), id, request.body());
         String algorithm = (options.algorithm() == null ? SourceOptions.Algorithm.SHA256 : options.algorithm()).jca;
         for (Secret secret : secrets) {
             if (Hmac.equal(Hmac.sign(algorithm, Hmac.utf8(secret.reveal()), content), presented)) {
@@ -50,27 +59,32 @@ final class HmacVerifier implements Verifier {
         return Verification.invalid("The signature does not match.");
     }
 
-    /** The template with {timestamp} and {body} filled in; the body's bytes are kept exactly. */
-    static byte[] content(String template, String timestamp, byte[] body) {
+    /** The template with {timestamp}, {id} and {body} filled in; the body's bytes are kept exactly. */
+    static byte[] content(String template, String timestamp, String id, byte[] body) {
         if (template == null || template.equals("{body}")) return body;
         ByteArrayOutputStream out = new ByteArrayOutputStream(body.length + 64);
         String rest = template;
         while (!rest.isEmpty()) {
-            int b = rest.indexOf("{body}");
-            int t = rest.indexOf("{timestamp}");
-            int next = b < 0 ? t : t < 0 ? b : Math.min(b, t);
+            int next = -1;
+            String placeholder = null;
+            for (String p : PLACEHOLDERS) {
+                int at = rest.indexOf(p);
+                if (at >= 0 && (next < 0 || at < next)) {
+                    next = at;
+                    placeholder = p;
+                }
+            }
             if (next < 0) {
                 out.writeBytes(Hmac.utf8(rest));
                 break;
             }
             out.writeBytes(Hmac.utf8(rest.substring(0, next)));
-            if (next == b) {
-                out.writeBytes(body);
-                rest = rest.substring(next + 6);
-            } else {
-                out.writeBytes(Hmac.utf8(timestamp));
-                rest = rest.substring(next + 11);
+            switch (placeholder) {
+                case "{body}" -> out.writeBytes(body);
+                case "{timestamp}" -> out.writeBytes(Hmac.utf8(timestamp));
+                default -> out.writeBytes(Hmac.utf8(id == null ? "" : id));
             }
+            rest = rest.substring(next + placeholder.length());
         }
         return out.toByteArray();
     }

@@ -8,7 +8,8 @@ import tools.jackson.databind.json.JsonMapper;
  * A stored inbound event as other capabilities see it (through {@link InboundEventRouter}): its
  * CloudEvents attributes and who it concerns. The raw body stays in the inbound store.
  *
- * @param verification the scheme that verified it (e.g. {@code stripe-v1}), or {@code none}
+ * @param verification the scheme that verified it (e.g. {@code stripe-v1}), or {@code none}: see
+ *     {@link #verified()}
  */
 public record InboundEvent(
         String id,
@@ -23,6 +24,7 @@ public record InboundEvent(
         String contentType,
         String verification) {
 
+    /** False for events from a {@code none} source: anyone who knows its ingest URL can make them up. */
     public boolean verified() {
         return !"none".equals(verification);
     }

@@ -95,28 +95,8 @@ class Ingest {
             return new Outcome.Challenge(challenge == null ? "" : challenge);
         }
 
-        EventRow row = new EventRow(
-                Ids.next("evt"),
-                source.tenantId(),
-                source.id(),
-                provider,
-                n.dedupeKey(),
-                n.type(),
-                n.subject(),
-                null,
-                n.time(),
-                now,
-                clip(r.contentType()),
-                headers,
-                r.body().length,
-                null,
-                scheme,
-                "received",
-                0,
-                1,
-                now,
-                null,
-                null);
+        EventRow row = EventRow.received(
+                Ids.next("evt"), source, n, now, clip(r.contentType()), headers, r.body().length, scheme);
         boolean inserted;
         try {
             inserted = events.insert(row, r.body());

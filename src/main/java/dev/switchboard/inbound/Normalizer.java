@@ -12,19 +12,27 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * What Switchboard knows about an event from the provider's conventions: the id to deduplicate on,
- * the CloudEvents type ({@code <provider>.<provider's type>}), the external subject (a Stripe
- * customer, a GitHub repository, a Slack team…) and the provider's own time. Never fails: an event
- * it cannot read is still stored, as {@code <provider>.unknown}, deduplicated by the hash of its body.
+ * What Switchboard knows about an event from the provider's conventions: the key to deduplicate on,
+ * the provider's own event id, the CloudEvents type ({@code <provider>.<provider's type>}), the
+ * external subject (a Stripe customer, a GitHub repository, a Slack team…) and the provider's own
+ * time. Never fails: an event it cannot read is still stored, as {@code <provider>.unknown},
+ * deduplicated by the hash of its body.
+ *
+ * <p>The dedupe key is built from signed input only. Where the provider's id travels in a header
+ * the signature does not cover (GitHub, Shopify, Twilio, generic HMAC without {@code {id}}), a
+ * replay could carry a fresh id; the key is then the body's hash (with the signed timestamp, if
+ * any), and the id is kept as an attribute.
  */
 final class Normalizer {
 
-    record Normalized(String dedupeKey, String type, String subject, Instant time) {
+    /** @param providerId the provider's own id for the event (shown, never trusted), or null */
+    record Normalized(String dedupeKey, String providerId, String type, String subject, Instant time) {
         Normalized {
             // Columns are 200 wide and text: a sender's long value is cut, and NUL (which PostgreSQL
             // cannot store) replaced, never a failed insert.
             type = Text.storable(type, 200);
             subject = Text.storable(subject, 200);
+            providerId = providerId == null || providerId.isBlank() ? null : Text.storable(providerId, 200);
         }
     }
 
@@ -42,6 +50,7 @@ final class Normalizer {
             case STRIPE ->
                 new Normalized(
                         key("id", text(body, "id"), request),
+                        text(body, "id"),
                         p + "." + or(text(body, "type"), "unknown"),
                         stripeSubject(body),
                         unix(body == null ? null : body.get("created")));
@@ -49,7 +58,8 @@ final class Normalizer {
                 String event = request.header("x-github-event");
                 String action = text(body, "action");
                 yield new Normalized(
-                        key("delivery", request.header("x-github-delivery"), request),
+                        bodyKey(request, null),
+                        request.header("x-github-delivery"),
                         p + "." + or(event, "unknown") + (action == null ? "" : "." + action),
                         body == null ? null : text(body.get("repository"), "full_name"),
                         null);
@@ -61,6 +71,7 @@ final class Normalizer {
                             : form.containsKey("payload") ? "interactive" : "form";
                     yield new Normalized(
                             key("trigger", first(form, "trigger_id"), request),
+                            first(form, "trigger_id"),
                             p + "." + kind,
                             first(form, "team_id"),
                             null);
@@ -69,6 +80,7 @@ final class Normalizer {
                 if (team == null && body != null) team = text(body.get("team"), "id");
                 yield new Normalized(
                         key("event", text(body, "event_id"), request),
+                        text(body, "event_id"),
                         p + "." + or(text(body, "type"), "unknown"),
                         team,
                         unix(body == null ? null : body.get("event_time")));
@@ -76,14 +88,15 @@ final class Normalizer {
             case TWILIO -> {
                 String idem = request.header("i-twilio-idempotency-token");
                 yield new Normalized(
-                        key("idempotency", idem, request), p + "." + twilioType(form), twilioSubject(form), null);
+                        bodyKey(request, null), idem, p + "." + twilioType(form), twilioSubject(form), null);
             }
             case SHOPIFY -> {
                 String id = request.header("x-shopify-event-id");
                 if (id == null) id = request.header("x-shopify-webhook-id");
                 String topic = request.header("x-shopify-topic");
                 yield new Normalized(
-                        key("event", id, request),
+                        bodyKey(request, null),
+                        id,
                         p + "." + (topic == null ? "unknown" : topic.replace('/', '.')),
                         request.header("x-shopify-shop-domain"),
                         iso(request.header("x-shopify-triggered-at")));
@@ -96,6 +109,7 @@ final class Normalizer {
                 Long seconds = ts == null ? null : Hmac.unixSeconds(ts.strip());
                 yield new Normalized(
                         key("webhook", id, request),
+                        id,
                         p + "." + or(text(body, "type"), "unknown"),
                         text(body, "subject"),
                         seconds == null ? null : Instant.ofEpochSecond(seconds));
@@ -103,10 +117,15 @@ final class Normalizer {
             case HMAC, TOKEN, NONE -> {
                 String id = options.idHeader() == null ? null : request.header(options.idHeader());
                 String type = or(text(body, "type"), or(text(body, "event"), or(text(body, "event_type"), "unknown")));
-                String ts = options.timestampHeader() == null ? null : request.header(options.timestampHeader());
-                Long seconds = ts == null ? null : Hmac.unixSeconds(ts.strip());
+                // Only hmac signs a timestamp (when its template says so); token and none sign nothing,
+                // so whoever can send to them can send anything and their id header is as good as the body.
+                String ts = options.signsTimestamp() ? request.header(options.timestampHeader()) : null;
+                if (ts != null) ts = ts.strip();
+                Long seconds = ts == null ? null : Hmac.unixSeconds(ts);
+                boolean idCounts = provider != Provider.HMAC || options.signsId();
                 yield new Normalized(
-                        id != null ? key("id", id, request) : bodyKey(request, ts),
+                        id != null && idCounts ? key("id", id, request) : bodyKey(request, ts),
+                        id,
                         p + "." + type,
                         text(body, "subject"),
                         seconds == null ? null : Instant.ofEpochSecond(seconds));

@@ -3,7 +3,7 @@ package dev.switchboard.inbound;
 import dev.switchboard.vault.Secret;
 import java.util.List;
 
-/** {@code X-Shopify-Hmac-Sha256: <base64>} over the body; replays are stopped by the event id. */
+/** {@code X-Shopify-Hmac-Sha256: <base64>} over the body; replays are stopped by the body's hash (the event id header is not signed). */
 final class ShopifyVerifier implements Verifier {
 
     static final String HEADER = "x-shopify-hmac-sha256";

@@ -12,7 +12,9 @@ import java.util.regex.Pattern;
  * schemes with a timestamp; {@code header}, {@code prefix}, {@code algorithm}, {@code encoding},
  * {@code timestampHeader} and {@code signedContent} for the generic {@code hmac} scheme;
  * {@code header} for {@code token} (default: {@code Authorization: Bearer}); {@code idHeader} for the
- * generic schemes, naming a header that carries the sender's event id for deduplication.
+ * generic schemes, naming a header that carries the sender's event id. For {@code hmac} that id
+ * deduplicates only when {@code signedContent} signs it ({@code {id}}): an unsigned header is
+ * whatever a replayer wants it to be.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record SourceOptions(
@@ -49,6 +51,15 @@ record SourceOptions(
         HEX,
         @JsonProperty("base64")
         BASE64
+    }
+
+    /** The generic scheme's timestamp counts only when the signature covers it. */
+    boolean signsTimestamp() {
+        return timestampHeader != null && signedContent != null && signedContent.contains("{timestamp}");
+    }
+
+    boolean signsId() {
+        return idHeader != null && signedContent != null && signedContent.contains("{id}");
     }
 
     int tolerance() {
@@ -94,9 +105,16 @@ record SourceOptions(
             } else if (signedContent.contains("{timestamp}") && timestampHeader == null) {
                 errors.add(new FieldError(
                         "options.signedContent", "uses {timestamp}, so options.timestampHeader is required"));
+            } else if (signedContent.contains("{id}") && idHeader == null) {
+                errors.add(new FieldError("options.signedContent", "uses {id}, so options.idHeader is required"));
             } else if (signedContent.length() > 200) {
                 errors.add(new FieldError("options.signedContent", "is longer than 200"));
             }
+        }
+        if (generic && timestampHeader != null && (signedContent == null || !signedContent.contains("{timestamp}"))) {
+            // A timestamp the signature does not cover can be refreshed by anyone replaying the request.
+            errors.add(new FieldError(
+                    "options.signedContent", "must contain {timestamp} when options.timestampHeader is set"));
         }
         if (idHeader != null && !provider.usesIdHeader()) {
             errors.add(new FieldError("options.idHeader", "does not apply to " + provider.wire()));

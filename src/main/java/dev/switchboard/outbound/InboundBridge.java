@@ -12,7 +12,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Inbound events go out like any message: a verified {@code stripe.invoice.paid} becomes a message of
  * that type, its payload the event in CloudEvents JSON (the provider's body as {@code data}), to every
- * endpoint that subscribes. It runs inside the transaction that marks the event processed, so the
+ * endpoint that subscribes; an unverified one (provider {@code none}) only to endpoints that name its
+ * type. It runs inside the transaction that marks the event processed, so the
  * event is processed if and only if its message is accepted. Events that nobody subscribes to make
  * no message.
  */
@@ -38,6 +39,7 @@ class InboundBridge implements InboundEventRouter {
                 Ids.next("msg"),
                 event.tenantId(),
                 event.type(),
+                !event.verified(),
                 () -> json.writeValueAsBytes(event.cloudEvent(body, json)),
                 Text.storable(event.subject(), 200),
                 Sql.now(clock));

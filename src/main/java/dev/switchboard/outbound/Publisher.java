@@ -41,16 +41,24 @@ class Publisher {
 
     /**
      * The same, but a type nobody subscribes to makes no message at all, and its payload is not even
-     * built (inbound events, most of which no endpoint wants). Returns 0 then.
+     * built (inbound events, most of which no endpoint wants). Returns 0 then. With {@code
+     * exactTypeOnly}, only endpoints that name the type receive it, not those that take every type
+     * (unverified inbound events, which anyone who knows the ingest URL can make up).
      */
     int publishIfSubscribed(
             String messageId,
             String tenantId,
             String eventType,
+            boolean exactTypeOnly,
             java.util.function.Supplier<byte[]> payload,
             String orderingKey,
             Instant now) {
         List<Endpoint> subscribers = endpoints.subscribers(tenantId, eventType);
+        if (exactTypeOnly) {
+            subscribers = subscribers.stream()
+                    .filter(e -> e.eventTypes().contains(eventType))
+                    .toList();
+        }
         if (subscribers.isEmpty()) return 0;
         return publish(messageId, tenantId, eventType, payload.get(), orderingKey, subscribers, now);
     }

@@ -96,6 +96,7 @@ public final class IngestLoad {
                                 sourceId,
                                 Provider.GITHUB,
                                 "delivery:" + UUID.randomUUID(),
+                                null,
                                 "github.push",
                                 null,
                                 null,

@@ -74,4 +74,52 @@ class InboundBridgeTest extends ServerTest {
             disableEndpoints(tenant);
         }
     }
+
+    @Test
+    void anUnverifiedEventGoesOnlyToEndpointsThatNameItsType() throws Exception {
+        String tenant = newTenant();
+        String base = "/api/v1/tenants/" + tenant;
+        var open = api.post(base + "/sources", ADMIN, "{\"name\":\"Open\",\"provider\":\"none\"}");
+        assertThat(open.status()).isEqualTo(201);
+        String sourceId = open.json().get("id").asString();
+        try (Receiver named = new Receiver();
+                Receiver everything = new Receiver()) {
+            api.post(
+                    base + "/endpoints",
+                    ADMIN,
+                    "{\"url\":\"" + named.url("/named") + "\",\"eventTypes\":[\"none.order.created\"]}");
+            var all = api.post(base + "/endpoints", ADMIN, "{\"url\":\"" + everything.url("/all") + "\"}");
+            assertThat(all.status()).as(all.toString()).isEqualTo(201);
+
+            var ingest = api.send(HttpRequest.newBuilder(URI.create(api.base() + "/webhooks/" + sourceId))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"order.created\",\"n\":1}"))
+                    .build());
+            assertThat(ingest.status()).as(ingest.toString()).isEqualTo(200);
+            String eventId = ingest.json().get("id").asString();
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> named.requests.size() == 1);
+            JsonNode cloudEvent =
+                    Api.JSON.readTree(named.requests.getFirst().body()).get("data");
+            assertThat(cloudEvent.get("verification").asString()).isEqualTo("none");
+            // Where the event came from, without the ingest URL's id.
+            assertThat(cloudEvent.get("source").asString()).isEqualTo("/switchboard/sources/none");
+            assertThat(named.requests.getFirst().text()).doesNotContain(sourceId);
+
+            // The message and all its deliveries commit with the event's processing: none waits for the catch-all.
+            assertThat(api.get(base + "/events/" + eventId, ADMIN)
+                            .json()
+                            .get("status")
+                            .asString())
+                    .isEqualTo("processed");
+            assertThat(jdbc.sql("SELECT count(*) FROM deliveries WHERE endpoint_id = :ep")
+                            .param("ep", all.json().get("id").asString())
+                            .query(Long.class)
+                            .single())
+                    .isZero();
+            assertThat(everything.requests).isEmpty();
+
+            disableEndpoints(tenant);
+        }
+    }
 }
