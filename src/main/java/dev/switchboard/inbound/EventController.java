@@ -8,8 +8,8 @@ import dev.switchboard.common.Page;
 import dev.switchboard.common.PageRequest;
 import dev.switchboard.common.Sql;
 import dev.switchboard.common.Timestamps;
-import dev.switchboard.tenancy.Caller;
-import dev.switchboard.tenancy.TenantAccess;
+import dev.switchboard.tenancy.PlatformAdmin;
+import dev.switchboard.tenancy.TenantScope;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.nio.charset.CharacterCodingException;
@@ -23,7 +23,6 @@ import org.springdoc.core.annotations.ParameterObject;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -105,15 +104,12 @@ class EventController {
     private static final Set<String> STATUSES = Set.of("received", "processed", "failed");
 
     private final EventRepository events;
-    private final TenantAccess access;
     private final JsonMapper json;
     private final EventProcessor processor;
     private final Clock clock;
 
-    EventController(
-            EventRepository events, TenantAccess access, JsonMapper json, EventProcessor processor, Clock clock) {
+    EventController(EventRepository events, JsonMapper json, EventProcessor processor, Clock clock) {
         this.events = events;
-        this.access = access;
         this.json = json;
         this.processor = processor;
         this.clock = clock;
@@ -135,19 +131,15 @@ class EventController {
 
     @Operation(summary = "List a tenant's inbound events, newest first, with optional counts by provider and type")
     @GetMapping("/api/v1/tenants/{tenant}/events")
-    EventsPage list(
-            @AuthenticationPrincipal Caller caller, @PathVariable String tenant, @ParameterObject EventQuery query) {
-        access.read(caller, tenant);
+    EventsPage list(TenantScope scope, @ParameterObject EventQuery query) {
+        String tenant = scope.tenantId();
         return search(tenant, query);
     }
 
     @Operation(summary = "List inbound events across every tenant (platform admin)")
     @GetMapping("/api/v1/events")
     EventsPage listAll(
-            @AuthenticationPrincipal Caller caller,
-            @RequestParam(required = false) String tenant,
-            @ParameterObject EventQuery query) {
-        access.platformAdmin(caller);
+            PlatformAdmin admin, @RequestParam(required = false) String tenant, @ParameterObject EventQuery query) {
         return search(tenant, query);
     }
 
@@ -181,8 +173,8 @@ class EventController {
 
     @Operation(summary = "Get one event: redacted headers, verification, processing runs, body as text, CloudEvent")
     @GetMapping("/api/v1/tenants/{tenant}/events/{id}")
-    EventDetail get(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String id) {
-        access.read(caller, tenant);
+    EventDetail get(TenantScope scope, @PathVariable String id) {
+        String tenant = scope.tenantId();
         EventRow e = events.find(tenant, id).orElseThrow(() -> ApiException.notFound("event"));
         byte[] body = e.bodyPurgedAt() == null ? events.body(e.id()) : null;
         return new EventDetail(
@@ -213,9 +205,8 @@ class EventController {
 
     @Operation(summary = "The exact bytes received, with the original content type")
     @GetMapping("/api/v1/tenants/{tenant}/events/{id}/raw")
-    ResponseEntity<byte[]> raw(
-            @AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String id) {
-        access.read(caller, tenant);
+    ResponseEntity<byte[]> raw(TenantScope scope, @PathVariable String id) {
+        String tenant = scope.tenantId();
         var raw = events.raw(tenant, id).orElseThrow(() -> ApiException.notFound("event"));
         if (raw.body() == null) {
             throw new ApiException(ErrorCode.GONE, "The raw body was purged at " + raw.purgedAt() + " (retention).");
@@ -238,9 +229,8 @@ class EventController {
 
     @Operation(summary = "Route the event again: a new processing run with the same event id")
     @PostMapping("/api/v1/tenants/{tenant}/events/{id}/replay")
-    ResponseEntity<Replayed> replay(
-            @AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String id) {
-        access.write(caller, tenant);
+    ResponseEntity<Replayed> replay(TenantScope scope, @PathVariable String id) {
+        String tenant = scope.tenantId();
         if (!events.replay(tenant, id, Sql.now(clock))) throw ApiException.notFound("event");
         processor.wake();
         EventRow e = events.find(tenant, id).orElseThrow(() -> ApiException.notFound("event"));

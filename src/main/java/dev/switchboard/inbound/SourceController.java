@@ -7,8 +7,7 @@ import dev.switchboard.common.Ids;
 import dev.switchboard.common.Page;
 import dev.switchboard.common.PageRequest;
 import dev.switchboard.common.Sql;
-import dev.switchboard.tenancy.Caller;
-import dev.switchboard.tenancy.TenantAccess;
+import dev.switchboard.tenancy.TenantScope;
 import dev.switchboard.vault.Secret;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -25,7 +24,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -88,7 +86,6 @@ class SourceController {
     private final IngestSources ingestSources;
     private final SourceSecrets secrets;
     private final RejectionRepository rejections;
-    private final TenantAccess access;
     private final InboundProperties properties;
     private final TransactionTemplate tx;
     private final Clock clock;
@@ -98,7 +95,6 @@ class SourceController {
             IngestSources ingestSources,
             SourceSecrets secrets,
             RejectionRepository rejections,
-            TenantAccess access,
             InboundProperties properties,
             TransactionTemplate tx,
             Clock clock) {
@@ -106,7 +102,6 @@ class SourceController {
         this.ingestSources = ingestSources;
         this.secrets = secrets;
         this.rejections = rejections;
-        this.access = access;
         this.properties = properties;
         this.tx = tx;
         this.clock = clock;
@@ -114,11 +109,8 @@ class SourceController {
 
     @Operation(summary = "Create a source: one ingest URL for one provider's webhooks")
     @PostMapping
-    ResponseEntity<SourceView> create(
-            @AuthenticationPrincipal Caller caller,
-            @PathVariable String tenant,
-            @Valid @RequestBody CreateSource body) {
-        access.write(caller, tenant);
+    ResponseEntity<SourceView> create(TenantScope scope, @Valid @RequestBody CreateSource body) {
+        String tenant = scope.tenantId();
         SourceOptions options = body.options() == null ? SourceOptions.NONE : body.options();
         checkOptions(options, body.provider());
         Secret secret = secrets.choose(body.provider(), body.secret(), "secret");
@@ -144,11 +136,10 @@ class SourceController {
     @Operation(summary = "List sources")
     @GetMapping
     Page<SourceView> list(
-            @AuthenticationPrincipal Caller caller,
-            @PathVariable String tenant,
+            TenantScope scope,
             @RequestParam(required = false) Integer limit,
             @RequestParam(required = false) String cursor) {
-        access.read(caller, tenant);
+        String tenant = scope.tenantId();
         PageRequest page = PageRequest.of(limit, cursor);
         return Page.of(sources.pageForTenant(tenant, page), page, s -> new Cursor(s.createdAt(), s.id()))
                 .map(s -> view(s, null));
@@ -156,19 +147,15 @@ class SourceController {
 
     @Operation(summary = "Get a source (never its secret)")
     @GetMapping("/{id}")
-    SourceView get(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String id) {
-        access.read(caller, tenant);
+    SourceView get(TenantScope scope, @PathVariable String id) {
+        String tenant = scope.tenantId();
         return view(find(tenant, id), null);
     }
 
     @Operation(summary = "Rename, reconfigure, disable or re-enable a source")
     @PatchMapping("/{id}")
-    SourceView update(
-            @AuthenticationPrincipal Caller caller,
-            @PathVariable String tenant,
-            @PathVariable String id,
-            @Valid @RequestBody UpdateSource body) {
-        access.write(caller, tenant);
+    SourceView update(TenantScope scope, @PathVariable String id, @Valid @RequestBody UpdateSource body) {
+        String tenant = scope.tenantId();
         Source source = find(tenant, id);
         if (body.options() != null) checkOptions(body.options(), source.provider());
         Source.Status status =
@@ -183,9 +170,8 @@ class SourceController {
 
     @Operation(summary = "Delete a source: its ingest URL stops answering and its secrets are destroyed")
     @DeleteMapping("/{id}")
-    ResponseEntity<Void> delete(
-            @AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String id) {
-        access.write(caller, tenant);
+    ResponseEntity<Void> delete(TenantScope scope, @PathVariable String id) {
+        String tenant = scope.tenantId();
         if (!sources.delete(tenant, id, Sql.now(clock))) throw ApiException.notFound("source");
         ingestSources.invalidate(id);
         return ResponseEntity.noContent().build();
@@ -194,11 +180,8 @@ class SourceController {
     @Operation(summary = "Rotate the secret; the previous one stays valid for graceSeconds (default 86400)")
     @PostMapping("/{id}/secret/rotate")
     SourceView rotate(
-            @AuthenticationPrincipal Caller caller,
-            @PathVariable String tenant,
-            @PathVariable String id,
-            @Valid @RequestBody(required = false) RotateSecret body) {
-        access.write(caller, tenant);
+            TenantScope scope, @PathVariable String id, @Valid @RequestBody(required = false) RotateSecret body) {
+        String tenant = scope.tenantId();
         RotateSecret request = body == null ? new RotateSecret(null, null) : body;
         Source source = find(tenant, id);
         if (!source.provider().needsSecret()) {
@@ -226,12 +209,11 @@ class SourceController {
     @Operation(summary = "Requests this source rejected (signature or timestamp), newest first, without bodies")
     @GetMapping("/{id}/rejections")
     Page<RejectionRepository.Rejection> rejections(
-            @AuthenticationPrincipal Caller caller,
-            @PathVariable String tenant,
+            TenantScope scope,
             @PathVariable String id,
             @RequestParam(required = false) Integer limit,
             @RequestParam(required = false) String cursor) {
-        access.read(caller, tenant);
+        String tenant = scope.tenantId();
         find(tenant, id);
         PageRequest page = PageRequest.of(limit, cursor);
         return Page.of(rejections.pageForSource(tenant, id, page), page, r -> new Cursor(r.receivedAt(), r.id()));

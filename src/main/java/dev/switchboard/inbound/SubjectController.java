@@ -2,8 +2,7 @@ package dev.switchboard.inbound;
 
 import dev.switchboard.common.ApiException;
 import dev.switchboard.common.Sql;
-import dev.switchboard.tenancy.Caller;
-import dev.switchboard.tenancy.TenantAccess;
+import dev.switchboard.tenancy.TenantScope;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -11,7 +10,6 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 import java.time.Clock;
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -29,23 +27,18 @@ class SubjectController {
     record MapSubject(@NotBlank @Size(max = 200) String userId) {}
 
     private final SubjectRepository subjects;
-    private final TenantAccess access;
     private final Clock clock;
 
-    SubjectController(SubjectRepository subjects, TenantAccess access, Clock clock) {
+    SubjectController(SubjectRepository subjects, Clock clock) {
         this.subjects = subjects;
-        this.access = access;
         this.clock = clock;
     }
 
     @Operation(summary = "Map an external subject to a user id (create or replace)")
     @PutMapping
     ResponseEntity<SubjectRepository.Mapping> put(
-            @AuthenticationPrincipal Caller caller,
-            @PathVariable String tenant,
-            @PathVariable String externalId,
-            @Valid @RequestBody MapSubject body) {
-        access.write(caller, tenant);
+            TenantScope scope, @PathVariable String externalId, @Valid @RequestBody MapSubject body) {
+        String tenant = scope.tenantId();
         check(externalId);
         boolean created = subjects.put(tenant, externalId, body.userId().strip(), Sql.now(clock));
         var mapping = subjects.find(tenant, externalId).orElseThrow(() -> ApiException.notFound("subject"));
@@ -54,17 +47,15 @@ class SubjectController {
 
     @Operation(summary = "Get a subject mapping")
     @GetMapping
-    SubjectRepository.Mapping get(
-            @AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String externalId) {
-        access.read(caller, tenant);
+    SubjectRepository.Mapping get(TenantScope scope, @PathVariable String externalId) {
+        String tenant = scope.tenantId();
         return subjects.find(tenant, externalId).orElseThrow(() -> ApiException.notFound("subject"));
     }
 
     @Operation(summary = "Delete a subject mapping")
     @DeleteMapping
-    ResponseEntity<Void> delete(
-            @AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String externalId) {
-        access.write(caller, tenant);
+    ResponseEntity<Void> delete(TenantScope scope, @PathVariable String externalId) {
+        String tenant = scope.tenantId();
         if (!subjects.delete(tenant, externalId)) throw ApiException.notFound("subject");
         return ResponseEntity.noContent().build();
     }

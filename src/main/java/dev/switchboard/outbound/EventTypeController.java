@@ -3,8 +3,7 @@ package dev.switchboard.outbound;
 import dev.switchboard.common.ApiException;
 import dev.switchboard.common.Sql;
 import dev.switchboard.outbound.EventTypeRepository.EventType;
-import dev.switchboard.tenancy.Caller;
-import dev.switchboard.tenancy.TenantAccess;
+import dev.switchboard.tenancy.TenantScope;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -16,7 +15,6 @@ import java.time.Instant;
 import java.util.List;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
@@ -64,26 +62,20 @@ class EventTypeController {
 
     private final EventTypeRepository types;
     private final PayloadSchemas schemas;
-    private final TenantAccess access;
     private final JsonMapper json;
     private final Clock clock;
 
-    EventTypeController(
-            EventTypeRepository types, PayloadSchemas schemas, TenantAccess access, JsonMapper json, Clock clock) {
+    EventTypeController(EventTypeRepository types, PayloadSchemas schemas, JsonMapper json, Clock clock) {
         this.types = types;
         this.schemas = schemas;
-        this.access = access;
         this.json = json;
         this.clock = clock;
     }
 
     @Operation(summary = "Declare an event type")
     @PostMapping
-    ResponseEntity<EventTypeView> create(
-            @AuthenticationPrincipal Caller caller,
-            @PathVariable String tenant,
-            @Valid @RequestBody CreateEventType body) {
-        access.write(caller, tenant);
+    ResponseEntity<EventTypeView> create(TenantScope scope, @Valid @RequestBody CreateEventType body) {
+        String tenant = scope.tenantId();
         String schema = schemaText(body.schema());
         try {
             types.insert(
@@ -101,26 +93,22 @@ class EventTypeController {
 
     @Operation(summary = "List event types")
     @GetMapping
-    List<EventTypeView> list(@AuthenticationPrincipal Caller caller, @PathVariable String tenant) {
-        access.read(caller, tenant);
+    List<EventTypeView> list(TenantScope scope) {
+        String tenant = scope.tenantId();
         return types.list(tenant).stream().map(this::view).toList();
     }
 
     @Operation(summary = "Get an event type")
     @GetMapping("/{name}")
-    EventTypeView get(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String name) {
-        access.read(caller, tenant);
+    EventTypeView get(TenantScope scope, @PathVariable String name) {
+        String tenant = scope.tenantId();
         return find(tenant, name);
     }
 
     @Operation(summary = "Change an event type's description, schema or deprecation")
     @PatchMapping("/{name}")
-    EventTypeView update(
-            @AuthenticationPrincipal Caller caller,
-            @PathVariable String tenant,
-            @PathVariable String name,
-            @Valid @RequestBody UpdateEventType body) {
-        access.write(caller, tenant);
+    EventTypeView update(TenantScope scope, @PathVariable String name, @Valid @RequestBody UpdateEventType body) {
+        String tenant = scope.tenantId();
         boolean remove = body.schema() != null && body.schema().isNull();
         String schema = remove ? null : schemaText(body.schema());
         if (!types.update(tenant, name, body.description(), schema, remove, body.deprecated(), Sql.now(clock))) {
@@ -131,9 +119,8 @@ class EventTypeController {
 
     @Operation(summary = "Delete an event type (messages of that type are still accepted)")
     @DeleteMapping("/{name}")
-    ResponseEntity<Void> delete(
-            @AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String name) {
-        access.write(caller, tenant);
+    ResponseEntity<Void> delete(TenantScope scope, @PathVariable String name) {
+        String tenant = scope.tenantId();
         if (!types.delete(tenant, name)) throw ApiException.notFound("event type");
         return ResponseEntity.noContent().build();
     }

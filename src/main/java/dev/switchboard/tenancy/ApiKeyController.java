@@ -15,7 +15,6 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -58,20 +57,17 @@ class ApiKeyController {
     }
 
     private final ApiKeyRepository keys;
-    private final TenantAccess access;
     private final Clock clock;
 
-    ApiKeyController(ApiKeyRepository keys, TenantAccess access, Clock clock) {
+    ApiKeyController(ApiKeyRepository keys, Clock clock) {
         this.keys = keys;
-        this.access = access;
         this.clock = clock;
     }
 
     @Operation(summary = "Create an API key; the response is the only time the key is shown")
     @PostMapping
-    ResponseEntity<CreatedKey> create(
-            @AuthenticationPrincipal Caller caller, @PathVariable String tenant, @Valid @RequestBody CreateKey body) {
-        access.write(caller, tenant);
+    ResponseEntity<CreatedKey> create(TenantScope scope, @Valid @RequestBody CreateKey body) {
+        String tenant = scope.tenantId();
         ApiKeyTokens.Issued issued = ApiKeyTokens.issue();
         Role role = body.role() == GrantableRole.ADMIN ? Role.ADMIN : Role.VIEWER;
         ApiKey key =
@@ -92,27 +88,25 @@ class ApiKeyController {
     @Operation(summary = "List API keys (never their secrets)")
     @GetMapping
     Page<ApiKey> list(
-            @AuthenticationPrincipal Caller caller,
-            @PathVariable String tenant,
+            TenantScope scope,
             @RequestParam(required = false) Integer limit,
             @RequestParam(required = false) String cursor) {
-        access.read(caller, tenant);
+        String tenant = scope.tenantId();
         PageRequest page = PageRequest.of(limit, cursor);
         return Page.of(keys.pageForTenant(tenant, page), page, k -> new Cursor(k.createdAt(), k.id()));
     }
 
     @Operation(summary = "Get an API key (never its secret)")
     @GetMapping("/{keyId}")
-    ApiKey get(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String keyId) {
-        access.read(caller, tenant);
+    ApiKey get(TenantScope scope, @PathVariable String keyId) {
+        String tenant = scope.tenantId();
         return keys.findForTenant(tenant, keyId).orElseThrow(() -> ApiException.notFound("API key"));
     }
 
     @Operation(summary = "Revoke an API key; it stops working at once")
     @DeleteMapping("/{keyId}")
-    ResponseEntity<Void> revoke(
-            @AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String keyId) {
-        access.write(caller, tenant);
+    ResponseEntity<Void> revoke(TenantScope scope, @PathVariable String keyId) {
+        String tenant = scope.tenantId();
         if (!keys.revokeForTenant(tenant, keyId, Sql.now(clock))) {
             // Revoking twice is fine; revoking what never existed is a 404.
             keys.findForTenant(tenant, keyId).orElseThrow(() -> ApiException.notFound("API key"));

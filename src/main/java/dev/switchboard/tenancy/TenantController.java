@@ -21,7 +21,6 @@ import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
-import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -48,19 +47,16 @@ class TenantController {
             Boolean disabled) {}
 
     private final TenantRepository tenants;
-    private final TenantAccess access;
     private final Clock clock;
 
-    TenantController(TenantRepository tenants, TenantAccess access, Clock clock) {
+    TenantController(TenantRepository tenants, Clock clock) {
         this.tenants = tenants;
-        this.access = access;
         this.clock = clock;
     }
 
     @Operation(summary = "Create a tenant (platform admin)")
     @PostMapping
-    ResponseEntity<Tenant> create(@AuthenticationPrincipal Caller caller, @Valid @RequestBody CreateTenant body) {
-        access.platformAdmin(caller);
+    ResponseEntity<Tenant> create(PlatformAdmin admin, @Valid @RequestBody CreateTenant body) {
         Instant now = Sql.now(clock);
         Tenant tenant = new Tenant(
                 body.id() == null ? Ids.next("ten") : body.id(), body.name().strip(), Tenant.Status.ACTIVE, now, now);
@@ -88,19 +84,18 @@ class TenantController {
 
     @Operation(summary = "Get a tenant")
     @GetMapping("/{tenant}")
-    Tenant get(@AuthenticationPrincipal Caller caller, @PathVariable String tenant) {
-        access.read(caller, tenant);
+    Tenant get(TenantScope scope) {
+        String tenant = scope.tenantId();
         return tenants.find(tenant).orElseThrow(() -> ApiException.notFound("tenant"));
     }
 
     @Operation(summary = "Rename a tenant, or (platform admin) disable or re-enable it")
     @PatchMapping("/{tenant}")
-    Tenant update(
-            @AuthenticationPrincipal Caller caller,
-            @PathVariable String tenant,
-            @Valid @RequestBody UpdateTenant body) {
-        access.write(caller, tenant);
-        if (body.disabled() != null) access.platformAdmin(caller);
+    Tenant update(TenantScope scope, @Valid @RequestBody UpdateTenant body) {
+        String tenant = scope.tenantId();
+        if (body.disabled() != null && !scope.caller().platformAdmin()) {
+            throw ApiException.forbidden("Only a platform admin key may disable or enable a tenant.");
+        }
         Tenant.Status status =
                 body.disabled() == null ? null : body.disabled() ? Tenant.Status.DISABLED : Tenant.Status.ACTIVE;
         String name = body.name() == null ? null : body.name().strip();
@@ -110,9 +105,8 @@ class TenantController {
 
     @Operation(summary = "Disable a tenant (platform admin): its keys stop working at once; its data is kept")
     @DeleteMapping("/{tenant}")
-    ResponseEntity<Void> disable(@AuthenticationPrincipal Caller caller, @PathVariable String tenant) {
-        access.read(caller, tenant);
-        access.platformAdmin(caller);
+    ResponseEntity<Void> disable(TenantScope scope, PlatformAdmin admin) {
+        String tenant = scope.tenantId();
         if (!tenants.update(tenant, null, Tenant.Status.DISABLED, Sql.now(clock))) {
             throw ApiException.notFound("tenant");
         }

@@ -33,7 +33,7 @@ public final class Keysets {
     public static String addKey(String keysetJson, boolean primary) {
         try {
             AeadConfig.register();
-            KeysetHandle handle = TinkJsonProtoKeysetFormat.parseKeyset(keysetJson, InsecureSecretKeyAccess.get());
+            KeysetHandle handle = parse(keysetJson);
             var entry = KeysetHandle.generateEntryFromParameters(PredefinedAeadParameters.AES256_GCM)
                     .withRandomId();
             if (primary) entry.makePrimary();
@@ -57,7 +57,7 @@ public final class Keysets {
     private static String edit(String keysetJson, int keyId, boolean promote) {
         try {
             AeadConfig.register();
-            KeysetHandle handle = TinkJsonProtoKeysetFormat.parseKeyset(keysetJson, InsecureSecretKeyAccess.get());
+            KeysetHandle handle = parse(keysetJson);
             var builder = KeysetHandle.newBuilder(handle);
             for (int i = 0; i < builder.size(); i++) {
                 if (handle.getAt(i).getId() != keyId) continue;
@@ -73,6 +73,20 @@ public final class Keysets {
             throw new IllegalStateException("no key with id " + keyId);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Cannot change the keyset: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Parses a keyset given on the command line. A parser's message may quote the input, which is
+     * key material: errors name the problem and never carry the parser's exception. (Once parsed,
+     * Tink's messages are about key ids, never key bytes.)
+     */
+    private static KeysetHandle parse(String keysetJson) {
+        try {
+            return TinkJsonProtoKeysetFormat.parseKeyset(keysetJson, InsecureSecretKeyAccess.get());
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new IllegalStateException("the keyset is not valid Tink JSON with \"primaryKeyId\" and \"key\" ("
+                    + e.getClass().getSimpleName() + "); its value is not shown");
         }
     }
 }

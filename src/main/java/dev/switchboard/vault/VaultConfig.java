@@ -37,19 +37,15 @@ class VaultConfig {
      * start rather than silently storing secrets under a key nobody backed up.
      */
     static KeysetHandle loadKeyset(String configured, Path dataDir, Dialect dialect) {
+        if (configured != null && !configured.isBlank()) return parseConfigured(configured.strip());
+        if (!dialect.embedded()) {
+            throw new IllegalStateException(
+                    "SWITCHBOARD_KEYSET is not set. On PostgreSQL Switchboard will not start without an "
+                            + "encryption keyset, because every stored secret depends on it. Generate one "
+                            + "(see README, 'Encryption keys') and set SWITCHBOARD_KEYSET to its JSON or its path.");
+        }
+        Path file = dataDir.resolve(GENERATED_FILE);
         try {
-            if (configured != null && !configured.isBlank()) {
-                String value = configured.strip();
-                String json = value.startsWith("{") ? value : Files.readString(Path.of(value));
-                return TinkJsonProtoKeysetFormat.parseKeyset(json, InsecureSecretKeyAccess.get());
-            }
-            if (!dialect.embedded()) {
-                throw new IllegalStateException(
-                        "SWITCHBOARD_KEYSET is not set. On PostgreSQL Switchboard will not start without an "
-                                + "encryption keyset, because every stored secret depends on it. Generate one "
-                                + "(see README, 'Encryption keys') and set SWITCHBOARD_KEYSET to its JSON or its path.");
-            }
-            Path file = dataDir.resolve(GENERATED_FILE);
             if (Files.exists(file)) {
                 return TinkJsonProtoKeysetFormat.parseKeyset(Files.readString(file), InsecureSecretKeyAccess.get());
             }
@@ -64,11 +60,38 @@ class VaultConfig {
                     credential. Production: set SWITCHBOARD_KEYSET (see README).
                     ************************************************************************""", file.toAbsolutePath());
             return generated;
-        } catch (IOException e) {
-            throw new IllegalStateException("Cannot read or write the encryption keyset: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("Cannot read or write the generated keyset " + file.toAbsolutePath() + " ("
+                    + e.getClass().getSimpleName() + ")");
         } catch (GeneralSecurityException e) {
-            // Tink's parse errors do not echo key material.
-            throw new IllegalStateException("SWITCHBOARD_KEYSET is not a valid Tink keyset: " + e.getMessage(), e);
+            throw new IllegalStateException("The generated keyset " + file.toAbsolutePath()
+                    + " is not a valid Tink keyset (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /**
+     * The configured value is key material, or a path that may be key material pasted wrongly: no
+     * error repeats it, nor carries a cause whose message might (JSON and number parsers quote
+     * what they read). Each names the problem instead.
+     */
+    private static KeysetHandle parseConfigured(String value) {
+        String json;
+        if (value.startsWith("{")) {
+            json = value;
+        } else {
+            try {
+                json = Files.readString(Path.of(value));
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalStateException("SWITCHBOARD_KEYSET is neither keyset JSON (starting with '{') nor "
+                        + "the path of a readable file (" + e.getClass().getSimpleName()
+                        + "); its value is not shown.");
+            }
+        }
+        try {
+            return TinkJsonProtoKeysetFormat.parseKeyset(json, InsecureSecretKeyAccess.get());
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new IllegalStateException("SWITCHBOARD_KEYSET is not a valid Tink keyset: expected Tink JSON with "
+                    + "\"primaryKeyId\" and \"key\" (" + e.getClass().getSimpleName() + "); its value is not shown.");
         }
     }
 

@@ -6,12 +6,26 @@ import dev.switchboard.testing.ServerTest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.http.server.PathContainer;
+import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PathPatternParser;
 
 /** Every route × every kind of caller → the status it must get. Another tenant's resource is a 404. */
 class AccessMatrixTest extends ServerTest {
+
+    @Autowired
+    @Qualifier("requestMappingHandlerMapping")
+    RequestMappingHandlerMapping mappings;
 
     enum Who {
         PLATFORM_ADMIN,
@@ -185,6 +199,54 @@ class AccessMatrixTest extends ServerTest {
             new Route("GET", "/api/v1/tenants/{t}/connections/{c}/health", null, 200, 200, 200, 404, 401, 401),
             new Route("GET", "/api/v1/admin/vault", null, 200, 403, 403, 403, 401, 401),
             new Route("POST", "/api/v1/admin/vault/rewrap", null, 202, 403, 403, 403, 401, 401));
+
+    /** A mapped API route: its method and its path pattern as declared. */
+    record Mapped(String method, PathPattern pattern) {
+        boolean covers(Route route) {
+            return method.equals(route.method()) && pattern.matches(PathContainer.parsePath(route.path()));
+        }
+
+        @Override
+        public String toString() {
+            return method + " " + pattern.getPatternString();
+        }
+    }
+
+    /** Every route the server maps under /api/, read from Spring MVC itself. */
+    private List<Mapped> mappedApiRoutes() {
+        List<Mapped> mapped = new ArrayList<>();
+        mappings.getHandlerMethods().forEach((info, handler) -> {
+            if (info.getPathPatternsCondition() == null) return;
+            for (String pattern : info.getPathPatternsCondition().getPatternValues()) {
+                if (!pattern.startsWith("/api/")) continue;
+                Set<RequestMethod> methods = info.getMethodsCondition().getMethods();
+                // A route that takes every method would escape the read/write split: there is none.
+                assertThat(methods).as(pattern + " declares its methods").isNotEmpty();
+                for (RequestMethod m : methods) {
+                    mapped.add(new Mapped(m.name(), PathPatternParser.defaultInstance.parse(pattern)));
+                }
+            }
+        });
+        return mapped;
+    }
+
+    @Test
+    void everyMappedRouteHasAMatrixEntry() {
+        List<Mapped> mapped = mappedApiRoutes();
+        assertThat(mapped).hasSizeGreaterThan(50);
+        Set<String> missing = new TreeSet<>();
+        for (Mapped m : mapped) {
+            if (ROUTES.stream().noneMatch(m::covers)) missing.add(m.toString());
+        }
+        assertThat(missing)
+                .as("API routes with no entry in AccessMatrixTest.ROUTES: add one per route")
+                .isEmpty();
+        Set<String> stale = new TreeSet<>();
+        for (Route r : ROUTES) {
+            if (mapped.stream().noneMatch(m -> m.covers(r))) stale.add(r.toString());
+        }
+        assertThat(stale).as("matrix entries that match no mapped route").isEmpty();
+    }
 
     @TestFactory
     Stream<DynamicTest> everyRouteForEveryCaller() {
