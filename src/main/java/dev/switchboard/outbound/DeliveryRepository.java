@@ -345,32 +345,36 @@ class DeliveryRepository {
                 == 1;
     }
 
+    static final String AT_CAPACITY = """
+            SELECT d.endpoint_id FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id
+            WHERE d.status = 'pending' AND d.locked_until > :now
+            GROUP BY d.endpoint_id, e.max_concurrency
+            HAVING COUNT(*) >= COALESCE(e.max_concurrency, :cap)
+            """;
+
     /**
      * Endpoints that already have {@code cap} (theirs, else {@code defaultCap}) deliveries in flight
      * across the cluster: a claim skips them.
      */
     List<String> endpointsAtCapacity(int defaultCap, Instant now) {
-        return jdbc.sql("""
-                SELECT d.endpoint_id FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id
-                WHERE d.status = 'pending' AND d.locked_until > :now
-                GROUP BY d.endpoint_id, e.max_concurrency
-                HAVING COUNT(*) >= COALESCE(e.max_concurrency, :cap)
-                """)
+        return jdbc.sql(AT_CAPACITY)
                 .param("now", ts(now))
                 .param("cap", defaultCap)
                 .query(String.class)
                 .list();
     }
 
+    static final String IN_FLIGHT = """
+            SELECT endpoint_id, COUNT(*) AS n FROM deliveries
+            WHERE endpoint_id IN (:endpoints) AND status = 'pending' AND locked_until > :now
+            GROUP BY endpoint_id
+            """;
+
     /** Deliveries in flight (leased) per endpoint, across the cluster. */
     Map<String, Integer> inFlight(java.util.Collection<String> endpointIds, Instant now) {
         if (endpointIds.isEmpty()) return Map.of();
         Map<String, Integer> counts = new java.util.HashMap<>();
-        jdbc.sql("""
-                SELECT endpoint_id, COUNT(*) AS n FROM deliveries
-                WHERE endpoint_id IN (:endpoints) AND status = 'pending' AND locked_until > :now
-                GROUP BY endpoint_id
-                """)
+        jdbc.sql(IN_FLIGHT)
                 .param("endpoints", endpointIds)
                 .param("now", ts(now))
                 .query((rs, n) -> counts.put(rs.getString("endpoint_id"), rs.getInt("n")))

@@ -19,6 +19,7 @@ import org.springframework.validation.annotation.Validated;
  * @param batchSize deliveries claimed per poll
  * @param pollInterval how often each node looks for due deliveries
  * @param lease how long a claimed delivery is this node's before another may take it over
+ *     ({@code SWITCHBOARD_OUTBOUND_LEASE}); at least twice {@code timeout}
  * @param responseExcerptBytes how much of each response body is kept in the attempt log
  * @param retrySchedule the delay before each attempt, the first usually 0
  *     ({@code SWITCHBOARD_OUTBOUND_RETRY_SCHEDULE}, comma-separated durations)
@@ -59,7 +60,7 @@ public record OutboundProperties(
             throw new IllegalArgumentException("switchboard.outbound.lease (" + lease
                     + ") must be at least twice switchboard.outbound.timeout (" + timeout
                     + "): a delivery claimed under a shorter lease can still be in flight when another node"
-                    + " takes it over and sends it again");
+                    + " takes it over and sends it again (SWITCHBOARD_OUTBOUND_LEASE, SWITCHBOARD_OUTBOUND_TIMEOUT)");
         }
         if (tenantConcurrency != null && tenantConcurrency > concurrency) {
             throw new IllegalArgumentException("switchboard.outbound.tenant-concurrency (" + tenantConcurrency

@@ -49,4 +49,28 @@ class OutboundPropertiesTest {
                         bind(Map.of("switchboard.outbound.retry-jitter", "1.5")).retryPolicy())
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aLeaseShorterThanTwoTimeoutsStopsTheServerWithAClearMessage() {
+        assertThatThrownBy(() -> bind(Map.of(
+                        "switchboard.outbound.timeout", "15s",
+                        "switchboard.outbound.lease", "20s")))
+                .hasStackTraceContaining("switchboard.outbound.lease (PT20S) must be at least twice");
+        assertThat(bind(Map.of("switchboard.outbound.timeout", "10s", "switchboard.outbound.lease", "20s"))
+                        .lease())
+                .isEqualTo(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void aTenantHasHalfTheSlotsUnlessSetAndNeverMoreThanAll() {
+        assertThat(bind(Map.of()).tenantCap()).isEqualTo(32);
+        assertThat(bind(Map.of("switchboard.outbound.concurrency", "1")).tenantCap())
+                .isEqualTo(1);
+        assertThat(bind(Map.of("switchboard.outbound.tenant-concurrency", "5")).tenantCap())
+                .isEqualTo(5);
+        assertThatThrownBy(() -> bind(Map.of(
+                        "switchboard.outbound.concurrency", "8",
+                        "switchboard.outbound.tenant-concurrency", "9")))
+                .hasStackTraceContaining("tenant-concurrency (9) cannot exceed");
+    }
 }

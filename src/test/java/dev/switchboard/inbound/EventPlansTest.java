@@ -1,0 +1,91 @@
+package dev.switchboard.inbound;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.common.Claims;
+import dev.switchboard.common.Sql;
+import dev.switchboard.testing.QueryPlans;
+import dev.switchboard.testing.RequiresPostgres;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Event processing's hot statements on a table PostgreSQL has never analyzed: the claim reads the
+ * partial due index, and the fenced ends of a run use the primary key alone (a generic plan that
+ * scanned the due queue for each update once cut processing to a few events a second).
+ */
+@RequiresPostgres
+class EventPlansTest {
+
+    static QueryPlans plans;
+    static final Object NOW = Sql.ts(Instant.parse("2026-12-01T12:00:00Z"));
+
+    @BeforeAll
+    static void fill() throws Exception {
+        plans = QueryPlans.freshSchema("tenants", "sources", "inbound_events", "inbound_event_runs");
+        plans.execute("INSERT INTO tenants VALUES ('t1', 't', 'active', now(), now())");
+        plans.execute("""
+                INSERT INTO sources (id, tenant_id, name, provider, options, status, created_at, updated_at)
+                VALUES ('src1', 't1', 's', 'none', '{}', 'active', now(), now())""");
+        // A backlog waiting, as when processing falls behind, and as many already processed.
+        plans.execute("""
+                INSERT INTO inbound_events (id, tenant_id, source_id, provider, dedupe_key, event_type, received_at,
+                                            headers, body_size, verification, status, attempts, runs, next_attempt_at)
+                SELECT 'evt' || g, 't1', 'src1', 'none', 'k' || g, 'x', now(), '{}', 0, 'none',
+                       CASE WHEN g % 2 = 0 THEN 'received' ELSE 'processed' END, 0, 1,
+                       CASE WHEN g % 2 = 0 THEN now() END
+                FROM generate_series(1, 40000) g""");
+    }
+
+    @AfterAll
+    static void close() throws Exception {
+        plans.close();
+    }
+
+    /** A claim's plan, under the setting the claim runs with. */
+    static String claimPlan(String what, String sql, Map<String, ?> params) throws Exception {
+        plans.execute("SET " + Claims.ORDERED_SCAN);
+        try {
+            return plan(what, sql, params);
+        } finally {
+            plans.execute("RESET ALL");
+        }
+    }
+
+    static String plan(String what, String sql, Map<String, ?> params) throws Exception {
+        String plan = plans.plan(sql, params);
+        System.out.println("-- " + what + "\n" + plan);
+        assertThat(plan).as(what).doesNotContain("Seq Scan on inbound_events");
+        return plan;
+    }
+
+    static void byPrimaryKeyOnly(String plan) {
+        assertThat(plan).contains("Index Scan using inbound_events_pkey on inbound_events");
+        assertThat(plan.replace("inbound_events_pkey", "")).doesNotContain("inbound_events_");
+    }
+
+    @Test
+    void theClaimReadsTheDueIndex() throws Exception {
+        String p = claimPlan(
+                "claim", EventRepository.DUE.postgresql(), Map.of("now", NOW, "lease", NOW, "claimLimit", 100));
+        assertThat(p).contains("Index Scan using inbound_events_due_idx");
+        // In claim order from the index: no sort of every due row to take the first hundred.
+        assertThat(p).doesNotContain("Sort Key");
+    }
+
+    @Test
+    void fencedEndsOfARunUseThePrimaryKeyOnly() throws Exception {
+        Map<String, Object> processed = new HashMap<>(Map.of("id", "evt2", "now", NOW, "runs", 1, "attempts", 1));
+        processed.put("userId", null);
+        byPrimaryKeyOnly(plan("mark processed", EventRepository.MARK_PROCESSED, processed));
+        byPrimaryKeyOnly(plan(
+                "mark failed",
+                EventRepository.MARK_FAILED,
+                Map.of("id", "evt2", "status", "received", "retryAt", NOW, "error", "boom", "runs", 1, "attempts", 1)));
+        byPrimaryKeyOnly(plan("release", EventRepository.RELEASE, Map.of("id", "evt2", "runs", 1, "attempts", 1)));
+    }
+}

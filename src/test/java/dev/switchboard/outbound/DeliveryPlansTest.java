@@ -1,0 +1,145 @@
+package dev.switchboard.outbound;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.common.Claims;
+import dev.switchboard.common.Sql;
+import dev.switchboard.testing.QueryPlans;
+import dev.switchboard.testing.RequiresPostgres;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The delivery engine's hot statements keep their plans on a table PostgreSQL has never analyzed
+ * (autovacuum may not have run): claims read the due queue's partial index in claim order, and a
+ * fenced write can only be served by the primary key.
+ */
+@RequiresPostgres
+class DeliveryPlansTest {
+
+    static QueryPlans plans;
+    static final Object NOW = Sql.ts(Instant.parse("2026-12-01T12:00:00Z"));
+
+    @BeforeAll
+    static void fill() throws Exception {
+        plans = QueryPlans.freshSchema("tenants", "endpoints", "messages", "deliveries", "delivery_attempts");
+        plans.execute("INSERT INTO tenants VALUES ('t1', 't', 'active', now(), now())");
+        plans.execute("""
+                INSERT INTO endpoints (id, tenant_id, url, event_types, headers, status, created_at, updated_at)
+                SELECT 'ep' || g, 't1', 'https://example.com', '[]', '[]', 'active', now(), now()
+                FROM generate_series(1, 50) g""");
+        plans.execute("""
+                INSERT INTO messages (id, tenant_id, event_type, payload, created_at)
+                SELECT 'msg' || g, 't1', 'x', '\\x00', now() FROM generate_series(1, 40000) g""");
+        // Half the queue waits, half is done, as on a busy node.
+        plans.execute("""
+                INSERT INTO deliveries (id, tenant_id, message_id, endpoint_id, status, attempts, next_attempt_at,
+                                        created_at, updated_at)
+                SELECT 'dlv' || g, 't1', 'msg' || g, 'ep' || (g % 50 + 1),
+                       CASE WHEN g % 2 = 0 THEN 'pending' ELSE 'succeeded' END, 0,
+                       CASE WHEN g % 2 = 0 THEN now() END, now(), now()
+                FROM generate_series(1, 40000) g""");
+    }
+
+    @AfterAll
+    static void close() throws Exception {
+        plans.close();
+    }
+
+    /** Prints the plan (for the record) and checks that no statement reads the whole queue. */
+    /** A claim's plan, under the setting the claim runs with. */
+    static String claimPlan(String what, String sql, Map<String, ?> params) throws Exception {
+        plans.execute("SET " + Claims.ORDERED_SCAN);
+        try {
+            return plan(what, sql, params);
+        } finally {
+            plans.execute("RESET ALL");
+        }
+    }
+
+    static String plan(String what, String sql, Map<String, ?> params) throws Exception {
+        String plan = plans.plan(sql, params);
+        System.out.println("-- " + what + "\n" + plan);
+        assertThat(plan).as(what).doesNotContain("Seq Scan on deliveries");
+        return plan;
+    }
+
+    static String plan(String what, String sql, Object... values) throws Exception {
+        String plan = plans.plan(sql, values);
+        System.out.println("-- " + what + "\n" + plan);
+        assertThat(plan).as(what).doesNotContain("Seq Scan on deliveries");
+        return plan;
+    }
+
+    /** The only index a fenced write may use is the primary key. */
+    static void byPrimaryKeyOnly(String plan) {
+        assertThat(plan).contains("Index Scan using deliveries_pkey on deliveries");
+        assertThat(plan.replace("deliveries_pkey", "")).doesNotContain("deliveries_");
+    }
+
+    @Test
+    void claimsReadTheDueIndexInClaimOrder() throws Exception {
+        for (var claim : List.of(DeliveryRepository.dueClaim(false, false), DeliveryRepository.dueClaim(true, true))) {
+            String p = claimPlan(
+                    "claim",
+                    claim.postgresql(),
+                    Map.of(
+                            "now",
+                            NOW,
+                            "lease",
+                            NOW,
+                            "claimLimit",
+                            50,
+                            "fullEndpoints",
+                            List.of("ep1", "ep2"),
+                            "busyTenants",
+                            List.of("t9")));
+            assertThat(p).contains("Index Scan using deliveries_due_idx");
+            // The index gives the claim order: no sort of every due row before the limit.
+            assertThat(p).doesNotContain("Sort Key: deliveries_1.next_attempt_at");
+        }
+    }
+
+    @Test
+    void fencedWritesUseThePrimaryKeyOnly() throws Exception {
+        byPrimaryKeyOnly(plan("succeed", DeliveryRepository.SUCCEED, 1, 200, NOW, "dlv2", 1));
+        byPrimaryKeyOnly(plan("release", DeliveryRepository.RELEASE, "dlv2", 1));
+        byPrimaryKeyOnly(plan(
+                "finish",
+                DeliveryRepository.FINISH,
+                Map.of(
+                        "id",
+                        "dlv2",
+                        "token",
+                        1,
+                        "status",
+                        "pending",
+                        "attempts",
+                        1,
+                        "next",
+                        NOW,
+                        "code",
+                        500,
+                        "error",
+                        "HTTP 500",
+                        "now",
+                        NOW)));
+        byPrimaryKeyOnly(
+                plan("defer", DeliveryRepository.DEFER, Map.of("id", "dlv2", "token", 1, "next", NOW, "now", NOW)));
+    }
+
+    @Test
+    void inFlightCountsReadOnlyLeasedRows() throws Exception {
+        assertThat(plan("at capacity", DeliveryRepository.AT_CAPACITY, Map.of("now", NOW, "cap", 16)))
+                .contains("deliveries_leased_idx");
+        assertThat(plan(
+                        "in flight",
+                        DeliveryRepository.IN_FLIGHT,
+                        Map.of("endpoints", List.of("ep1", "ep2"), "now", NOW)))
+                .contains("deliveries_leased_idx");
+    }
+}

@@ -1,0 +1,109 @@
+package dev.switchboard.testing;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.flywaydb.core.Flyway;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterUtils;
+import org.springframework.jdbc.core.namedparam.ParsedSql;
+
+/**
+ * The plans PostgreSQL chooses for our statements when it knows nothing about the tables: a fresh
+ * schema, migrated, filled with rows, never analyzed (autovacuum off for its tables), and each
+ * statement prepared and explained as a generic plan ({@code plan_cache_mode = force_generic_plan}),
+ * which is what a pooled, prepared statement runs after its first executions.
+ */
+public final class QueryPlans implements AutoCloseable {
+
+    private final Connection connection;
+    private final AtomicInteger prepared = new AtomicInteger();
+
+    private QueryPlans(Connection connection) {
+        this.connection = connection;
+    }
+
+    /** A new migrated schema whose {@code tables} autovacuum will never analyze. */
+    public static QueryPlans freshSchema(String... tables) throws SQLException {
+        Map<String, String> db = TestDatabase.postgres();
+        Flyway.configure()
+                .dataSource(
+                        db.get("switchboard.database.url"), TestServices.POSTGRES_USER, TestServices.POSTGRES_PASSWORD)
+                .schemas(db.get("spring.flyway.default-schema"))
+                .locations("classpath:db/migration/common", "classpath:db/migration/postgresql")
+                .load()
+                .migrate();
+        Connection c = DriverManager.getConnection(
+                db.get("switchboard.database.url"), TestServices.POSTGRES_USER, TestServices.POSTGRES_PASSWORD);
+        QueryPlans plans = new QueryPlans(c);
+        for (String table : tables) plans.execute("ALTER TABLE " + table + " SET (autovacuum_enabled = false)");
+        return plans;
+    }
+
+    public void execute(String sql) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    /** The generic plan of a statement with named parameters ({@code :name}; a collection is an IN list). */
+    public String plan(String sql, Map<String, ?> params) throws SQLException {
+        ParsedSql parsed = NamedParameterUtils.parseSqlStatement(sql);
+        MapSqlParameterSource source = new MapSqlParameterSource(params);
+        String positional = NamedParameterUtils.substituteNamedParameters(parsed, source);
+        List<Object> values = new ArrayList<>();
+        for (Object v : NamedParameterUtils.buildValueArray(parsed, source, null)) {
+            if (v instanceof Collection<?> list) values.addAll(list);
+            else values.add(v);
+        }
+        return planOf(positional, values);
+    }
+
+    /** The generic plan of a statement with {@code ?} parameters. */
+    public String plan(String sql, Object... values) throws SQLException {
+        return planOf(sql, List.of(values));
+    }
+
+    private String planOf(String questionMarks, List<Object> values) throws SQLException {
+        StringBuilder sql = new StringBuilder();
+        int n = 0;
+        for (char ch : questionMarks.toCharArray()) {
+            if (ch == '?') sql.append('$').append(++n);
+            else sql.append(ch);
+        }
+        if (n != values.size()) throw new IllegalArgumentException(n + " parameters, " + values.size() + " values");
+        String name = "plan_" + prepared.incrementAndGet();
+        List<String> literals = values.stream().map(QueryPlans::literal).toList();
+        execute("SET plan_cache_mode = force_generic_plan");
+        execute("PREPARE " + name + " AS " + sql);
+        StringBuilder plan = new StringBuilder();
+        try (Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery("EXPLAIN EXECUTE " + name
+                        + (literals.isEmpty() ? "" : "(" + String.join(", ", literals) + ")"))) {
+            while (rs.next()) plan.append(rs.getString(1)).append('\n');
+        } finally {
+            execute("DEALLOCATE " + name);
+        }
+        return plan.toString();
+    }
+
+    private static String literal(Object v) {
+        if (v == null) return "NULL";
+        if (v instanceof Number) return v.toString();
+        if (v instanceof OffsetDateTime t) return "'" + t + "'";
+        return "'" + v.toString().replace("'", "''") + "'";
+    }
+
+    @Override
+    public void close() throws SQLException {
+        connection.close();
+    }
+}
