@@ -1,0 +1,5 @@
+/**
+ * Receiving webhooks: sources, signature verifiers, ingest, the event store, processing and replay.
+ */
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {"common", "tenancy", "vault"})
+package dev.switchboard.inbound;
