@@ -18,6 +18,9 @@ import org.springframework.validation.annotation.Validated;
  * @param sourceCacheTtl how long a node reuses a source and its decrypted secrets for ingest
  *     ({@code SWITCHBOARD_INBOUND_SOURCE_CACHE_TTL}); changes made through another node take effect
  *     within this time, changes through this node at once. 0 turns the cache off.
+ * @param rejectionsPerMinute rejected requests recorded per source per minute on each node
+ *     ({@code SWITCHBOARD_INBOUND_REJECTIONS_PER_MINUTE}); the rest are only counted, in the metric
+ *     {@code switchboard.inbound.rejections.unrecorded}, so a flood of bad signatures cannot fill the table
  * @param processing the asynchronous stage after ingest
  */
 @Validated
@@ -28,6 +31,7 @@ record InboundProperties(
         @DefaultValue("30d") Duration rawRetention,
         @DefaultValue("365d") Duration metadataRetention,
         @DefaultValue("1s") Duration sourceCacheTtl,
+        @DefaultValue("60") @Min(0) @Max(100_000) int rejectionsPerMinute,
         @DefaultValue Processing processing) {
 
     InboundProperties {

@@ -44,6 +44,7 @@ class Ingest {
     private final IngestSources sources;
     private final EventRepository events;
     private final RejectionRepository rejections;
+    private final RejectionBudget rejectionBudget;
     private final Normalizer normalizer;
     private final EventProcessor processor;
     private final MeterRegistry metrics;
@@ -54,6 +55,7 @@ class Ingest {
             IngestSources sources,
             EventRepository events,
             RejectionRepository rejections,
+            RejectionBudget rejectionBudget,
             JsonMapper json,
             EventProcessor processor,
             MeterRegistry metrics,
@@ -61,6 +63,7 @@ class Ingest {
         this.sources = sources;
         this.events = events;
         this.rejections = rejections;
+        this.rejectionBudget = rejectionBudget;
         this.normalizer = new Normalizer(json);
         this.processor = processor;
         this.metrics = metrics;
@@ -143,6 +146,15 @@ class Ingest {
                         "reason",
                         rejected.reason().code())
                 .increment();
+        if (!rejectionBudget.tryRecord(source.id())) {
+            // Past the source's budget for this minute: counted, neither logged nor stored.
+            metrics.counter(
+                            "switchboard.inbound.rejections.unrecorded",
+                            "provider",
+                            source.provider().wire())
+                    .increment();
+            return;
+        }
         log.info(
                 "Rejected a webhook for source {}: {} ({})",
                 source.id(),

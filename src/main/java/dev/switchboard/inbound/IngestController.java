@@ -77,14 +77,16 @@ class IngestController {
         return headers;
     }
 
-    /** The URLs the sender may have signed: the configured public URL, else the URL as received. */
+    /**
+     * The URL the sender signed: the configured public URL when there is one, and then only that one,
+     * because the URL as received is built from the Host header, which whoever sends the request
+     * chooses. Without a public URL, the URL as received is all there is.
+     */
     private List<String> urls(HttpServletRequest request) {
         String query = request.getQueryString() == null ? "" : "?" + request.getQueryString();
-        List<String> urls = new ArrayList<>(2);
         if (properties.publicUrl() != null) {
-            urls.add(properties.publicUrl().toString().replaceAll("/+$", "") + request.getRequestURI() + query);
+            return List.of(properties.publicUrl().toString().replaceAll("/+$", "") + request.getRequestURI() + query);
         }
-        urls.add(request.getRequestURL() + query);
-        return urls;
+        return List.of(request.getRequestURL() + query);
     }
 }
