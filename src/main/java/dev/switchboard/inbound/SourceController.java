@@ -1,30 +1,18 @@
 package dev.switchboard.inbound;
 
-import dev.switchboard.common.ApiException;
 import dev.switchboard.common.Cursor;
-import dev.switchboard.common.ErrorCode;
-import dev.switchboard.common.Ids;
 import dev.switchboard.common.Page;
 import dev.switchboard.common.PageRequest;
-import dev.switchboard.common.Sql;
+import dev.switchboard.inbound.Sources.CreateSource;
+import dev.switchboard.inbound.Sources.RotateSecret;
+import dev.switchboard.inbound.Sources.UpdateSource;
 import dev.switchboard.tenancy.TenantScope;
-import dev.switchboard.vault.Secret;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
-import jakarta.validation.constraints.Size;
 import java.net.URI;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import org.springframework.http.ResponseEntity;
-import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
@@ -40,21 +28,6 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 @RestController
 @RequestMapping("/api/v1/tenants/{tenant}/sources")
 class SourceController {
-
-    record CreateSource(
-            @NotBlank @Size(max = 200) String name,
-            @NotNull Provider provider,
-            Secret secret,
-            @Valid SourceOptions options) {}
-
-    record UpdateSource(
-            @Size(min = 1, max = 200) @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank")
-            String name,
-
-            @Valid SourceOptions options,
-            Boolean disabled) {}
-
-    record RotateSecret(Secret secret, @Min(0) @Max(604_800) Long graceSeconds) {}
 
     /**
      * A source as shown. {@code secret} appears only in the response that created it or rotated to
@@ -82,55 +55,23 @@ class SourceController {
         }
     }
 
-    private final SourceRepository sources;
-    private final IngestSources ingestSources;
-    private final SourceSecrets secrets;
+    private final Sources sources;
     private final RejectionRepository rejections;
     private final InboundProperties properties;
-    private final TransactionTemplate tx;
-    private final Clock clock;
 
-    SourceController(
-            SourceRepository sources,
-            IngestSources ingestSources,
-            SourceSecrets secrets,
-            RejectionRepository rejections,
-            InboundProperties properties,
-            TransactionTemplate tx,
-            Clock clock) {
+    SourceController(Sources sources, RejectionRepository rejections, InboundProperties properties) {
         this.sources = sources;
-        this.ingestSources = ingestSources;
-        this.secrets = secrets;
         this.rejections = rejections;
         this.properties = properties;
-        this.tx = tx;
-        this.clock = clock;
     }
 
     @Operation(summary = "Create a source: one ingest URL for one provider's webhooks")
     @PostMapping
     ResponseEntity<SourceView> create(TenantScope scope, @Valid @RequestBody CreateSource body) {
-        String tenant = scope.tenantId();
-        SourceOptions options = body.options() == null ? SourceOptions.NONE : body.options();
-        checkOptions(options, body.provider());
-        Secret secret = secrets.choose(body.provider(), body.secret(), "secret");
-        Instant now = Sql.now(clock);
-        String id = Ids.next("src");
-        Source source = new Source(
-                id,
-                tenant,
-                body.name().strip(),
-                body.provider(),
-                options,
-                Source.Status.ACTIVE,
-                secret == null ? null : secret.hint(),
-                null,
-                now,
-                now);
-        sources.insert(source, secrets.encrypt(secret, tenant, id, "secret"));
-        String shown = body.secret() == null && secret != null ? secret.reveal() : null;
-        return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant + "/sources/" + id))
-                .body(view(source, shown));
+        var created = sources.create(scope.tenantId(), body);
+        Source source = created.source();
+        return ResponseEntity.created(URI.create("/api/v1/tenants/" + source.tenantId() + "/sources/" + source.id()))
+                .body(view(source, created.shownOnce()));
     }
 
     @Operation(summary = "List sources")
@@ -139,41 +80,27 @@ class SourceController {
             TenantScope scope,
             @RequestParam(required = false) Integer limit,
             @RequestParam(required = false) String cursor) {
-        String tenant = scope.tenantId();
         PageRequest page = PageRequest.of(limit, cursor);
-        return Page.of(sources.pageForTenant(tenant, page), page, s -> new Cursor(s.createdAt(), s.id()))
+        return Page.of(sources.page(scope.tenantId(), page), page, s -> new Cursor(s.createdAt(), s.id()))
                 .map(s -> view(s, null));
     }
 
     @Operation(summary = "Get a source (never its secret)")
     @GetMapping("/{id}")
     SourceView get(TenantScope scope, @PathVariable String id) {
-        String tenant = scope.tenantId();
-        return view(find(tenant, id), null);
+        return view(sources.find(scope.tenantId(), id), null);
     }
 
     @Operation(summary = "Rename, reconfigure, disable or re-enable a source")
     @PatchMapping("/{id}")
     SourceView update(TenantScope scope, @PathVariable String id, @Valid @RequestBody UpdateSource body) {
-        String tenant = scope.tenantId();
-        Source source = find(tenant, id);
-        if (body.options() != null) checkOptions(body.options(), source.provider());
-        Source.Status status =
-                body.disabled() == null ? null : body.disabled() ? Source.Status.DISABLED : Source.Status.ACTIVE;
-        String name = body.name() == null ? null : body.name().strip();
-        if (!sources.update(tenant, id, name, body.options(), status, Sql.now(clock))) {
-            throw ApiException.notFound("source");
-        }
-        ingestSources.invalidate(id);
-        return view(find(tenant, id), null);
+        return view(sources.update(scope.tenantId(), id, body), null);
     }
 
     @Operation(summary = "Delete a source: its ingest URL stops answering and its secrets are destroyed")
     @DeleteMapping("/{id}")
     ResponseEntity<Void> delete(TenantScope scope, @PathVariable String id) {
-        String tenant = scope.tenantId();
-        if (!sources.delete(tenant, id, Sql.now(clock))) throw ApiException.notFound("source");
-        ingestSources.invalidate(id);
+        sources.delete(scope.tenantId(), id);
         return ResponseEntity.noContent().build();
     }
 
@@ -181,29 +108,8 @@ class SourceController {
     @PostMapping("/{id}/secret/rotate")
     SourceView rotate(
             TenantScope scope, @PathVariable String id, @Valid @RequestBody(required = false) RotateSecret body) {
-        String tenant = scope.tenantId();
-        RotateSecret request = body == null ? new RotateSecret(null, null) : body;
-        Source source = find(tenant, id);
-        if (!source.provider().needsSecret()) {
-            throw new ApiException(ErrorCode.CONFLICT, "A source with provider none has no secret to rotate.");
-        }
-        Secret next = secrets.choose(source.provider(), request.secret(), "secret");
-        Instant now = Sql.now(clock);
-        Instant until = now.plus(Duration.ofSeconds(request.graceSeconds() == null ? 86_400 : request.graceSeconds()));
-        tx.executeWithoutResult(status -> {
-            var current = sources.findForIngest(id).orElseThrow(() -> ApiException.notFound("source"));
-            Secret previous = secrets.current(current);
-            sources.rotate(
-                    tenant,
-                    id,
-                    secrets.encrypt(next, tenant, id, "secret"),
-                    next.hint(),
-                    secrets.encrypt(previous, tenant, id, "previous_secret"),
-                    previous == null ? null : until,
-                    now);
-        });
-        ingestSources.invalidate(id);
-        return view(find(tenant, id), request.secret() == null ? next.reveal() : null);
+        var rotated = sources.rotate(scope.tenantId(), id, body == null ? new RotateSecret(null, null) : body);
+        return view(rotated.source(), rotated.shownOnce());
     }
 
     @Operation(summary = "Requests this source rejected (signature or timestamp), newest first, without bodies")
@@ -214,19 +120,9 @@ class SourceController {
             @RequestParam(required = false) Integer limit,
             @RequestParam(required = false) String cursor) {
         String tenant = scope.tenantId();
-        find(tenant, id);
+        sources.find(tenant, id);
         PageRequest page = PageRequest.of(limit, cursor);
         return Page.of(rejections.pageForSource(tenant, id, page), page, r -> new Cursor(r.receivedAt(), r.id()));
-    }
-
-    private Source find(String tenant, String id) {
-        return sources.findForTenant(tenant, id).orElseThrow(() -> ApiException.notFound("source"));
-    }
-
-    private static void checkOptions(SourceOptions options, Provider provider) {
-        List<dev.switchboard.common.FieldError> problems = options.problems(provider);
-        if (!problems.isEmpty())
-            throw new ApiException(ErrorCode.VALIDATION_FAILED, "The request is not valid.", problems);
     }
 
     private SourceView view(Source s, String shownSecret) {

@@ -39,6 +39,14 @@ class SourceRepository {
                 instant(rs, "updated_at"));
     }
 
+    /** Sources that count against the tenant's limit: every one not deleted. */
+    long countLive(String tenantId) {
+        return jdbc.sql("SELECT count(*) FROM sources WHERE tenant_id = :tenant AND status <> 'deleted'")
+                .param("tenant", tenantId)
+                .query(Long.class)
+                .single();
+    }
+
     void insert(Source s, byte[] secret) {
         jdbc.sql("""
                 INSERT INTO sources (id, tenant_id, name, provider, options, status, secret, secret_hint,

@@ -2,6 +2,7 @@ package dev.switchboard.outbound;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A customer's webhook receiver. {@code eventTypes} empty means every type. Static header values
@@ -25,11 +26,30 @@ record Endpoint(
         Integer maxConcurrency,
         boolean ordered,
         String format,
-        String status,
+        Endpoint.Status status,
         String disabledReason,
         Instant previousSecretExpiresAt,
         Instant createdAt,
         Instant updatedAt) {
+
+    /** The {@code endpoints.status} column; deleted endpoints are never shown. */
+    enum Status {
+        ACTIVE,
+        DISABLED,
+        DELETED;
+
+        String wire() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        static Status fromWire(String value) {
+            return valueOf(value.toUpperCase(Locale.ROOT));
+        }
+    }
+
+    boolean active() {
+        return status == Status.ACTIVE;
+    }
 
     static final List<String> FORMATS = List.of("standard-webhooks", "cloudevents-structured", "cloudevents-binary");
 

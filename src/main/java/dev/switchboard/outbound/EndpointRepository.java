@@ -42,7 +42,7 @@ class EndpointRepository {
                 (Integer) rs.getObject("max_concurrency"),
                 rs.getBoolean("ordered"),
                 rs.getString("format"),
-                rs.getString("status"),
+                Endpoint.Status.fromWire(rs.getString("status")),
                 rs.getString("disabled_reason"),
                 instant(rs, "previous_secret_expires_at"),
                 instant(rs, "created_at"),
@@ -69,7 +69,7 @@ class EndpointRepository {
                 .param("concurrency", e.maxConcurrency())
                 .param("ordered", e.ordered())
                 .param("format", e.format())
-                .param("status", e.status())
+                .param("status", e.status().wire())
                 .param("reason", e.disabledReason())
                 .param("secret", vault.encrypt(secret, place(e.tenantId(), e.id(), "secret")))
                 .param("created", ts(e.createdAt()))
@@ -91,6 +91,14 @@ class EndpointRepository {
                 .param("tenant", tenantId)
                 .query(row)
                 .list();
+    }
+
+    /** Endpoints that count against the tenant's limit: every one not deleted. */
+    long countLive(String tenantId) {
+        return jdbc.sql("SELECT count(*) FROM endpoints WHERE tenant_id = :tenant AND status <> 'deleted'")
+                .param("tenant", tenantId)
+                .query(Long.class)
+                .single();
     }
 
     /** Every endpoint a message of this type goes to: active ones, and disabled ones (whose deliveries wait). */
@@ -179,6 +187,44 @@ class EndpointRepository {
         return json.readValue(
                 vault.decrypt(sealed, place(tenantId, id, "headers_sealed")).reveal(),
                 new TypeReference<Map<String, String>>() {});
+    }
+
+    /** A row whose {@code headers} column still holds the name → value map in plain text (before V5). */
+    record PlainHeaders(String id, String tenantId, String column, boolean deleted) {
+        @Override
+        public String toString() {
+            return "PlainHeaders[id=" + id + "]";
+        }
+    }
+
+    List<PlainHeaders> plainHeaders(int limit) {
+        return jdbc.sql("SELECT id, tenant_id, headers, status FROM endpoints WHERE headers LIKE '{%' LIMIT :limit")
+                .param("limit", limit)
+                .query((rs, n) -> new PlainHeaders(
+                        rs.getString("id"),
+                        rs.getString("tenant_id"),
+                        rs.getString("headers"),
+                        "deleted".equals(rs.getString("status"))))
+                .list();
+    }
+
+    /**
+     * Moves plain-text header values into the vault, leaving only the names readable; a deleted
+     * endpoint's values are dropped, as its delete would have. Fenced on the column as read, so a
+     * concurrent update (which seals by itself) wins. False when the row changed meanwhile.
+     */
+    boolean sealPlainHeaders(PlainHeaders row) {
+        Map<String, String> values = json.readValue(row.column(), new TypeReference<Map<String, String>>() {});
+        return jdbc.sql("""
+                        UPDATE endpoints SET headers = :names, headers_sealed = :sealed
+                        WHERE id = :id AND headers = :old AND headers_sealed IS NULL
+                        """)
+                        .param("id", row.id())
+                        .param("old", row.column())
+                        .param("names", json.writeValueAsString(List.copyOf(new java.util.TreeSet<>(values.keySet()))))
+                        .param("sealed", row.deleted() ? null : seal(row.tenantId(), row.id(), values))
+                        .update()
+                == 1;
     }
 
     private byte[] seal(String tenantId, String id, Map<String, String> headers) {

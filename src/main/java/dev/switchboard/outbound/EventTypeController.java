@@ -1,6 +1,9 @@
 package dev.switchboard.outbound;
 
 import dev.switchboard.common.ApiException;
+import dev.switchboard.common.Cursor;
+import dev.switchboard.common.Page;
+import dev.switchboard.common.PageRequest;
 import dev.switchboard.common.Sql;
 import dev.switchboard.outbound.EventTypeRepository.EventType;
 import dev.switchboard.tenancy.TenantScope;
@@ -12,7 +15,6 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -22,6 +24,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -91,11 +94,15 @@ class EventTypeController {
         return ResponseEntity.status(201).body(find(tenant, body.name()));
     }
 
-    @Operation(summary = "List event types")
+    @Operation(summary = "List event types, by name")
     @GetMapping
-    List<EventTypeView> list(TenantScope scope) {
-        String tenant = scope.tenantId();
-        return types.list(tenant).stream().map(this::view).toList();
+    Page<EventTypeView> list(
+            TenantScope scope,
+            @RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) String cursor) {
+        PageRequest page = PageRequest.of(limit, cursor);
+        return Page.of(types.page(scope.tenantId(), page), page, t -> new Cursor(t.createdAt(), t.name()))
+                .map(this::view);
     }
 
     @Operation(summary = "Get an event type")

@@ -3,6 +3,7 @@ package dev.switchboard.outbound;
 import static dev.switchboard.common.Sql.instant;
 import static dev.switchboard.common.Sql.ts;
 
+import dev.switchboard.common.PageRequest;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -46,9 +47,18 @@ class EventTypeRepository {
                 .update();
     }
 
-    List<EventType> list(String tenantId) {
-        return jdbc.sql("SELECT * FROM event_types WHERE tenant_id = :tenant ORDER BY name")
+    /**
+     * One page in name order. The cursor's id is the last name of the previous page (its time is
+     * not used: names are unique per tenant and sort the list people read).
+     */
+    List<EventType> page(String tenantId, PageRequest page) {
+        String after = page.after() == null ? null : page.after().id();
+        return jdbc.sql("SELECT * FROM event_types WHERE tenant_id = :tenant"
+                        + (after == null ? "" : " AND name > :after")
+                        + " ORDER BY name LIMIT :limit")
                 .param("tenant", tenantId)
+                .param("after", after)
+                .param("limit", page.fetchSize())
                 .query(ROW)
                 .list();
     }

@@ -1,6 +1,5 @@
 package dev.switchboard.outbound;
 
-import dev.switchboard.common.Ids;
 import java.time.Instant;
 import java.util.Map;
 import org.springframework.stereotype.Component;
@@ -22,17 +21,17 @@ public class OperationalEvents {
     /** After this many failed attempts in a row a delivery is reported as failing (as Svix does). */
     static final int FAILING_AFTER = 4;
 
-    private final Publisher publisher;
+    private final Messages messages;
     private final JsonMapper json;
 
-    OperationalEvents(Publisher publisher, JsonMapper json) {
-        this.publisher = publisher;
+    OperationalEvents(Messages messages, JsonMapper json) {
+        this.messages = messages;
         this.json = json;
     }
 
     /** Sends a {@code switchboard.*} event to the tenant's endpoints that subscribe to it; call inside a transaction. */
     public void emit(String tenantId, String type, Map<String, ?> data, Instant now) {
-        publisher.publish(Ids.next("msg"), tenantId, type, json.writeValueAsBytes(data), null, now);
+        messages.emit(tenantId, type, json.writeValueAsBytes(data), now);
     }
 
     /** Events about a delivery of an operational event would feed on themselves; those are not reported. */

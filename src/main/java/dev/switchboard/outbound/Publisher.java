@@ -82,13 +82,7 @@ class Publisher {
                 if (!f.matches(tree)) continue;
             }
             deliveries.insertDelivery(
-                    Ids.next("dlv"),
-                    tenantId,
-                    messageId,
-                    e.id(),
-                    e.ordered() ? orderingKey : null,
-                    !e.status().equals("active"),
-                    now);
+                    Ids.next("dlv"), tenantId, messageId, e.id(), e.ordered() ? orderingKey : null, !e.active(), now);
             fanOut++;
         }
         return fanOut;
@@ -98,13 +92,6 @@ class Publisher {
     void publishTo(Endpoint e, String messageId, String eventType, byte[] payload, Instant now) {
         deliveries.insertMessage(
                 new DeliveryRepository.Message(messageId, e.tenantId(), eventType, payload, null, now));
-        deliveries.insertDelivery(
-                Ids.next("dlv"),
-                e.tenantId(),
-                messageId,
-                e.id(),
-                null,
-                !e.status().equals("active"),
-                now);
+        deliveries.insertDelivery(Ids.next("dlv"), e.tenantId(), messageId, e.id(), null, !e.active(), now);
     }
 }

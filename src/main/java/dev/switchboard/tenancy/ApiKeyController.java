@@ -57,10 +57,12 @@ class ApiKeyController {
     }
 
     private final ApiKeyRepository keys;
+    private final TenantLimits limits;
     private final Clock clock;
 
-    ApiKeyController(ApiKeyRepository keys, Clock clock) {
+    ApiKeyController(ApiKeyRepository keys, TenantLimits limits, Clock clock) {
         this.keys = keys;
+        this.limits = limits;
         this.clock = clock;
     }
 
@@ -72,7 +74,11 @@ class ApiKeyController {
         Role role = body.role() == GrantableRole.ADMIN ? Role.ADMIN : Role.VIEWER;
         ApiKey key =
                 new ApiKey(issued.keyId(), tenant, body.name().strip(), role, issued.prefix(), Sql.now(clock), null);
-        keys.insert(key, issued.hash());
+        limits.withinLimit(
+                tenant,
+                TenantLimits.Kind.API_KEYS,
+                () -> keys.countLive(tenant),
+                () -> keys.insert(key, issued.hash()));
         return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant + "/api-keys/" + key.id()))
                 .body(new CreatedKey(
                         key.id(),

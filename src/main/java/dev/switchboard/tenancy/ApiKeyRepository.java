@@ -93,6 +93,21 @@ class ApiKeyRepository {
                 == 1;
     }
 
+    /** Keys that count against the tenant's limit: every one not revoked. */
+    long countLive(String tenantId) {
+        return jdbc.sql("SELECT count(*) FROM api_keys WHERE tenant_id = :tenant AND revoked_at IS NULL")
+                .param("tenant", tenantId)
+                .query(Long.class)
+                .single();
+    }
+
+    /** Revokes every stored platform key (only ever generated ones); returns how many. */
+    int revokePlatformKeys(Instant now) {
+        return jdbc.sql("UPDATE api_keys SET revoked_at = :now WHERE tenant_id IS NULL AND revoked_at IS NULL")
+                .param("now", ts(now))
+                .update();
+    }
+
     boolean anyLivePlatformKey() {
         return jdbc.sql("SELECT count(*) FROM api_keys WHERE tenant_id IS NULL AND revoked_at IS NULL")
                         .query(Long.class)

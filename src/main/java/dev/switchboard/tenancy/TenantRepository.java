@@ -48,6 +48,15 @@ class TenantRepository {
                 .optional();
     }
 
+    /** Locks the tenant's row until the transaction ends (per-tenant limits); false when there is none. */
+    boolean lock(String id) {
+        return jdbc.sql("SELECT id FROM tenants WHERE id = :id FOR UPDATE")
+                .param("id", id)
+                .query(String.class)
+                .optional()
+                .isPresent();
+    }
+
     boolean exists(String id) {
         return jdbc.sql("SELECT count(*) FROM tenants WHERE id = :id")
                         .param("id", id)

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.Switchboard;
 import dev.switchboard.testing.Api;
 import dev.switchboard.testing.TestDatabase;
+import dev.switchboard.testing.TestKeys;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -23,9 +24,13 @@ class AdminKeyBootstrapTest {
     static final Pattern KEY = Pattern.compile("(sb_[0-9a-z]{26}_[A-Za-z0-9_-]{43})");
 
     static ConfigurableApplicationContext start(Map<String, String> properties) {
+        return start(properties, "");
+    }
+
+    static ConfigurableApplicationContext start(Map<String, String> properties, String adminKey) {
         Map<String, Object> p = new HashMap<>(properties);
         p.put("server.port", "0");
-        p.put("switchboard.admin-key", "");
+        p.put("switchboard.admin-key", adminKey);
         return new SpringApplicationBuilder(Switchboard.class).run(TestDatabase.args(p));
     }
 
@@ -55,6 +60,24 @@ class AdminKeyBootstrapTest {
             assertThat(KEY.matcher(later).find()).isFalse();
             assertThat(new Api(port(again)).get("/api/v1/tenants", key).status())
                     .isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aGeneratedKeyIsRevokedOnceAnAdminKeyIsSet(CapturedOutput output) {
+        Map<String, String> db = TestDatabase.h2();
+        String generated;
+        try (var server = start(db)) {
+            Matcher m = KEY.matcher(output.getOut());
+            assertThat(m.find()).isTrue();
+            generated = m.group(1);
+            assertThat(new Api(port(server)).get("/api/v1/tenants", generated).status())
+                    .isEqualTo(200);
+        }
+        try (var server = start(db, TestKeys.ADMIN_KEY)) {
+            Api api = new Api(port(server));
+            assertThat(api.get("/api/v1/tenants", generated).status()).isEqualTo(401);
+            assertThat(api.get("/api/v1/tenants", TestKeys.ADMIN_KEY).status()).isEqualTo(200);
         }
     }
 }
