@@ -208,6 +208,22 @@ public final class Browser implements AutoCloseable {
                 .toList();
     }
 
+    /**
+     * Runs {@code htmx.ajax} in the page as the page itself would (its CSRF header included) and
+     * returns the response status once the swap is done.
+     */
+    public long htmx(String method, String path, String target, String select, java.util.Map<String, String> values) {
+        Object status = ((JavascriptExecutor) driver).executeAsyncScript("""
+                        const [method, path, target, select, values, done] = arguments;
+                        let status = -1;
+                        document.body.addEventListener('htmx:afterRequest', e => { status = e.detail.xhr.status; },
+                                {once: true});
+                        htmx.ajax(method, path, {target, select, swap: 'outerHTML', values})
+                            .then(() => done(status), () => done(-2));
+                        """, method, path, target, select, values);
+        return ((Number) status).longValue();
+    }
+
     @Override
     public void close() {
         try {

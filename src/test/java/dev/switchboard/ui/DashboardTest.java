@@ -94,6 +94,12 @@ class DashboardTest extends ServerTest {
         assertThat(browser.find("[data-stat=endpoints] .figure").getText()).isEqualTo("0");
         checkPage("hub-tenant", ADMIN);
 
+        // An htmx POST carries the CSRF token in its header (app.js): back to the platform-wide view.
+        assertThat(browser.htmx("POST", "/ui/tenant", "#cards", "#cards", java.util.Map.of("tenant", "")))
+                .isEqualTo(200);
+        assertThat(browser.all("[data-stat=connections]")).isEmpty();
+        assertThat(browser.all("[data-stat=tenants]")).hasSize(1);
+
         browser.clickToLoad(".signout button");
         assertThat(browser.path()).isEqualTo("/ui/sign-in");
         assertThat(browser.find("[role=status]").getText()).isEqualTo("You are signed out.");
@@ -113,6 +119,15 @@ class DashboardTest extends ServerTest {
         assertThat(browser.find("[data-stat=endpoints] .figure").getText()).isEqualTo("0");
         assertThat(browser.all("[data-stat=tenants]")).isEmpty();
         assertThat(browser.find(".tenant-name").getText()).contains(tenant);
+
+        // The cards refresh in place (htmx, every 30 s on the page; asked for at once here).
+        assertThat(api.post("/api/v1/tenants/" + tenant + "/sources", key, "{\"name\":\"t\",\"provider\":\"none\"}")
+                        .status())
+                .isEqualTo(201);
+        assertThat(browser.htmx("GET", "/", "#cards", "#cards", java.util.Map.of()))
+                .isEqualTo(200);
+        assertThat(browser.find("[data-stat=sources] .figure").getText()).isEqualTo("2");
+        assertThat(browser.find("h1").getText()).isEqualTo("Overview");
     }
 
     @Test
