@@ -86,4 +86,16 @@ class TenantRepository {
                         .update()
                 == 1;
     }
+
+    Tenants.Counts countByStatus() {
+        var counts = jdbc.sql("SELECT status, count(*) AS n FROM tenants GROUP BY status")
+                .query((rs, n) -> java.util.Map.entry(rs.getString("status"), rs.getLong("n")))
+                .list();
+        long active = 0, disabled = 0;
+        for (var c : counts) {
+            if (c.getKey().equals(Tenant.Status.ACTIVE.wire())) active = c.getValue();
+            else disabled += c.getValue();
+        }
+        return new Tenants.Counts(active, disabled);
+    }
 }

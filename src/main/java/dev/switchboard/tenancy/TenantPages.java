@@ -1,0 +1,56 @@
+package dev.switchboard.tenancy;
+
+import dev.switchboard.common.ApiException;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/**
+ * The dashboard's tenants page: every tenant for a platform admin, who may also create one; a
+ * tenant key sees its own tenant, read-only. Same rules as the REST API, through {@link Tenants}.
+ */
+@Controller
+class TenantPages {
+
+    static final int LIMIT = 200;
+
+    private final Tenants tenants;
+
+    TenantPages(Tenants tenants) {
+        this.tenants = tenants;
+    }
+
+    @GetMapping("/ui/tenants")
+    String list(@AuthenticationPrincipal Caller caller, Model model) {
+        model.addAttribute("listing", tenants.list(caller, LIMIT));
+        return "tenancy/tenants";
+    }
+
+    @PostMapping("/ui/tenants")
+    String create(
+            @AuthenticationPrincipal Caller caller,
+            @RequestParam(required = false) String id,
+            @RequestParam(required = false) String name,
+            Model model,
+            RedirectAttributes redirect,
+            HttpServletResponse response) {
+        try {
+            Tenant created = tenants.create(caller, id, name);
+            redirect.addFlashAttribute("created", created);
+            return "redirect:/ui/tenants";
+        } catch (ApiException e) {
+            // Shown on the page with what was typed, so nothing has to be entered twice.
+            response.setStatus(e.code().status().value());
+            model.addAttribute("error", e);
+            model.addAttribute("id", id);
+            model.addAttribute("name", name);
+            model.addAttribute("listing", tenants.list(caller, LIMIT));
+            return "tenancy/tenants";
+        }
+    }
+}

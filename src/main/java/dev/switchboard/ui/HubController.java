@@ -1,0 +1,88 @@
+package dev.switchboard.ui;
+
+import dev.switchboard.common.ApiException;
+import dev.switchboard.connections.ConnectionCounts;
+import dev.switchboard.inbound.SourceCounts;
+import dev.switchboard.outbound.EndpointCounts;
+import dev.switchboard.tenancy.Caller;
+import dev.switchboard.tenancy.TenantAccess;
+import dev.switchboard.tenancy.Tenants;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/** The hub at {@code /}: stat cards for the platform and for the tenant being looked at. */
+@Controller
+class HubController {
+
+    private final Tenants tenants;
+    private final TenantAccess access;
+    private final ConnectionCounts connections;
+    private final EndpointCounts endpoints;
+    private final SourceCounts sources;
+
+    HubController(
+            Tenants tenants,
+            TenantAccess access,
+            ConnectionCounts connections,
+            EndpointCounts endpoints,
+            SourceCounts sources) {
+        this.tenants = tenants;
+        this.access = access;
+        this.connections = connections;
+        this.endpoints = endpoints;
+        this.sources = sources;
+    }
+
+    @GetMapping("/")
+    String hub(@AuthenticationPrincipal Caller caller, HttpServletRequest request, Model model) {
+        if (caller.platformAdmin()) model.addAttribute("tenantCounts", tenants.counts(caller));
+        UiSessions.tenant(caller, request).ifPresent(tenant -> {
+            access.read(caller, tenant);
+            model.addAttribute("connections", connections.forTenant(tenant));
+            model.addAttribute("endpoints", endpoints.forTenant(tenant));
+            model.addAttribute("sources", sources.forTenant(tenant));
+        });
+        return "ui/hub";
+    }
+
+    @GetMapping("/ui")
+    String ui() {
+        return "redirect:/";
+    }
+
+    /** The platform admin's tenant switcher; a blank choice goes back to the platform-wide view. */
+    @PostMapping("/ui/tenant")
+    String switchTenant(
+            @AuthenticationPrincipal Caller caller,
+            @RequestParam(required = false) String tenant,
+            @RequestParam(required = false) String back,
+            HttpServletRequest request) {
+        access.platformAdmin(caller);
+        if (tenant == null || tenant.isBlank()) {
+            UiSessions.selectTenant(request, null);
+        } else {
+            try {
+                access.read(caller, tenant);
+                UiSessions.selectTenant(request, tenant);
+            } catch (ApiException e) {
+                UiSessions.selectTenant(request, null);
+            }
+        }
+        return "redirect:" + localPath(back);
+    }
+
+    /** Only a path on this site, so the switcher cannot be made into an open redirect. */
+    static String localPath(String back) {
+        if (back == null || !back.startsWith("/") || back.startsWith("//") || back.contains("\\")) return "/";
+        for (int i = 0; i < back.length(); i++) {
+            char c = back.charAt(i);
+            if (c < 0x21 || c > 0x7e) return "/";
+        }
+        return back;
+    }
+}

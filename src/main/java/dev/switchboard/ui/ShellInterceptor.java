@@ -1,0 +1,57 @@
+package dev.switchboard.ui;
+
+import dev.switchboard.tenancy.Caller;
+import dev.switchboard.tenancy.Tenant;
+import dev.switchboard.tenancy.Tenants;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.List;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.web.servlet.HandlerInterceptor;
+import org.springframework.web.servlet.ModelAndView;
+
+/**
+ * Gives every dashboard page, whichever capability package renders it, what the shared layout
+ * (templates/ui/layout.html) shows around it: who is signed in, the tenant being looked at and,
+ * for a platform admin, the tenants to switch to.
+ */
+final class ShellInterceptor implements HandlerInterceptor {
+
+    /** The switcher lists this many tenants; past that, the tenants page is the way to choose. */
+    static final int SWITCHER_LIMIT = 100;
+
+    /**
+     * @param tenant the tenant the pages show, or null when a platform admin has not chosen one
+     * @param path the request path, so the navigation can mark the current page
+     */
+    record Shell(Caller caller, String tenant, List<Tenant> tenants, boolean moreTenants, String path) {
+        public String role() {
+            return caller.role().wire();
+        }
+    }
+
+    private final Tenants tenants;
+
+    ShellInterceptor(Tenants tenants) {
+        this.tenants = tenants;
+    }
+
+    @Override
+    public void postHandle(HttpServletRequest request, HttpServletResponse response, Object handler, ModelAndView mav) {
+        if (mav == null || (mav.getViewName() != null && mav.getViewName().startsWith("redirect:"))) return;
+        if (!(SecurityContextHolder.getContext().getAuthentication() instanceof UiSessions.SessionCaller session)) {
+            return;
+        }
+        Caller caller = session.getPrincipal();
+        String tenant = UiSessions.tenant(caller, request).orElse(null);
+        var listing = caller.platformAdmin() ? tenants.list(caller, SWITCHER_LIMIT) : null;
+        mav.addObject(
+                "shell",
+                new Shell(
+                        caller,
+                        tenant,
+                        listing == null ? List.of() : listing.tenants(),
+                        listing != null && listing.more(),
+                        request.getRequestURI()));
+    }
+}

@@ -1,0 +1,84 @@
+package dev.switchboard.ui;
+
+import dev.switchboard.tenancy.ApiKeySignIn;
+import dev.switchboard.tenancy.Caller;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.security.authentication.AbstractAuthenticationToken;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+
+/**
+ * Starts and ends dashboard sessions. A session holds the {@link Caller} a key authenticated as,
+ * never the key, and the tenant a platform admin chose to look at.
+ */
+final class UiSessions {
+
+    private static final String SELECTED_TENANT = UiSessions.class.getName() + ".tenant";
+
+    private final HttpSessionSecurityContextRepository repository;
+    private final ApiKeySignIn signIn;
+
+    UiSessions(HttpSessionSecurityContextRepository repository, ApiKeySignIn signIn) {
+        this.repository = repository;
+        this.signIn = signIn;
+    }
+
+    HttpSessionSecurityContextRepository repository() {
+        return repository;
+    }
+
+    /** Signs in with a pasted key; the old session (and its CSRF token) is dropped so it cannot be fixed. */
+    Optional<Caller> start(String key, HttpServletRequest request, HttpServletResponse response) {
+        var caller = signIn.signIn(key);
+        if (caller.isEmpty()) return caller;
+        HttpSession old = request.getSession(false);
+        if (old != null) old.invalidate();
+        request.getSession(true);
+        var context = SecurityContextHolder.createEmptyContext();
+        context.setAuthentication(new SessionCaller(caller.get()));
+        SecurityContextHolder.setContext(context);
+        repository.saveContext(context, request, response);
+        return caller;
+    }
+
+    boolean stillValid(Caller caller) {
+        return signIn.stillValid(caller);
+    }
+
+    /** The tenant the pages show: a tenant key's own, or the one a platform admin chose (maybe none). */
+    static Optional<String> tenant(Caller caller, HttpServletRequest request) {
+        if (!caller.platformAdmin()) return Optional.of(caller.tenantId());
+        HttpSession session = request.getSession(false);
+        return Optional.ofNullable(session == null ? null : (String) session.getAttribute(SELECTED_TENANT));
+    }
+
+    static void selectTenant(HttpServletRequest request, String tenantId) {
+        if (tenantId == null) request.getSession().removeAttribute(SELECTED_TENANT);
+        else request.getSession().setAttribute(SELECTED_TENANT, tenantId);
+    }
+
+    /** A session's authentication: the caller its key was verified as when the session started. */
+    static final class SessionCaller extends AbstractAuthenticationToken {
+        private final Caller caller;
+
+        SessionCaller(Caller caller) {
+            super(List.of());
+            this.caller = caller;
+            setAuthenticated(true);
+        }
+
+        @Override
+        public Object getCredentials() {
+            return "";
+        }
+
+        @Override
+        public Caller getPrincipal() {
+            return caller;
+        }
+    }
+}

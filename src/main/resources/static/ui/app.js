@@ -1,0 +1,22 @@
+// Switchboard dashboard: loaded as a file (the Content-Security-Policy allows no inline script).
+(function () {
+  'use strict';
+
+  // htmx requests carry the CSRF token in a header, from the page's <meta> tags.
+  document.addEventListener('htmx:configRequest', function (event) {
+    var header = document.querySelector('meta[name="csrf-header"]');
+    var token = document.querySelector('meta[name="csrf-token"]');
+    if (header && token) event.detail.headers[header.content] = token.content;
+  });
+
+  // Times are sent as ISO-8601 UTC; show them in the browser's own locale and time zone.
+  var format = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  function localTimes(root) {
+    root.querySelectorAll('time[data-local]').forEach(function (t) {
+      var d = new Date(t.getAttribute('datetime'));
+      if (!isNaN(d.getTime())) t.textContent = format.format(d);
+    });
+  }
+  document.addEventListener('DOMContentLoaded', function () { localTimes(document); });
+  document.addEventListener('htmx:afterSwap', function (event) { localTimes(event.target); });
+})();

@@ -1,0 +1,159 @@
+package dev.switchboard.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.testing.Api;
+import dev.switchboard.testing.ServerTest;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The dashboard's HTTP contract, without a browser (so it runs everywhere): where an anonymous
+ * visitor lands, the security headers, CSRF on sign-in, and that a dashboard session never
+ * authenticates the REST API, which keeps its bearer keys and stays CSRF-free.
+ */
+class DashboardHttpTest extends ServerTest {
+
+    private static final Pattern CSRF = Pattern.compile("name=\"csrf-token\" content=\"([^\"]+)\"");
+
+    record Session(String cookie, String csrf) {}
+
+    private Api.Response get(String path, String cookie) {
+        var b = HttpRequest.newBuilder(URI.create(api.base() + path)).GET();
+        if (cookie != null) b.header("Cookie", cookie);
+        return api.send(b.build());
+    }
+
+    private Api.Response postForm(String path, String cookie, String form) {
+        var b = HttpRequest.newBuilder(URI.create(api.base() + path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form));
+        if (cookie != null) b.header("Cookie", cookie);
+        return api.send(b.build());
+    }
+
+    private static String sessionCookie(Api.Response r) {
+        return r.headers().allValues("Set-Cookie").stream()
+                .filter(c -> c.startsWith("JSESSIONID="))
+                .map(c -> c.substring(0, c.indexOf(';')))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no session cookie in " + r.headers()));
+    }
+
+    private Session signIn(String key) {
+        var form = get("/ui/sign-in", null);
+        String cookie = sessionCookie(form);
+        var m = CSRF.matcher(form.body());
+        assertThat(m.find()).isTrue();
+        var r = postForm(
+                "/ui/sign-in",
+                cookie,
+                "key=" + URLEncoder.encode(key, StandardCharsets.UTF_8) + "&_csrf=" + m.group(1));
+        assertThat(r.status()).isEqualTo(302);
+        assertThat(r.headers().firstValue("Location"))
+                .hasValueSatisfying(l -> assertThat(l).endsWith("/"));
+        String signedIn = sessionCookie(r);
+        assertThat(signedIn).as("a new session id after sign-in").isNotEqualTo(cookie);
+        var hub = get("/", signedIn);
+        var token = CSRF.matcher(hub.body());
+        assertThat(token.find()).isTrue();
+        return new Session(signedIn, token.group(1));
+    }
+
+    @Test
+    void anAnonymousVisitorIsSentToSignIn() {
+        for (String path : new String[] {"/", "/ui", "/ui/tenants"}) {
+            var r = get(path, null);
+            assertThat(r.status()).as(path).isEqualTo(302);
+            assertThat(r.headers().firstValue("Location"))
+                    .as(path)
+                    .hasValueSatisfying(l -> assertThat(l).endsWith("/ui/sign-in"));
+        }
+        // htmx asks for a whole-page redirect instead of swapping the sign-in page into a fragment.
+        var htmx = api.send(HttpRequest.newBuilder(URI.create(api.base() + "/"))
+                .header("HX-Request", "true")
+                .GET()
+                .build());
+        assertThat(htmx.status()).isEqualTo(401);
+        assertThat(htmx.headers().firstValue("HX-Redirect")).hasValue("/ui/sign-in");
+    }
+
+    @Test
+    void pagesAllowNoInlineScriptAndNoFraming() {
+        var r = get("/ui/sign-in", null);
+        assertThat(r.status()).isEqualTo(200);
+        String csp = r.headers().firstValue("Content-Security-Policy").orElseThrow();
+        assertThat(csp).contains("script-src 'self'", "style-src 'self'", "frame-ancestors 'none'");
+        assertThat(csp).doesNotContain("unsafe-inline", "unsafe-eval");
+        assertThat(r.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(r.body()).doesNotContainPattern("<script(?![^>]*\\bsrc=)").doesNotContain(" style=");
+        String cookie = r.headers().allValues("Set-Cookie").stream()
+                .filter(c -> c.startsWith("JSESSIONID="))
+                .findFirst()
+                .orElseThrow();
+        assertThat(cookie).containsIgnoringCase("HttpOnly").containsIgnoringCase("SameSite=Lax");
+
+        var css = get("/ui/assets/app.css", null);
+        assertThat(css.status()).isEqualTo(200);
+        assertThat(css.headers().allValues("Set-Cookie"))
+                .as("assets start no session")
+                .isEmpty();
+        assertThat(get("/ui/assets/vendor/htmx.org/dist/htmx.min.js", null).status())
+                .isEqualTo(200);
+        assertThat(get("/ui/assets/vendor/chart.js/dist/chart.umd.min.js", null).status())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void signInNeedsTheCsrfTokenAndAWrongKeyIsRefused() {
+        var form = get("/ui/sign-in", null);
+        String cookie = sessionCookie(form);
+        var noToken = postForm("/ui/sign-in", cookie, "key=" + URLEncoder.encode(ADMIN, StandardCharsets.UTF_8));
+        assertThat(noToken.status()).isEqualTo(403);
+
+        var m = CSRF.matcher(form.body());
+        assertThat(m.find()).isTrue();
+        var wrong = postForm("/ui/sign-in", cookie, "key=sb_wrong&_csrf=" + m.group(1));
+        assertThat(wrong.status()).isEqualTo(401);
+        assertThat(wrong.body()).doesNotContain("sb_wrong");
+    }
+
+    @Test
+    void aDashboardSessionNeverAuthenticatesTheApi() {
+        var session = signIn(ADMIN);
+        assertThat(get("/", session.cookie()).status()).isEqualTo(200);
+        // The session cookie (and its CSRF token) are no key for the API.
+        var api1 = api.send(HttpRequest.newBuilder(URI.create(api.base() + "/api/v1/tenants"))
+                .header("Cookie", session.cookie())
+                .header("X-CSRF-TOKEN", session.csrf())
+                .GET()
+                .build());
+        assertThat(api1.status()).isEqualTo(401);
+        // The API still takes bearer keys with no CSRF token.
+        assertThat(api.post("/api/v1/tenants", ADMIN, "{\"name\":\"bearer only\"}")
+                        .status())
+                .isEqualTo(201);
+    }
+
+    @Test
+    void theTenantSwitcherOnlyRedirectsWithinTheSite() {
+        assertThat(HubController.localPath("/ui/tenants")).isEqualTo("/ui/tenants");
+        assertThat(HubController.localPath("//evil.example/")).isEqualTo("/");
+        assertThat(HubController.localPath("https://evil.example/")).isEqualTo("/");
+        assertThat(HubController.localPath("/\\evil.example")).isEqualTo("/");
+        assertThat(HubController.localPath(null)).isEqualTo("/");
+
+        var session = signIn(ADMIN);
+        var r = postForm(
+                "/ui/tenant",
+                session.cookie(),
+                "tenant=&back=" + URLEncoder.encode("//evil.example/", StandardCharsets.UTF_8) + "&_csrf="
+                        + URLEncoder.encode(session.csrf(), StandardCharsets.UTF_8));
+        assertThat(r.status()).isEqualTo(302);
+        assertThat(r.headers().firstValue("Location").orElseThrow()).doesNotContain("evil");
+    }
+}
