@@ -47,8 +47,8 @@ public final class PollingWorker {
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                } catch (RuntimeException e) {
-                    // Keep going: the database may be briefly unavailable.
+                } catch (Throwable e) {
+                    // Keep going: the database may be briefly unavailable, or one item broke a batch.
                     log.warn("{} failed; retrying after {}", name, pollInterval, e);
                     try {
                         wake.tryAcquire(pollInterval.toMillis(), TimeUnit.MILLISECONDS);

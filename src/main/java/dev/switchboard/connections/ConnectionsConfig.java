@@ -14,12 +14,16 @@ class ConnectionsConfig {
     /** Token and health-check calls: the SSRF guard, no redirects, no retries, a bounded wait. */
     @Bean(destroyMethod = "close")
     CloseableHttpClient providerHttpClient(UrlGuard guard, ConnectionsProperties properties) {
-        return SafeHttpClients.create(guard, properties.checkTimeout(), 64, 16);
+        // Each call has its own deadline (BoundedCalls); the client's timeouts only need to allow the longer one.
+        var longest = properties.checkTimeout().compareTo(properties.tokenTimeout()) > 0
+                ? properties.checkTimeout()
+                : properties.tokenTimeout();
+        return SafeHttpClients.create(guard, longest, 64, 16);
     }
 
     @Bean
     OAuthClient oauthClient(CloseableHttpClient providerHttpClient, ConnectionsProperties properties) {
-        return new OAuthClient(providerHttpClient, properties.checkTimeout());
+        return new OAuthClient(providerHttpClient, properties.tokenTimeout());
     }
 
     /** Credentials, client secrets and tokens, for key rotation. */

@@ -1,5 +1,6 @@
 package dev.switchboard.connections;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
@@ -19,7 +20,7 @@ record Provider(
         String key,
         String name,
         String category,
-        String authType,
+        AuthType authType,
         String authorizationUrl,
         String tokenUrl,
         List<String> defaultScopes,
@@ -34,7 +35,27 @@ record Provider(
         String docsUrl,
         Map<String, String> authorizationParams) {
 
-    static final List<String> AUTH_TYPES = List.of("oauth2", "api_key", "basic", "none");
+    /** How a provider authenticates; the JSON names are the wire values (an unknown one is a 400). */
+    enum AuthType {
+        @JsonProperty("oauth2")
+        OAUTH2,
+        @JsonProperty("api_key")
+        API_KEY,
+        @JsonProperty("basic")
+        BASIC,
+        @JsonProperty("none")
+        NONE;
+
+        String wire() {
+            return this == OAUTH2 ? "oauth2" : name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** Whether a tenant supplies credentials (rather than OAuth tokens, or nothing). */
+        boolean takesCredentials() {
+            return this == API_KEY || this == BASIC;
+        }
+    }
+
     static final List<String> CATEGORIES = List.of(
             "payment",
             "shipping",
@@ -63,7 +84,7 @@ record Provider(
     record RateLimits(Integer perSecond, Integer perMinute, Integer perHour, Integer perDay) {}
 
     boolean oauth() {
-        return authType.equals("oauth2");
+        return authType == AuthType.OAUTH2;
     }
 
     /** OAuth without a user's consent step: the client-credentials grant. */
