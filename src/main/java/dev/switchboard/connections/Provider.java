@@ -1,6 +1,7 @@
 package dev.switchboard.connections;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
@@ -35,19 +36,22 @@ record Provider(
         String docsUrl,
         Map<String, String> authorizationParams) {
 
-    /** How a provider authenticates; the JSON names are the wire values (an unknown one is a 400). */
+    /** How a provider authenticates, by its exact wire value (anything else is null, refused by the check). */
     enum AuthType {
-        @JsonProperty("oauth2")
         OAUTH2,
-        @JsonProperty("api_key")
         API_KEY,
-        @JsonProperty("basic")
         BASIC,
-        @JsonProperty("none")
         NONE;
 
+        @JsonValue
         String wire() {
-            return this == OAUTH2 ? "oauth2" : name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        @JsonCreator
+        static AuthType of(String wire) {
+            for (AuthType t : values()) if (t.wire().equals(wire)) return t;
+            return null;
         }
 
         /** Whether a tenant supplies credentials (rather than OAuth tokens, or nothing). */
