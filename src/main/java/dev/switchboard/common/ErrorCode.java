@@ -30,6 +30,7 @@ public enum ErrorCode {
     CREDENTIALS_REJECTED(HttpStatus.UNPROCESSABLE_ENTITY, "The provider rejected the credentials"),
     OAUTH_STATE_INVALID(HttpStatus.BAD_REQUEST, "The OAuth state is unknown, used or expired"),
     OAUTH_FAILED(HttpStatus.BAD_GATEWAY, "The provider's OAuth server refused or failed"),
+    PROVIDER_IN_USE(HttpStatus.CONFLICT, "Connections still use this provider"),
     INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
 
     private final HttpStatus status;

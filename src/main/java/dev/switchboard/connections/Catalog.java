@@ -1,6 +1,8 @@
 package dev.switchboard.connections;
 
 import dev.switchboard.common.ApiException;
+import dev.switchboard.common.ErrorCode;
+import dev.switchboard.common.FieldError;
 import dev.switchboard.common.Sql;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,7 +16,6 @@ import java.util.Optional;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -40,7 +41,10 @@ class Catalog {
         try (InputStream in = Catalog.class.getResourceAsStream("/providers/catalog.json")) {
             Versioned file = json.readValue(in, Versioned.class);
             for (Provider p : file.providers()) {
-                check(p);
+                var problems = ProviderCheck.problems(p);
+                if (!problems.isEmpty()) {
+                    throw new IllegalStateException("The built-in provider " + p.key() + " is not valid: " + problems);
+                }
                 builtIn.put(p.key(), p);
             }
             this.version = file.version();
@@ -98,54 +102,32 @@ class Catalog {
         }
     }
 
+    /**
+     * Removes an operator's provider unless a connection still uses it: its connections would be
+     * stranded (every change to them needs the definition). One statement, so a connection made
+     * between a check and the delete cannot slip through unnoticed on one node's read.
+     */
     boolean remove(String key) {
-        return jdbc.sql("DELETE FROM custom_providers WHERE provider_key = :key")
-                        .param("key", key)
-                        .update()
-                == 1;
+        int removed = jdbc.sql("""
+                        DELETE FROM custom_providers WHERE provider_key = :key
+                        AND NOT EXISTS (SELECT 1 FROM connections WHERE provider = :key)
+                        """).param("key", key).update();
+        if (removed == 1) return true;
+        if (find(key).isEmpty()) return false;
+        long using = jdbc.sql("SELECT count(*) FROM connections WHERE provider = :key")
+                .param("key", key)
+                .query(Long.class)
+                .single();
+        throw new ApiException(
+                ErrorCode.PROVIDER_IN_USE,
+                using + " connection(s) use the provider '" + key + "'; disconnect them first.");
     }
 
-    /** What every provider definition must satisfy, built-in or not. */
+    /** What every provider definition must satisfy, built-in or not: every problem, with its path. */
     static void check(Provider p) {
-        if (p.key() == null || !p.key().matches("[a-z0-9][a-z0-9-]{0,63}")) {
-            throw ApiException.invalid("key", "must be 1 to 64 lower-case letters, digits and '-'");
-        }
-        if (p.name() == null || p.name().isBlank() || p.name().length() > 200) {
-            throw ApiException.invalid("name", "must be 1 to 200 characters");
-        }
-        if (!Provider.CATEGORIES.contains(p.category())) {
-            throw ApiException.invalid("category", "must be one of " + Provider.CATEGORIES);
-        }
-        if (!Provider.AUTH_TYPES.contains(p.authType())) {
-            throw ApiException.invalid("authType", "must be one of " + Provider.AUTH_TYPES);
-        }
-        if (p.oauth() && p.tokenUrl() == null) throw ApiException.invalid("tokenUrl", "is required for oauth2");
-        for (String url : new String[] {p.authorizationUrl(), p.tokenUrl(), p.apiBaseUrl()}) {
-            if (url != null && !url.matches("https?://[^\\s]{1,2000}")) {
-                throw ApiException.invalid("url", "must be an http(s) URL: " + url);
-            }
-        }
-        if (p.healthCheck() != null) {
-            var h = p.healthCheck();
-            if (h.method() == null || !h.method().matches("GET|POST|HEAD")) {
-                throw ApiException.invalid("healthCheck.method", "must be GET, POST or HEAD");
-            }
-            if (h.path() == null
-                    || !h.path().startsWith("/")
-                    || h.expect() == null
-                    || h.expect().isEmpty()) {
-                throw ApiException.invalid("healthCheck", "needs a path starting with / and expected statuses");
-            }
-            if (p.apiBaseUrl() == null) throw ApiException.invalid("apiBaseUrl", "is required for a health check");
-        }
-        if ((p.authType().equals("api_key") || p.authType().equals("basic"))
-                && (p.credentialFields() == null || p.credentialFields().isEmpty())) {
-            throw ApiException.invalid("credentialFields", "are required for " + p.authType());
-        }
-        JsonNode auth = p.auth();
-        if (p.authType().equals("basic")
-                && (auth == null || !auth.has("usernameField") || !auth.has("passwordField"))) {
-            throw ApiException.invalid("auth", "needs usernameField and passwordField for basic");
+        List<FieldError> errors = ProviderCheck.problems(p);
+        if (!errors.isEmpty()) {
+            throw new ApiException(ErrorCode.VALIDATION_FAILED, "The provider definition is not valid.", errors);
         }
     }
 }

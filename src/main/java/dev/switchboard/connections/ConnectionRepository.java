@@ -33,31 +33,31 @@ class ConnectionRepository {
         this.jdbc = jdbc;
         this.json = json;
         this.vault = vault;
-        this.row = (rs, n) -> new Connection(
-                rs.getString("id"),
-                rs.getString("tenant_id"),
-                rs.getString("provider"),
-                rs.getString("name"),
-                rs.getString("environment"),
-                Connection.State.of(rs.getString("state")),
-                json.readValue(rs.getString("config"), MAP),
-                rs.getString("credential_hints") == null
-                        ? Map.of()
-                        : json.readValue(rs.getString("credential_hints"), MAP),
-                rs.getString("oauth_client_id"),
-                rs.getString("scopes") == null ? List.of() : json.readValue(rs.getString("scopes"), LIST),
-                rs.getBytes("access_token") != null,
-                rs.getBytes("refresh_token") != null,
-                instant(rs, "token_expires_at"),
-                rs.getInt("refresh_failures"),
-                instant(rs, "next_refresh_at"),
-                rs.getString("health"),
-                instant(rs, "health_checked_at"),
-                instant(rs, "connected_at"),
-                instant(rs, "last_activity_at"),
-                rs.getString("last_error"),
-                instant(rs, "created_at"),
-                instant(rs, "updated_at"));
+        this.row = (rs, n) -> Connection.builder()
+                .id(rs.getString("id"))
+                .tenantId(rs.getString("tenant_id"))
+                .provider(rs.getString("provider"))
+                .name(rs.getString("name"))
+                .environment(rs.getString("environment"))
+                .state(Connection.State.of(rs.getString("state")))
+                .config(json.readValue(rs.getString("config"), MAP))
+                .credentialHints(
+                        rs.getString("credential_hints") == null
+                                ? Map.of()
+                                : json.readValue(rs.getString("credential_hints"), MAP))
+                .oauthClient(
+                        rs.getString("oauth_client_id"),
+                        rs.getString("scopes") == null ? List.of() : json.readValue(rs.getString("scopes"), LIST))
+                .tokens(
+                        rs.getBytes("access_token") != null,
+                        rs.getBytes("refresh_token") != null,
+                        instant(rs, "token_expires_at"),
+                        rs.getInt("refresh_failures"),
+                        instant(rs, "next_refresh_at"))
+                .health(Connection.Health.of(rs.getString("health")), instant(rs, "health_checked_at"))
+                .activity(instant(rs, "connected_at"), instant(rs, "last_activity_at"), rs.getString("last_error"))
+                .times(instant(rs, "created_at"), instant(rs, "updated_at"))
+                .build();
     }
 
     void insert(Connection c, Connection.Secrets secrets) {
@@ -80,7 +80,7 @@ class ConnectionRepository {
                 .param("clientId", c.oauthClientId())
                 .param("clientSecret", seal(c.tenantId(), c.id(), "oauth_client_secret", secrets.clientSecret()))
                 .param("scopes", json.writeValueAsString(c.scopes()))
-                .param("health", c.health())
+                .param("health", c.health().wire())
                 .param("nextCheck", ts(c.createdAt()))
                 .param("connected", ts(c.connectedAt()))
                 .param("now", ts(c.createdAt()))
@@ -107,17 +107,6 @@ class ConnectionRepository {
                 .param("id", c.id())
                 .param("next", ts(next))
                 .update();
-    }
-
-    /**
-     * Locks the connection's row until the transaction ends (one refresh at a time per connection,
-     * across nodes) and returns it as it is now.
-     */
-    Optional<Connection> lock(String id) {
-        return jdbc.sql("SELECT * FROM connections WHERE id = :id FOR UPDATE")
-                .param("id", id)
-                .query(row)
-                .optional();
     }
 
     List<Connection> page(
@@ -156,19 +145,26 @@ class ConnectionRepository {
                 .single();
     }
 
-    void setState(Connection c, Connection.State state, String error, Instant now) {
-        jdbc.sql("""
-                UPDATE connections SET state = :state, last_error = :error,
-                    connected_at = CASE WHEN :active THEN COALESCE(connected_at, :now) ELSE connected_at END,
-                    updated_at = :now
-                WHERE id = :id
-                """)
-                .param("id", c.id())
-                .param("state", state.wire())
-                .param("error", error)
-                .param("active", state == Connection.State.ACTIVE)
-                .param("now", ts(now))
-                .update();
+    /**
+     * Moves the connection from {@code from} to {@code to}, only if it is still in {@code from}:
+     * false when another request or node changed it meanwhile (nothing written).
+     */
+    boolean transition(Connection c, Connection.State from, Connection.State to, String error, Instant now) {
+        return jdbc.sql("""
+                        UPDATE connections SET state = :to, last_error = :error,
+                            connected_at = CASE WHEN :active THEN COALESCE(connected_at, :now) ELSE connected_at END,
+                            updated_at = :now
+                        WHERE id = :id AND tenant_id = :tenant AND state = :from
+                        """)
+                        .param("id", c.id())
+                        .param("tenant", c.tenantId())
+                        .param("from", from.wire())
+                        .param("to", to.wire())
+                        .param("error", error)
+                        .param("active", to == Connection.State.ACTIVE)
+                        .param("now", ts(now))
+                        .update()
+                == 1;
     }
 
     void rename(Connection c, String name, Map<String, String> config, Instant now) {
@@ -213,29 +209,82 @@ class ConnectionRepository {
     /**
      * Stores tokens from the provider. A response without a refresh token keeps the one we have:
      * providers that do not rotate refresh tokens omit it, and dropping it would end the connection.
+     * With a {@code claim}, only while this refresh still holds it (false: another node took over);
+     * the claim is released.
      */
-    void storeTokens(
+    boolean storeTokens(
             Connection c,
+            String claim,
             String accessToken,
             String refreshToken,
             Instant expiresAt,
             Instant nextRefresh,
             Instant now) {
-        jdbc.sql("""
-                UPDATE connections SET access_token = :access,
-                    refresh_token = CASE WHEN :keep THEN refresh_token ELSE :refresh END,
-                    token_expires_at = :expires, next_refresh_at = :next, refresh_failures = 0,
-                    last_activity_at = :now, updated_at = :now
-                WHERE id = :id
-                """)
-                .param("id", c.id())
-                .param("access", seal(c.tenantId(), c.id(), "access_token", accessToken))
-                .param("keep", refreshToken == null)
-                .param("refresh", seal(c.tenantId(), c.id(), "refresh_token", refreshToken))
-                .param("expires", ts(expiresAt))
-                .param("next", ts(nextRefresh))
-                .param("now", ts(now))
-                .update();
+        return jdbc.sql("""
+                        UPDATE connections SET access_token = :access,
+                            refresh_token = CASE WHEN :keep THEN refresh_token ELSE :refresh END,
+                            token_expires_at = :expires, next_refresh_at = :next, refresh_failures = 0,
+                            refresh_claim = NULL, refresh_claimed_until = NULL,
+                            last_activity_at = :now, updated_at = :now
+                        WHERE id = :id AND tenant_id = :tenant
+                        """ + (claim == null ? "" : " AND refresh_claim = :claim"))
+                        .param("id", c.id())
+                        .param("tenant", c.tenantId())
+                        .param("access", seal(c.tenantId(), c.id(), "access_token", accessToken))
+                        .param("keep", refreshToken == null)
+                        .param("refresh", seal(c.tenantId(), c.id(), "refresh_token", refreshToken))
+                        .param("expires", ts(expiresAt))
+                        .param("next", ts(nextRefresh))
+                        .param("now", ts(now))
+                        .params(claim == null ? Map.of() : Map.of("claim", claim))
+                        .update()
+                == 1;
+    }
+
+    /**
+     * Claims the connection's next token refresh for {@code until}: one refresh at a time across
+     * nodes, without a row lock held during the token call. False when another holds a live claim.
+     */
+    boolean claimRefresh(Connection c, String claim, Instant now, Instant until) {
+        return jdbc.sql("""
+                        UPDATE connections SET refresh_claim = :claim, refresh_claimed_until = :until
+                        WHERE id = :id AND tenant_id = :tenant
+                        AND (refresh_claimed_until IS NULL OR refresh_claimed_until <= :now)
+                        """)
+                        .param("id", c.id())
+                        .param("tenant", c.tenantId())
+                        .param("claim", claim)
+                        .param("until", ts(until))
+                        .param("now", ts(now))
+                        .update()
+                == 1;
+    }
+
+    /** Lets go of a refresh claim; false when it was no longer ours (it expired and was taken over). */
+    boolean releaseRefresh(Connection c, String claim) {
+        return jdbc.sql("""
+                        UPDATE connections SET refresh_claim = NULL, refresh_claimed_until = NULL
+                        WHERE id = :id AND tenant_id = :tenant AND refresh_claim = :claim
+                        """)
+                        .param("id", c.id())
+                        .param("tenant", c.tenantId())
+                        .param("claim", claim)
+                        .update()
+                == 1;
+    }
+
+    /** Whether another refresh holds a live claim on the connection. */
+    boolean refreshClaimed(Connection c, Instant now) {
+        return jdbc.sql("""
+                        SELECT count(*) FROM connections WHERE id = :id AND tenant_id = :tenant
+                        AND refresh_claimed_until > :now
+                        """)
+                        .param("id", c.id())
+                        .param("tenant", c.tenantId())
+                        .param("now", ts(now))
+                        .query(Long.class)
+                        .single()
+                > 0;
     }
 
     void clearTokens(Connection c, Instant now) {
@@ -246,28 +295,38 @@ class ConnectionRepository {
                 """).param("id", c.id()).param("now", ts(now)).update();
     }
 
-    void refreshFailed(Connection c, String error, Instant retryAt, Instant now) {
-        jdbc.sql("""
-                UPDATE connections SET refresh_failures = refresh_failures + 1, next_refresh_at = :retry,
-                    last_error = :error, updated_at = :now
-                WHERE id = :id
-                """)
-                .param("id", c.id())
-                .param("retry", ts(retryAt))
-                .param("error", error)
-                .param("now", ts(now))
-                .update();
+    /** A transient refresh failure: retried at {@code retryAt}; fenced on the claim, which is released. */
+    boolean refreshFailed(Connection c, String claim, String error, Instant retryAt, Instant now) {
+        return jdbc.sql("""
+                        UPDATE connections SET refresh_failures = refresh_failures + 1, next_refresh_at = :retry,
+                            last_error = :error, refresh_claim = NULL, refresh_claimed_until = NULL, updated_at = :now
+                        WHERE id = :id AND tenant_id = :tenant AND refresh_claim = :claim
+                        """)
+                        .param("id", c.id())
+                        .param("tenant", c.tenantId())
+                        .param("claim", claim)
+                        .param("retry", ts(retryAt))
+                        .param("error", error)
+                        .param("now", ts(now))
+                        .update()
+                == 1;
     }
 
-    /** Active connections whose token is due for a refresh, oldest due first. */
-    List<String> dueForRefresh(Instant now, int limit) {
+    /**
+     * Active connections of active tenants whose token is due for a refresh and not being refreshed,
+     * oldest due first.
+     */
+    List<Connection> dueForRefresh(Instant now, int limit) {
         return jdbc.sql("""
-                SELECT id FROM connections WHERE state = 'active' AND refresh_token IS NOT NULL
-                AND next_refresh_at <= :now ORDER BY next_refresh_at LIMIT :limit
+                SELECT * FROM connections WHERE state = 'active' AND refresh_token IS NOT NULL
+                AND next_refresh_at <= :now
+                AND (refresh_claimed_until IS NULL OR refresh_claimed_until <= :now)
+                AND tenant_id IN (SELECT id FROM tenants WHERE status = 'active')
+                ORDER BY next_refresh_at LIMIT :limit
                 """)
                 .param("now", ts(now))
                 .param("limit", limit)
-                .query(String.class)
+                .query(row)
                 .list();
     }
 
@@ -279,31 +338,40 @@ class ConnectionRepository {
                 .list();
     }
 
-    void recordHealth(Connection c, String id, HealthResult h, Instant next, Instant now) {
+    /**
+     * Records a check's result. With a {@code lease} (a scheduled check's claim), only while the
+     * claim is still this node's: false, and nothing written, when it expired and another node may
+     * have checked since.
+     */
+    boolean recordHealth(Connection c, Instant lease, HealthResult h, Instant next, Instant now) {
+        int updated = jdbc.sql("""
+                        UPDATE connections SET health = :status, health_checked_at = :now, next_check_at = :next,
+                            last_activity_at = CASE WHEN :healthy THEN :now ELSE last_activity_at END
+                        WHERE id = :id AND tenant_id = :tenant
+                        """ + (lease == null ? "" : " AND next_check_at = :lease"))
+                .param("id", c.id())
+                .param("tenant", c.tenantId())
+                .param("status", h.status().wire())
+                .param("healthy", h.status() == Connection.Health.HEALTHY)
+                .param("next", ts(next))
+                .param("now", ts(now))
+                .params(lease == null ? Map.of() : Map.of("lease", ts(lease)))
+                .update();
+        if (updated == 0) return false;
         jdbc.sql("""
                 INSERT INTO connection_health (id, tenant_id, connection_id, checked_at, status, status_code, latency_ms, error)
                 VALUES (:id, :tenant, :connection, :now, :status, :code, :latency, :error)
                 """)
-                .param("id", id)
+                .param("id", h.id())
                 .param("tenant", c.tenantId())
                 .param("connection", c.id())
                 .param("now", ts(now))
-                .param("status", h.status())
+                .param("status", h.status().wire())
                 .param("code", h.statusCode())
                 .param("latency", h.latencyMs())
                 .param("error", h.error())
                 .update();
-        jdbc.sql("""
-                UPDATE connections SET health = :status, health_checked_at = :now, next_check_at = :next,
-                    last_activity_at = CASE WHEN :healthy THEN :now ELSE last_activity_at END
-                WHERE id = :id
-                """)
-                .param("id", c.id())
-                .param("status", h.status())
-                .param("healthy", h.status().equals("healthy"))
-                .param("next", ts(next))
-                .param("now", ts(now))
-                .update();
+        return true;
     }
 
     List<HealthResult> health(String tenantId, String id, PageRequest page) {
@@ -316,7 +384,7 @@ class ConnectionRepository {
                 .query((rs, n) -> new HealthResult(
                         rs.getString("id"),
                         instant(rs, "checked_at"),
-                        rs.getString("status"),
+                        Connection.Health.of(rs.getString("status")),
                         (Integer) rs.getObject("status_code"),
                         rs.getInt("latency_ms"),
                         rs.getString("error")))
@@ -338,58 +406,6 @@ class ConnectionRepository {
                         .param("id", id)
                         .update()
                 == 1;
-    }
-
-    // OAuth states
-
-    void insertState(String hash, Connection c, String verifier, String redirectUri, Instant expires) {
-        jdbc.sql("""
-                INSERT INTO oauth_states (state_hash, tenant_id, connection_id, code_verifier, redirect_uri, expires_at)
-                VALUES (:hash, :tenant, :connection, :verifier, :redirect, :expires)
-                """)
-                .param("hash", hash)
-                .param("tenant", c.tenantId())
-                .param("connection", c.id())
-                .param(
-                        "verifier",
-                        vault.encrypt(
-                                Secret.of(verifier),
-                                new SecretPlace(c.tenantId(), "oauth_states", "code_verifier", hash)))
-                .param("redirect", redirectUri)
-                .param("expires", ts(expires))
-                .update();
-    }
-
-    record PendingAuth(String tenantId, String connectionId, String verifier, String redirectUri, Instant expiresAt) {
-        @Override
-        public String toString() {
-            return "PendingAuth[" + connectionId + "]";
-        }
-    }
-
-    /**
-     * Marks a state used and returns what it was bound to; empty when unknown or already used (a
-     * replay). Single use holds across nodes: only one UPDATE can move used_at from NULL.
-     */
-    Optional<PendingAuth> consumeState(String hash, Instant now) {
-        int claimed = jdbc.sql("UPDATE oauth_states SET used_at = :now WHERE state_hash = :hash AND used_at IS NULL")
-                .param("hash", hash)
-                .param("now", ts(now))
-                .update();
-        if (claimed == 0) return Optional.empty();
-        return jdbc.sql("SELECT * FROM oauth_states WHERE state_hash = :hash")
-                .param("hash", hash)
-                .query((rs, n) -> new PendingAuth(
-                        rs.getString("tenant_id"),
-                        rs.getString("connection_id"),
-                        vault.decrypt(
-                                        rs.getBytes("code_verifier"),
-                                        new SecretPlace(
-                                                rs.getString("tenant_id"), "oauth_states", "code_verifier", hash))
-                                .reveal(),
-                        rs.getString("redirect_uri"),
-                        instant(rs, "expires_at")))
-                .optional();
     }
 
     // Sealing

@@ -12,13 +12,17 @@ class ConnectionsConfig {
     /** Token and health-check calls: the SSRF guards, no redirects, no retries, a bounded wait. */
     @Bean(destroyMethod = "close")
     ProviderClients providerClients(UrlGuards guards, ConnectionsProperties properties) {
-        return ProviderClients.create(guards, properties.checkTimeout());
+        // Each call has its own deadline (BoundedCalls); the client's timeouts only need to allow the longer one.
+        var longest = properties.checkTimeout().compareTo(properties.tokenTimeout()) > 0
+                ? properties.checkTimeout()
+                : properties.tokenTimeout();
+        return ProviderClients.create(guards, longest);
     }
 
     /** Token URLs come from the catalog alone: the operator's. */
     @Bean
     OAuthClient oauthClient(ProviderClients providerClients, ConnectionsProperties properties) {
-        return new OAuthClient(providerClients.operator(), properties.checkTimeout());
+        return new OAuthClient(providerClients.operator(), properties.tokenTimeout());
     }
 
     /** Credentials, client secrets and tokens, for key rotation. */

@@ -13,10 +13,10 @@ class OAuthCallbackController {
 
     record Connected(String connectionId, String state) {}
 
-    private final Connections lifecycle;
+    private final OAuthFlow oauth;
 
-    OAuthCallbackController(Connections lifecycle) {
-        this.lifecycle = lifecycle;
+    OAuthCallbackController(OAuthFlow oauth) {
+        this.oauth = oauth;
     }
 
     @Operation(summary = "OAuth redirect target: exchanges the code and activates the connection")
@@ -25,7 +25,7 @@ class OAuthCallbackController {
             @RequestParam(required = false) String code,
             @RequestParam(required = false) String state,
             @RequestParam(required = false) String error) {
-        Connection c = lifecycle.callback(state, code, error);
+        Connection c = oauth.callback(state, code, error);
         return new Connected(c.id(), c.state().wire());
     }
 }

@@ -1,5 +1,7 @@
 package dev.switchboard.connections;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
@@ -19,7 +21,7 @@ record Provider(
         String key,
         String name,
         String category,
-        String authType,
+        AuthType authType,
         String authorizationUrl,
         String tokenUrl,
         List<String> defaultScopes,
@@ -34,7 +36,30 @@ record Provider(
         String docsUrl,
         Map<String, String> authorizationParams) {
 
-    static final List<String> AUTH_TYPES = List.of("oauth2", "api_key", "basic", "none");
+    /** How a provider authenticates, by its exact wire value (anything else is null, refused by the check). */
+    enum AuthType {
+        OAUTH2,
+        API_KEY,
+        BASIC,
+        NONE;
+
+        @JsonValue
+        String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        @JsonCreator
+        static AuthType of(String wire) {
+            for (AuthType t : values()) if (t.wire().equals(wire)) return t;
+            return null;
+        }
+
+        /** Whether a tenant supplies credentials (rather than OAuth tokens, or nothing). */
+        boolean takesCredentials() {
+            return this == API_KEY || this == BASIC;
+        }
+    }
+
     static final List<String> CATEGORIES = List.of(
             "payment",
             "shipping",
@@ -63,7 +88,7 @@ record Provider(
     record RateLimits(Integer perSecond, Integer perMinute, Integer perHour, Integer perDay) {}
 
     boolean oauth() {
-        return authType.equals("oauth2");
+        return authType == AuthType.OAUTH2;
     }
 
     /** OAuth without a user's consent step: the client-credentials grant. */

@@ -43,7 +43,7 @@ class ProviderController {
         if (caller == null) throw ApiException.forbidden("A key is required.");
         return catalog.all().stream()
                 .filter(p -> category == null || p.category().equals(category))
-                .filter(p -> authType == null || p.authType().equals(authType))
+                .filter(p -> authType == null || p.authType().wire().equals(authType))
                 .toList();
     }
 
@@ -68,7 +68,7 @@ class ProviderController {
     ResponseEntity<Void> remove(@AuthenticationPrincipal Caller caller, @PathVariable String key) {
         access.platformAdmin(caller);
         if (catalog.builtIn(key)) throw ApiException.conflict("Built-in providers cannot be removed.");
-        if (!catalog.remove(key)) throw ApiException.notFound("provider");
+        if (!catalog.remove(key)) throw ApiException.notFound("provider"); // 409 provider_in_use while used
         return ResponseEntity.noContent().build();
     }
 }

@@ -56,7 +56,7 @@ final class ProviderRequests {
         b.setHeader("Accept", "application/json");
         JsonNode auth = p.auth();
         switch (p.authType()) {
-            case "basic" -> {
+            case BASIC -> {
                 String user = credentials.getOrDefault(auth.get("usernameField").asString(), "");
                 String password =
                         credentials.getOrDefault(auth.get("passwordField").asString(), "");
@@ -66,8 +66,9 @@ final class ProviderRequests {
                                 + Base64.getEncoder()
                                         .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
             }
-            case "api_key", "oauth2" -> {
+            case API_KEY, OAUTH2 -> {
                 if (auth == null || !auth.has("field")) break;
+                if (!auth.get("field").isString()) break;
                 String value = p.oauth()
                         ? accessToken
                         : credentials.get(auth.get("field").asString());
@@ -78,8 +79,8 @@ final class ProviderRequests {
                 if (in.equals("query")) b.addParameter(name, prefix + value);
                 else if (in.equals("header")) b.setHeader(name, prefix + value);
             }
-            default -> {
-                // none: no credentials to apply
+            case NONE -> {
+                // no credentials to apply
             }
         }
         ClassicHttpRequest built = b.build();

@@ -1,0 +1,67 @@
+package dev.switchboard.connections;
+
+import dev.switchboard.common.ApiException;
+import dev.switchboard.common.ErrorCode;
+import dev.switchboard.common.Sql;
+import dev.switchboard.connections.Connection.Operation;
+import java.time.Clock;
+import java.time.Instant;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.springframework.stereotype.Component;
+
+/**
+ * What other modules (the provider outbox) may ask of connections: a usable access token, and a
+ * request to the provider's API with the connection's credentials applied. Everything else in this
+ * package is its own. Errors are {@link ApiException}s: 404 for another tenant's or an unknown
+ * connection, 409 {@code invalid_state} when it is not active.
+ */
+@Component
+public class ConnectionAccess {
+
+    /** A usable OAuth access token; {@code toString} never shows it. */
+    public record AccessToken(String accessToken, Instant expiresAt) {
+        @Override
+        public String toString() {
+            return "AccessToken[expiresAt=" + expiresAt + "]";
+        }
+    }
+
+    private final ConnectionRepository connections;
+    private final Catalog catalog;
+    private final TokenRefresh refresh;
+    private final Clock clock;
+
+    ConnectionAccess(ConnectionRepository connections, Catalog catalog, TokenRefresh refresh, Clock clock) {
+        this.connections = connections;
+        this.catalog = catalog;
+        this.refresh = refresh;
+        this.clock = clock;
+    }
+
+    /** The connection's access token, refreshed first when it is about to expire. */
+    public AccessToken accessToken(String tenantId, String connectionId) {
+        Connection c = usable(tenantId, connectionId);
+        if (!c.hasAccessToken()) throw new ApiException(ErrorCode.INVALID_STATE, "This connection has no OAuth token.");
+        if (refresh.needsRefresh(c, Sql.now(clock))) c = refresh.refresh(tenantId, connectionId, false);
+        Transitions.require(c, Operation.USE);
+        return new AccessToken(connections.secrets(c).accessToken(), c.tokenExpiresAt());
+    }
+
+    /**
+     * A request to the provider's API ({@code path} below its base URL, or the connection's
+     * {@code config.baseUrl}) carrying the connection's credentials or a fresh access token. Send it
+     * through the egress clients, with a deadline.
+     */
+    public HttpUriRequestBase request(String tenantId, String connectionId, String method, String path) {
+        Connection c = usable(tenantId, connectionId);
+        Provider p = catalog.require(c.provider());
+        String token = p.oauth() ? accessToken(tenantId, connectionId).accessToken() : null;
+        return ProviderRequests.build(p, c, connections.secrets(c), token, method, path);
+    }
+
+    private Connection usable(String tenantId, String connectionId) {
+        Connection c = connections.find(tenantId, connectionId).orElseThrow(() -> ApiException.notFound("connection"));
+        Transitions.require(c, Operation.USE);
+        return c;
+    }
+}
