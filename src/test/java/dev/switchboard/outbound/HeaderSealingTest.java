@@ -24,7 +24,7 @@ class HeaderSealingTest {
         Map<String, Object> p = new HashMap<>(db);
         p.put("server.port", "0");
         p.put("switchboard.admin-key", TestKeys.ADMIN_KEY);
-        p.put("switchboard.outbound.allowed-networks", "127.0.0.0/8");
+        p.put("switchboard.egress.tenant-allowed-networks", "127.0.0.0/8");
         return new SpringApplicationBuilder(Switchboard.class).run(TestDatabase.args(p));
     }
 

@@ -50,7 +50,7 @@ class TenantFairnessTest {
         (TestServices.suiteOnPostgres() ? TestDatabase.postgres() : TestDatabase.h2())
                 .forEach((k, v) -> registry.add(k, () -> v));
         registry.add("switchboard.admin-key", () -> ADMIN);
-        registry.add("switchboard.outbound.allowed-networks", () -> "127.0.0.0/8");
+        registry.add("switchboard.egress.tenant-allowed-networks", () -> "127.0.0.0/8");
         registry.add("switchboard.outbound.concurrency", () -> String.valueOf(CONCURRENCY));
         registry.add("switchboard.outbound.endpoint-concurrency", () -> "2");
         registry.add("switchboard.outbound.timeout", () -> "30s");

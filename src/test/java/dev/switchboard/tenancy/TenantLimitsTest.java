@@ -24,7 +24,7 @@ class TenantLimitsTest {
         p.put("switchboard.limits.endpoints-per-tenant", "2");
         p.put("switchboard.limits.sources-per-tenant", "1");
         p.put("switchboard.limits.api-keys-per-tenant", "2");
-        p.put("switchboard.outbound.allowed-networks", "127.0.0.0/8");
+        p.put("switchboard.egress.tenant-allowed-networks", "127.0.0.0/8");
         try (var server = new SpringApplicationBuilder(Switchboard.class).run(TestDatabase.args(p))) {
             Api api = new Api(Integer.parseInt(server.getEnvironment().getProperty("local.server.port")));
             String admin = TestKeys.ADMIN_KEY;
