@@ -45,6 +45,7 @@ class EgressAllowListsTest {
         registry.add("switchboard.egress.tenant-allowed-networks", () -> "");
         registry.add("switchboard.egress.operator-allowed-networks", () -> "127.0.0.0/8");
         registry.add("switchboard.connections.check-timeout", () -> "2s");
+        registry.add("switchboard.connections.slow-after", () -> "500ms");
     }
 
     @BeforeEach
