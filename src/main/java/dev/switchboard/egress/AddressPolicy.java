@@ -15,7 +15,7 @@ import java.util.List;
  * rules and the IPv4 entries of the allow-list: an allowed IPv6 range (even {@code ::/0}) never
  * opens {@code ::ffff:169.254.169.254}.
  */
-public final class AddressPolicy {
+final class AddressPolicy {
 
     private static final List<Cidr> BLOCKED_V4 = List.of(
                     "0.0.0.0/8",

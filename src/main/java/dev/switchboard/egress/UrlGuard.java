@@ -30,7 +30,7 @@ public final class UrlGuard {
 
     /** How host names become addresses; tests substitute a resolver that lies. */
     @FunctionalInterface
-    public interface Lookup {
+    interface Lookup {
         InetAddress[] resolve(String host) throws UnknownHostException;
     }
 
@@ -44,12 +44,12 @@ public final class UrlGuard {
     private final AddressPolicy policy;
     private final Lookup lookup;
 
-    public UrlGuard(AddressPolicy policy, Lookup lookup) {
+    UrlGuard(AddressPolicy policy, Lookup lookup) {
         this.policy = policy;
         this.lookup = lookup;
     }
 
-    public UrlGuard(AddressPolicy policy) {
+    UrlGuard(AddressPolicy policy) {
         this(policy, InetAddress::getAllByName);
     }
 

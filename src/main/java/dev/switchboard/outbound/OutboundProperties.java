@@ -33,7 +33,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("switchboard.outbound")
-public record OutboundProperties(
+record OutboundProperties(
         @DefaultValue("15s") Duration timeout,
         @DefaultValue("64") @Min(1) @Max(1024) int concurrency,
         @DefaultValue("16") @Min(1) @Max(1024) int endpointConcurrency,

@@ -16,7 +16,7 @@ import java.util.Optional;
  * @param schedule the delay before each attempt; the first entry is the first attempt's (usually 0)
  * @param jitter the spread applied to each delay, e.g. 0.2 for ±20 %
  */
-public record RetryPolicy(List<Duration> schedule, double jitter) {
+record RetryPolicy(List<Duration> schedule, double jitter) {
 
     /** At once, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (about 27.6 h in all), each ±20 %. */
     public static final RetryPolicy DEFAULT = new RetryPolicy(

@@ -15,7 +15,7 @@ import javax.crypto.spec.SecretKeySpec;
  * During a secret rotation every delivery carries one signature per live secret, space-separated,
  * so receivers verify with either.
  */
-public final class WebhookSigner {
+final class WebhookSigner {
 
     public static final String SECRET_PREFIX = "whsec_";
 

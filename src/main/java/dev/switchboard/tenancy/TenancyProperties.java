@@ -7,7 +7,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     least 32 characters. Without it the embedded default generates one on first start and prints it once.
  */
 @ConfigurationProperties("switchboard")
-public record TenancyProperties(String adminKey) {
+record TenancyProperties(String adminKey) {
 
     public TenancyProperties {
         if (adminKey != null && !adminKey.isEmpty() && adminKey.strip().length() < 32) {

@@ -18,7 +18,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * writers carry on throughout. Safe to run on several nodes at once.
  */
 @Component
-public class Rewrap {
+class Rewrap {
 
     private static final Logger log = LoggerFactory.getLogger(Rewrap.class);
     static final int BATCH = 100;

@@ -7,7 +7,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     No default: the embedded database generates one beside its data, PostgreSQL refuses to start.
  */
 @ConfigurationProperties("switchboard")
-public record VaultProperties(String keyset) {
+record VaultProperties(String keyset) {
 
     @Override
     public String toString() {
