@@ -283,9 +283,8 @@ class ConnectionController {
             @RequestParam(required = false) Integer limit,
             @RequestParam(required = false) String cursor) {
         access.read(caller, tenant);
-        lifecycle.find(tenant, id);
         PageRequest page = PageRequest.of(limit, cursor);
-        return Page.of(connections.health(tenant, id, page), page, h -> new Cursor(h.checkedAt(), h.id()));
+        return Page.of(health.history(tenant, id, page), page, h -> new Cursor(h.checkedAt(), h.id()));
     }
 
     private ConnectionView view(Connection c) {

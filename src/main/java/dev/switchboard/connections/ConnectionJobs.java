@@ -30,6 +30,7 @@ class ConnectionJobs implements SmartLifecycle {
     static final int PURGE_BATCH = 500;
 
     private final ConnectionRepository connections;
+    private final HealthRepository healthRecords;
     private final OAuthStates states;
     private final TokenRefresh refresh;
     private final HealthChecks health;
@@ -41,6 +42,7 @@ class ConnectionJobs implements SmartLifecycle {
 
     ConnectionJobs(
             ConnectionRepository connections,
+            HealthRepository healthRecords,
             OAuthStates states,
             TokenRefresh refresh,
             HealthChecks health,
@@ -49,6 +51,7 @@ class ConnectionJobs implements SmartLifecycle {
             ConnectionsProperties properties,
             Clock clock) {
         this.connections = connections;
+        this.healthRecords = healthRecords;
         this.states = states;
         this.refresh = refresh;
         this.health = health;
@@ -90,7 +93,7 @@ class ConnectionJobs implements SmartLifecycle {
         List<Connection> due = new ArrayList<>();
         for (Connection c : connections.findAll(ids)) {
             if (catalog.find(c.provider()).map(p -> p.healthCheck() == null).orElse(true)) {
-                connections.postponeCheck(c, null); // nothing to check: not due again
+                healthRecords.postponeCheck(c, null); // nothing to check: not due again
             } else {
                 due.add(c);
             }

@@ -24,6 +24,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 class ConnectionLifecycle {
 
     private final ConnectionRepository connections;
+    private final HealthRepository healthRecords;
     private final OAuthStates states;
     private final Catalog catalog;
     private final Transitions transitions;
@@ -36,6 +37,7 @@ class ConnectionLifecycle {
 
     ConnectionLifecycle(
             ConnectionRepository connections,
+            HealthRepository healthRecords,
             OAuthStates states,
             Catalog catalog,
             Transitions transitions,
@@ -46,6 +48,7 @@ class ConnectionLifecycle {
             TransactionTemplate tx,
             Clock clock) {
         this.connections = connections;
+        this.healthRecords = healthRecords;
         this.states = states;
         this.catalog = catalog;
         this.transitions = transitions;
@@ -105,7 +108,7 @@ class ConnectionLifecycle {
             connections.insert(c, secrets);
             if (state == State.ACTIVE) transitions.created(c, now);
             if (checked != null) {
-                connections.recordHealth(c, null, checked, now.plus(properties.checkInterval()), now);
+                healthRecords.recordHealth(c, null, checked, now.plus(properties.checkInterval()), now);
             }
         });
         if (state == State.PENDING_AUTH && p.clientCredentials()) oauth.clientCredentials(c, now);

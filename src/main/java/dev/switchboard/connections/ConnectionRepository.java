@@ -102,13 +102,6 @@ class ConnectionRepository {
                 .optional();
     }
 
-    void postponeCheck(Connection c, Instant next) {
-        jdbc.sql("UPDATE connections SET next_check_at = :next WHERE id = :id")
-                .param("id", c.id())
-                .param("next", ts(next))
-                .update();
-    }
-
     List<Connection> page(
             String tenantId, String provider, List<String> providersOfCategory, String state, PageRequest page) {
         Map<String, Object> p = new LinkedHashMap<>();
@@ -241,75 +234,12 @@ class ConnectionRepository {
                 == 1;
     }
 
-    /**
-     * Claims the connection's next token refresh for {@code until}: one refresh at a time across
-     * nodes, without a row lock held during the token call. False when another holds a live claim.
-     */
-    boolean claimRefresh(Connection c, String claim, Instant now, Instant until) {
-        return jdbc.sql("""
-                        UPDATE connections SET refresh_claim = :claim, refresh_claimed_until = :until
-                        WHERE id = :id AND tenant_id = :tenant
-                        AND (refresh_claimed_until IS NULL OR refresh_claimed_until <= :now)
-                        """)
-                        .param("id", c.id())
-                        .param("tenant", c.tenantId())
-                        .param("claim", claim)
-                        .param("until", ts(until))
-                        .param("now", ts(now))
-                        .update()
-                == 1;
-    }
-
-    /** Lets go of a refresh claim; false when it was no longer ours (it expired and was taken over). */
-    boolean releaseRefresh(Connection c, String claim) {
-        return jdbc.sql("""
-                        UPDATE connections SET refresh_claim = NULL, refresh_claimed_until = NULL
-                        WHERE id = :id AND tenant_id = :tenant AND refresh_claim = :claim
-                        """)
-                        .param("id", c.id())
-                        .param("tenant", c.tenantId())
-                        .param("claim", claim)
-                        .update()
-                == 1;
-    }
-
-    /** Whether another refresh holds a live claim on the connection. */
-    boolean refreshClaimed(Connection c, Instant now) {
-        return jdbc.sql("""
-                        SELECT count(*) FROM connections WHERE id = :id AND tenant_id = :tenant
-                        AND refresh_claimed_until > :now
-                        """)
-                        .param("id", c.id())
-                        .param("tenant", c.tenantId())
-                        .param("now", ts(now))
-                        .query(Long.class)
-                        .single()
-                > 0;
-    }
-
     void clearTokens(Connection c, Instant now) {
         jdbc.sql("""
                 UPDATE connections SET access_token = NULL, refresh_token = NULL, token_expires_at = NULL,
                     next_refresh_at = NULL, refresh_failures = 0, updated_at = :now
                 WHERE id = :id
                 """).param("id", c.id()).param("now", ts(now)).update();
-    }
-
-    /** A transient refresh failure: retried at {@code retryAt}; fenced on the claim, which is released. */
-    boolean refreshFailed(Connection c, String claim, String error, Instant retryAt, Instant now) {
-        return jdbc.sql("""
-                        UPDATE connections SET refresh_failures = refresh_failures + 1, next_refresh_at = :retry,
-                            last_error = :error, refresh_claim = NULL, refresh_claimed_until = NULL, updated_at = :now
-                        WHERE id = :id AND tenant_id = :tenant AND refresh_claim = :claim
-                        """)
-                        .param("id", c.id())
-                        .param("tenant", c.tenantId())
-                        .param("claim", claim)
-                        .param("retry", ts(retryAt))
-                        .param("error", error)
-                        .param("now", ts(now))
-                        .update()
-                == 1;
     }
 
     /**
@@ -335,59 +265,6 @@ class ConnectionRepository {
         return jdbc.sql("SELECT * FROM connections WHERE id IN (:ids)")
                 .param("ids", ids)
                 .query(row)
-                .list();
-    }
-
-    /**
-     * Records a check's result. With a {@code lease} (a scheduled check's claim), only while the
-     * claim is still this node's: false, and nothing written, when it expired and another node may
-     * have checked since.
-     */
-    boolean recordHealth(Connection c, Instant lease, HealthResult h, Instant next, Instant now) {
-        int updated = jdbc.sql("""
-                        UPDATE connections SET health = :status, health_checked_at = :now, next_check_at = :next,
-                            last_activity_at = CASE WHEN :healthy THEN :now ELSE last_activity_at END
-                        WHERE id = :id AND tenant_id = :tenant
-                        """ + (lease == null ? "" : " AND next_check_at = :lease"))
-                .param("id", c.id())
-                .param("tenant", c.tenantId())
-                .param("status", h.status().wire())
-                .param("healthy", h.status() == Connection.Health.HEALTHY)
-                .param("next", ts(next))
-                .param("now", ts(now))
-                .params(lease == null ? Map.of() : Map.of("lease", ts(lease)))
-                .update();
-        if (updated == 0) return false;
-        jdbc.sql("""
-                INSERT INTO connection_health (id, tenant_id, connection_id, checked_at, status, status_code, latency_ms, error)
-                VALUES (:id, :tenant, :connection, :now, :status, :code, :latency, :error)
-                """)
-                .param("id", h.id())
-                .param("tenant", c.tenantId())
-                .param("connection", c.id())
-                .param("now", ts(now))
-                .param("status", h.status().wire())
-                .param("code", h.statusCode())
-                .param("latency", h.latencyMs())
-                .param("error", h.error())
-                .update();
-        return true;
-    }
-
-    List<HealthResult> health(String tenantId, String id, PageRequest page) {
-        return page.select(
-                        jdbc,
-                        "SELECT * FROM connection_health WHERE tenant_id = :tenant AND connection_id = :id",
-                        "checked_at")
-                .param("tenant", tenantId)
-                .param("id", id)
-                .query((rs, n) -> new HealthResult(
-                        rs.getString("id"),
-                        instant(rs, "checked_at"),
-                        Connection.Health.of(rs.getString("status")),
-                        (Integer) rs.getObject("status_code"),
-                        rs.getInt("latency_ms"),
-                        rs.getString("error")))
                 .list();
     }
 

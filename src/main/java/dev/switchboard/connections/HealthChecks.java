@@ -1,6 +1,8 @@
 package dev.switchboard.connections;
 
+import dev.switchboard.common.ApiException;
 import dev.switchboard.common.Ids;
+import dev.switchboard.common.PageRequest;
 import dev.switchboard.common.Sql;
 import dev.switchboard.common.Text;
 import dev.switchboard.connections.Connection.Health;
@@ -10,6 +12,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
@@ -29,6 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
 class HealthChecks {
 
     private final ConnectionRepository connections;
+    private final HealthRepository history;
     private final Catalog catalog;
     private final Transitions transitions;
     private final ProviderClients http;
@@ -39,6 +43,7 @@ class HealthChecks {
 
     HealthChecks(
             ConnectionRepository connections,
+            HealthRepository history,
             Catalog catalog,
             Transitions transitions,
             ProviderClients providerClients,
@@ -47,6 +52,7 @@ class HealthChecks {
             JsonMapper json,
             Clock clock) {
         this.connections = connections;
+        this.history = history;
         this.catalog = catalog;
         this.transitions = transitions;
         this.http = providerClients;
@@ -58,9 +64,7 @@ class HealthChecks {
 
     /** A check asked for through the API. */
     HealthResult check(String tenantId, String id) {
-        Connection c = connections
-                .find(tenantId, id)
-                .orElseThrow(() -> dev.switchboard.common.ApiException.notFound("connection"));
+        Connection c = connections.find(tenantId, id).orElseThrow(() -> ApiException.notFound("connection"));
         Transitions.require(c, Connection.Operation.CHECK);
         return check(c, null);
     }
@@ -74,7 +78,7 @@ class HealthChecks {
         HealthResult result = probe(p, c, connections.secrets(c));
         Instant now = Sql.now(clock);
         tx.executeWithoutResult(s -> {
-            if (!connections.recordHealth(c, lease, result, now.plus(properties.checkInterval()), now)) return;
+            if (!history.recordHealth(c, lease, result, now.plus(properties.checkInterval()), now)) return;
             Connection current = connections.find(c.tenantId(), c.id()).orElse(null);
             if (current == null) return;
             if (result.status() != c.health()) {
@@ -92,6 +96,12 @@ class HealthChecks {
             }
         });
         return result;
+    }
+
+    /** A connection's check history, newest first. */
+    List<HealthResult> history(String tenantId, String id, PageRequest page) {
+        connections.find(tenantId, id).orElseThrow(() -> ApiException.notFound("connection"));
+        return history.health(tenantId, id, page);
     }
 
     /** The health request alone; nothing recorded. */

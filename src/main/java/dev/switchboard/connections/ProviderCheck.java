@@ -43,7 +43,8 @@ final class ProviderCheck {
         if (p.name() == null || p.name().isBlank() || p.name().length() > 200) {
             fail("name", "must be 1 to 200 characters");
         }
-        if (!Provider.CATEGORIES.contains(p.category())) fail("category", "must be one of " + Provider.CATEGORIES);
+        if (p.category() == null || !Provider.CATEGORIES.contains(p.category()))
+            fail("category", "must be one of " + Provider.CATEGORIES);
         if (p.authType() == null) fail("authType", "must be one of oauth2, api_key, basic, none");
         url("authorizationUrl", p.authorizationUrl());
         url("tokenUrl", p.tokenUrl());

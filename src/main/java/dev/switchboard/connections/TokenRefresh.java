@@ -35,6 +35,7 @@ class TokenRefresh {
     private record Outcome(String failure) {}
 
     private final ConnectionRepository connections;
+    private final RefreshClaims claims;
     private final Catalog catalog;
     private final OAuthClient oauth;
     private final Transitions transitions;
@@ -45,6 +46,7 @@ class TokenRefresh {
 
     TokenRefresh(
             ConnectionRepository connections,
+            RefreshClaims claims,
             Catalog catalog,
             OAuthClient oauth,
             Transitions transitions,
@@ -52,6 +54,7 @@ class TokenRefresh {
             TransactionTemplate tx,
             Clock clock) {
         this.connections = connections;
+        this.claims = claims;
         this.catalog = catalog;
         this.oauth = oauth;
         this.transitions = transitions;
@@ -112,7 +115,7 @@ class TokenRefresh {
             Instant now = Sql.now(clock);
             // Read again under the claim: a caller that waited finds the token fresh and asks nothing.
             if ((!force && !needsRefresh(c, now)) || !c.state().allows(Operation.REFRESH)) {
-                connections.releaseRefresh(c, claim);
+                claims.releaseRefresh(c, claim);
                 return new Outcome(null);
             }
             Provider p = catalog.require(c.provider());
@@ -135,7 +138,7 @@ class TokenRefresh {
             stored(c, claim, tokens, now);
             return new Outcome(null);
         } catch (RuntimeException | Error e) {
-            connections.releaseRefresh(c, claim);
+            claims.releaseRefresh(c, claim);
             throw e;
         }
     }
@@ -150,8 +153,8 @@ class TokenRefresh {
         while (true) {
             Connection c = connections.find(tenantId, id).orElseThrow(() -> ApiException.notFound("connection"));
             Instant now = Sql.now(clock);
-            if (waited && !connections.refreshClaimed(c, now)) return null;
-            if (!waited && connections.claimRefresh(c, claim, now, now.plus(properties.refreshLease()))) {
+            if (waited && !claims.refreshClaimed(c, now)) return null;
+            if (!waited && claims.claimRefresh(c, claim, now, now.plus(properties.refreshLease()))) {
                 return connections.find(tenantId, id).orElseThrow(() -> ApiException.notFound("connection"));
             }
             if (System.nanoTime() > deadline) {
@@ -191,7 +194,7 @@ class TokenRefresh {
             return;
         }
         Duration backoff = Duration.ofSeconds(Math.min(3600, 30L << Math.min(7, c.refreshFailures())));
-        if (connections.refreshFailed(c, claim, "refresh failed: " + f.getMessage(), now.plus(backoff), now)) {
+        if (claims.refreshFailed(c, claim, "refresh failed: " + f.getMessage(), now.plus(backoff), now)) {
             log.warn(
                     "Refreshing connection {} failed (attempt {}): {}",
                     c.id(),
@@ -204,7 +207,7 @@ class TokenRefresh {
     private void expired(Connection c, String claim, String why, Instant now) {
         tx.executeWithoutResult(s -> {
             // Only while the claim is ours: after a takeover, a refusal may be of a token rotated since.
-            if (!connections.releaseRefresh(c, claim)) return;
+            if (!claims.releaseRefresh(c, claim)) return;
             if (transitions.move(c, State.ERROR, why, now) || c.state() == State.ERROR) {
                 transitions.emit(c, Transitions.EXPIRED, Map.of(), now);
             }

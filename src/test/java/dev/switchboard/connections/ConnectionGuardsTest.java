@@ -134,6 +134,21 @@ class ConnectionGuardsTest extends ServerTest {
         assertThat(badAuthType.status()).isEqualTo(400);
         assertThat(badAuthType.json().get("code").asString()).isEqualTo("validation_failed");
 
+        var empty = api.post("/api/v1/providers", ADMIN, "{\"key\":\"Bad\"}");
+        assertThat(empty.status()).as(empty.toString()).isEqualTo(400);
+        assertThat(empty.json().get("errors").findValuesAsString("field"))
+                .contains("key", "name", "category", "authType");
+        var wrongShapes = api.post(
+                "/api/v1/providers",
+                ADMIN,
+                definition
+                        .formatted(key, url)
+                        .replace("\"field\":\"apiKey\"", "\"field\":{\"x\":1}")
+                        .replace("\"method\":\"GET\"", "\"method\":null"));
+        assertThat(wrongShapes.status()).as(wrongShapes.toString()).isEqualTo(400);
+        assertThat(wrongShapes.json().get("errors").findValuesAsString("field"))
+                .contains("auth.field", "healthCheck.method");
+
         // None of them was stored: a tenant connecting to it is told so, never a 500.
         assertThat(api.get("/api/v1/providers/" + key, ADMIN).status()).isEqualTo(404);
         var connect = api.post(base, ADMIN, "{\"provider\":\"" + key + "\",\"name\":\"x\",\"credentials\":{}}");

@@ -31,6 +31,9 @@ class OAuthHardeningTest extends OAuthTestBase {
     ConnectionRepository repository;
 
     @Autowired
+    RefreshClaims refreshClaims;
+
+    @Autowired
     Catalog catalog;
 
     @Autowired
@@ -62,7 +65,8 @@ class OAuthHardeningTest extends OAuthTestBase {
         tokenRequests();
         clock.advance(Duration.ofMinutes(50));
         // A second node: its own refresher (its own single flight), the same database.
-        TokenRefresh otherNode = new TokenRefresh(repository, catalog, oauthClient, transitions, properties, tx, clock);
+        TokenRefresh otherNode =
+                new TokenRefresh(repository, refreshClaims, catalog, oauthClient, transitions, properties, tx, clock);
 
         gate.hold = new CountDownLatch(1);
         try {
