@@ -122,10 +122,16 @@ public final class Browser implements AutoCloseable {
 
     /** Clicks something that loads a new page (a link, a form's button) and waits for that page. */
     public void clickToLoad(String css) {
-        WebElement page = find("html");
+        // A mark on the old page's window: gone once the new page has replaced it.
+        ((JavascriptExecutor) driver).executeScript("window.switchboardOldPage = true;");
         find(css).click();
         new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(20))
-                .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(page));
+                .ignoring(org.openqa.selenium.WebDriverException.class)
+                .until(
+                        d -> Boolean.TRUE.equals(
+                                ((JavascriptExecutor) d)
+                                        .executeScript(
+                                                "return window.switchboardOldPage === undefined && document.readyState === 'complete';")));
     }
 
     public String cookie(String name) {
