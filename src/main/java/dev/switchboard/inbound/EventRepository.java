@@ -289,8 +289,15 @@ class EventRepository {
         return n == 1;
     }
 
+    /*
+     * A release takes back the attempt its claim counted, so giving events back never uses up their
+     * attempts. The token goes back to the one of the claim before, which is safe: that claim's lease
+     * ended before this one was made, and until the next claim nobody else processes the event, so
+     * if that late run ends now it is the only run to end under the token.
+     */
     static final String RELEASE = """
-            UPDATE inbound_events SET locked_until = NULL WHERE id = :id AND runs = :runs AND attempts = :attempts
+            UPDATE inbound_events SET locked_until = NULL, attempts = attempts - 1
+            WHERE id = :id AND runs = :runs AND attempts = :attempts
             """;
 
     /** Gives a claimed event back, to be claimed again at once (it could not be processed within its lease). */
