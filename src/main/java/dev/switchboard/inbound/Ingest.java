@@ -48,7 +48,6 @@ class Ingest {
     private final Normalizer normalizer;
     private final EventProcessor processor;
     private final MeterRegistry metrics;
-    private final JsonMapper json;
     private final Clock clock;
 
     Ingest(
@@ -67,7 +66,6 @@ class Ingest {
         this.normalizer = new Normalizer(json);
         this.processor = processor;
         this.metrics = metrics;
-        this.json = json;
         this.clock = clock;
     }
 
@@ -80,26 +78,24 @@ class Ingest {
                     ErrorCode.SOURCE_DISABLED, "This source is disabled; it accepts nothing until re-enabled.");
         }
         Provider provider = source.provider();
-        Verifier verifier = provider.verifier;
+        Scheme scheme = provider.scheme;
         WebhookRequest request = new WebhookRequest(r.headers(), r.body(), r.urls(), r.contentType(), now);
         List<Secret> keys = found.secretsAt(now);
-        Verification verification = verify(verifier, request, keys, source.options());
-        Map<String, String> headers = Headers.redacted(r.headers(), verifier.secretHeaders(source.options()));
+        Verification verification = verify(provider, request, keys, source.options());
+        Map<String, String> headers = Headers.redacted(r.headers(), scheme.secretHeaders(source.options()));
 
         if (verification instanceof Verification.Rejected rejected) {
             reject(source, rejected, headers, r, now);
             throw new ApiException(errorCode(rejected.reason()), rejected.detail());
         }
-        String scheme = verification instanceof Verification.Verified v ? v.scheme() : "none";
-        Normalizer.Normalized n = normalizer.normalize(provider, source.options(), request);
-
-        if (provider == Provider.SLACK && n.type().equals("slack.url_verification")) {
-            String challenge = challenge(r.body());
-            return new Outcome.Challenge(challenge == null ? "" : challenge);
-        }
+        String verifiedBy = verification instanceof Verification.Verified v ? v.scheme() : "none";
+        Normalizer.Payload payload = normalizer.read(request);
+        var handshake = scheme.handshake(payload);
+        if (handshake.isPresent()) return new Outcome.Challenge(handshake.get());
+        Normalizer.Normalized n = normalizer.normalize(provider, source.options(), payload);
 
         EventRow row = EventRow.received(
-                Ids.next("evt"), source, n, now, clip(r.contentType()), headers, r.body().length, scheme);
+                Ids.next("evt"), source, n, now, clip(r.contentType()), headers, r.body().length, verifiedBy);
         boolean inserted;
         try {
             inserted = events.insert(row, r.body());
@@ -125,14 +121,11 @@ class Ingest {
 
     /** A verifier must not throw on hostile input; if one ever does, the request is refused, not a 500. */
     private static Verification verify(
-            Verifier verifier, WebhookRequest request, List<Secret> keys, SourceOptions options) {
+            Provider provider, WebhookRequest request, List<Secret> keys, SourceOptions options) {
         try {
-            return verifier.verify(request, keys, options);
+            return provider.scheme.verify(request, keys, options);
         } catch (RuntimeException e) {
-            log.warn(
-                    "Verifier {} threw on a request; refusing it",
-                    verifier.getClass().getSimpleName(),
-                    e);
+            log.warn("The {} scheme threw on a request; refusing it", provider.wire(), e);
             return Verification.invalid("The signature could not be checked.");
         }
     }
@@ -184,14 +177,6 @@ class Ingest {
             case SIGNATURE_INVALID -> ErrorCode.SIGNATURE_INVALID;
             case TIMESTAMP_OUT_OF_TOLERANCE -> ErrorCode.TIMESTAMP_OUT_OF_TOLERANCE;
         };
-    }
-
-    private String challenge(byte[] body) {
-        try {
-            return Normalizer.text(json.readTree(body), "challenge");
-        } catch (RuntimeException e) {
-            return null;
-        }
     }
 
     private static String clip(String contentType) {

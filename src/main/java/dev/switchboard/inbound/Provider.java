@@ -3,42 +3,36 @@ package dev.switchboard.inbound;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Arrays;
 
-/** The webhook senders Switchboard verifies, each with its own signature scheme. */
+/**
+ * The registry of webhook senders Switchboard verifies: each name, as stored and in the API, with
+ * its {@link Scheme}. Adding a provider is one constant here and one scheme class.
+ */
 enum Provider {
     @JsonProperty("stripe")
-    STRIPE("stripe", new StripeVerifier(), true, false, true),
+    STRIPE("stripe", new StripeScheme()),
     @JsonProperty("slack")
-    SLACK("slack", new SlackVerifier(), true, false, true),
+    SLACK("slack", new SlackScheme()),
     @JsonProperty("github")
-    GITHUB("github", new GithubVerifier(), false, true, false),
+    GITHUB("github", new GithubScheme()),
     @JsonProperty("twilio")
-    TWILIO("twilio", new TwilioVerifier(), true, false, false),
+    TWILIO("twilio", new TwilioScheme()),
     @JsonProperty("shopify")
-    SHOPIFY("shopify", new ShopifyVerifier(), true, false, false),
+    SHOPIFY("shopify", new ShopifyScheme()),
     @JsonProperty("standard-webhooks")
-    STANDARD_WEBHOOKS("standard-webhooks", new StandardWebhooksVerifier(), false, true, true),
+    STANDARD_WEBHOOKS("standard-webhooks", new StandardWebhooksScheme()),
     @JsonProperty("hmac")
-    HMAC("hmac", new HmacVerifier(), false, true, false),
+    HMAC("hmac", new HmacScheme()),
     @JsonProperty("token")
-    TOKEN("token", new TokenVerifier(), false, true, false),
+    TOKEN("token", new TokenScheme()),
     @JsonProperty("none")
-    NONE("none", new NoneVerifier(), false, false, false);
+    NONE("none", new NoneScheme());
 
     private final String wire;
-    final Verifier verifier;
-    /** The provider issues the secret (the user copies it from the provider's dashboard). */
-    final boolean secretFromProvider;
-    /** We can make the secret when none is given, and show it once. */
-    final boolean secretGenerated;
+    final Scheme scheme;
 
-    private final boolean timestamp;
-
-    Provider(String wire, Verifier verifier, boolean secretFromProvider, boolean secretGenerated, boolean timestamp) {
+    Provider(String wire, Scheme scheme) {
         this.wire = wire;
-        this.verifier = verifier;
-        this.secretFromProvider = secretFromProvider;
-        this.secretGenerated = secretGenerated;
-        this.timestamp = timestamp;
+        this.scheme = scheme;
     }
 
     String wire() {
@@ -53,14 +47,6 @@ enum Provider {
     }
 
     boolean needsSecret() {
-        return this != NONE;
-    }
-
-    boolean hasTimestamp() {
-        return timestamp;
-    }
-
-    boolean usesIdHeader() {
-        return this == HMAC || this == TOKEN || this == NONE;
+        return scheme.secretOrigin() != Scheme.SecretOrigin.NONE;
     }
 }

@@ -5,10 +5,11 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.common.FieldError;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Per-source settings. Which fields apply depends on the provider: {@code toleranceSeconds} for
+ * Per-source settings. Which fields apply is each {@link Scheme}'s to say: {@code toleranceSeconds} for
  * schemes with a timestamp; {@code header}, {@code prefix}, {@code algorithm}, {@code encoding},
  * {@code timestampHeader} and {@code signedContent} for the generic {@code hmac} scheme;
  * {@code header} for {@code token} (default: {@code Authorization: Bearer}); {@code idHeader} for the
@@ -66,59 +67,59 @@ record SourceOptions(
         return toleranceSeconds == null ? DEFAULT_TOLERANCE_SECONDS : toleranceSeconds;
     }
 
+    /** An option a scheme may accept; the JSON name is the field's. */
+    enum Field {
+        TOLERANCE_SECONDS("toleranceSeconds"),
+        HEADER("header"),
+        PREFIX("prefix"),
+        ALGORITHM("algorithm"),
+        ENCODING("encoding"),
+        TIMESTAMP_HEADER("timestampHeader"),
+        SIGNED_CONTENT("signedContent"),
+        ID_HEADER("idHeader");
+
+        final String json;
+
+        Field(String json) {
+            this.json = json;
+        }
+
+        String path() {
+            return "options." + json;
+        }
+    }
+
+    private Object value(Field f) {
+        return switch (f) {
+            case TOLERANCE_SECONDS -> toleranceSeconds;
+            case HEADER -> header;
+            case PREFIX -> prefix;
+            case ALGORITHM -> algorithm;
+            case ENCODING -> encoding;
+            case TIMESTAMP_HEADER -> timestampHeader;
+            case SIGNED_CONTENT -> signedContent;
+            case ID_HEADER -> idHeader;
+        };
+    }
+
     /** What the options may say for this provider; every problem, not just the first. */
     List<FieldError> problems(Provider provider) {
         List<FieldError> errors = new ArrayList<>();
-        boolean generic = provider == Provider.HMAC;
-        if (toleranceSeconds != null) {
-            if (!provider.hasTimestamp() && !(generic && timestampHeader != null)) {
-                errors.add(new FieldError("options.toleranceSeconds", "does not apply to " + provider.wire()));
-            } else if (toleranceSeconds < 1 || toleranceSeconds > 86_400) {
-                errors.add(new FieldError("options.toleranceSeconds", "must be between 1 and 86400"));
+        Set<Field> accepted = provider.scheme.options();
+        for (Field f : Field.values()) {
+            if (value(f) != null && !accepted.contains(f)) {
+                errors.add(new FieldError(f.path(), "does not apply to " + provider.wire()));
             }
         }
-        if (generic && header == null) errors.add(new FieldError("options.header", "is required for hmac"));
-        if (header != null && !(generic || provider == Provider.TOKEN)) {
-            errors.add(new FieldError("options.header", "does not apply to " + provider.wire()));
+        if (toleranceSeconds != null && (toleranceSeconds < 1 || toleranceSeconds > 86_400)) {
+            errors.add(new FieldError(Field.TOLERANCE_SECONDS.path(), "must be between 1 and 86400"));
         }
-        for (var f :
-                new String[][] {{"header", header}, {"timestampHeader", timestampHeader}, {"idHeader", idHeader}}) {
-            if (f[1] != null && !HEADER_NAME.matcher(f[1]).matches()) {
-                errors.add(new FieldError("options." + f[0], "is not a header name"));
+        for (Field f : List.of(Field.HEADER, Field.TIMESTAMP_HEADER, Field.ID_HEADER)) {
+            if (value(f) instanceof String name && !HEADER_NAME.matcher(name).matches()) {
+                errors.add(new FieldError(f.path(), "is not a header name"));
             }
         }
-        if (!generic) {
-            for (var f : new Object[][] {
-                {"prefix", prefix},
-                {"algorithm", algorithm},
-                {"encoding", encoding},
-                {"timestampHeader", timestampHeader},
-                {"signedContent", signedContent}
-            }) {
-                if (f[1] != null) errors.add(new FieldError("options." + f[0], "applies to hmac only"));
-            }
-        }
-        if (prefix != null && prefix.length() > 50) errors.add(new FieldError("options.prefix", "is longer than 50"));
-        if (signedContent != null) {
-            if (!signedContent.contains("{body}")) {
-                errors.add(new FieldError("options.signedContent", "must contain {body}"));
-            } else if (signedContent.contains("{timestamp}") && timestampHeader == null) {
-                errors.add(new FieldError(
-                        "options.signedContent", "uses {timestamp}, so options.timestampHeader is required"));
-            } else if (signedContent.contains("{id}") && idHeader == null) {
-                errors.add(new FieldError("options.signedContent", "uses {id}, so options.idHeader is required"));
-            } else if (signedContent.length() > 200) {
-                errors.add(new FieldError("options.signedContent", "is longer than 200"));
-            }
-        }
-        if (generic && timestampHeader != null && (signedContent == null || !signedContent.contains("{timestamp}"))) {
-            // A timestamp the signature does not cover can be refreshed by anyone replaying the request.
-            errors.add(new FieldError(
-                    "options.signedContent", "must contain {timestamp} when options.timestampHeader is set"));
-        }
-        if (idHeader != null && !provider.usesIdHeader()) {
-            errors.add(new FieldError("options.idHeader", "does not apply to " + provider.wire()));
-        }
+        errors.addAll(provider.scheme.optionProblems(this));
         return errors;
     }
 }

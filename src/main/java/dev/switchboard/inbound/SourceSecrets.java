@@ -1,11 +1,9 @@
 package dev.switchboard.inbound;
 
 import dev.switchboard.common.ApiException;
-import dev.switchboard.common.Ids;
 import dev.switchboard.vault.Secret;
 import dev.switchboard.vault.SecretPlace;
 import dev.switchboard.vault.Vault;
-import java.util.Base64;
 import org.springframework.stereotype.Component;
 
 /** A source's secrets: checked, generated when the provider lets us, and kept only encrypted. */
@@ -20,42 +18,22 @@ class SourceSecrets {
 
     /** The secret to store: the given one (checked for the provider) or a new one. Null for {@code none}. */
     Secret choose(Provider provider, Secret given, String field) {
-        if (!provider.needsSecret()) {
-            if (given != null) throw ApiException.invalid(field, "provider none takes no secret");
+        Scheme scheme = provider.scheme;
+        if (scheme.secretOrigin() == Scheme.SecretOrigin.NONE) {
+            if (given != null) throw ApiException.invalid(field, "provider " + provider.wire() + " takes no secret");
             return null;
         }
         if (given == null) {
-            if (!provider.secretGenerated) {
+            if (scheme.secretOrigin() != Scheme.SecretOrigin.GENERATED) {
                 throw ApiException.invalid(field, "is required: copy it from the " + provider.wire() + " dashboard");
             }
-            return generate(provider);
+            return scheme.newSecret();
         }
         String value = given.reveal();
         if (value.isBlank() || value.length() > 500) throw ApiException.invalid(field, "must be 1 to 500 characters");
-        if (provider == Provider.STANDARD_WEBHOOKS) {
-            byte[] key = StandardWebhooksVerifier.key(value);
-            if (!value.startsWith(StandardWebhooksVerifier.PREFIX)
-                    || key == null
-                    || key.length < 24
-                    || key.length > 64) {
-                throw ApiException.invalid(field, "must be whsec_ followed by the base64 of 24 to 64 bytes");
-            }
-        }
-        if ((provider == Provider.GITHUB || provider == Provider.HMAC || provider == Provider.TOKEN)
-                && value.length() < 16) {
-            throw ApiException.invalid(field, "must be at least 16 characters");
-        }
+        String problem = scheme.secretProblem(value);
+        if (problem != null) throw ApiException.invalid(field, problem);
         return given;
-    }
-
-    static Secret generate(Provider provider) {
-        if (provider == Provider.STANDARD_WEBHOOKS) {
-            byte[] key = new byte[32];
-            new java.security.SecureRandom().nextBytes(key);
-            return Secret.of(
-                    StandardWebhooksVerifier.PREFIX + Base64.getEncoder().encodeToString(key));
-        }
-        return Secret.of(Ids.randomToken(32));
     }
 
     byte[] encrypt(Secret secret, String tenantId, String sourceId, String column) {

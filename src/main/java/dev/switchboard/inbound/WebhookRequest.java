@@ -1,10 +1,13 @@
 package dev.switchboard.inbound;
 
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A received webhook as the verifiers see it: lower-cased header names, the exact body bytes, and
@@ -26,5 +29,24 @@ record WebhookRequest(
     boolean isForm() {
         return contentType != null
                 && contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
+    }
+
+    /** The form fields sorted by name (Twilio's signing order); null when the body is not a valid form encoding. */
+    Map<String, List<String>> form() {
+        Map<String, List<String>> params = new TreeMap<>();
+        String text = bodyText();
+        if (text.isEmpty()) return params;
+        try {
+            for (String pair : text.split("&", 10_000)) {
+                if (pair.isEmpty()) continue;
+                int eq = pair.indexOf('=');
+                String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                params.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+            }
+            return params;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 }

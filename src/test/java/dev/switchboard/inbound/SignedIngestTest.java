@@ -148,7 +148,7 @@ class SignedIngestTest extends InboundTestBase {
                     payload,
                     "application/json",
                     java.time.Instant.ofEpochSecond(t + 1));
-            boolean ours = new StripeVerifier().verify(request, VerifierVectorsTest.secret(secret), SourceOptions.NONE)
+            boolean ours = new StripeScheme().verify(request, VerifierVectorsTest.secret(secret), SourceOptions.NONE)
                     instanceof Verification.Verified;
             assertThat(ours).as("header '%s': stripe-java says %s", h, theirs).isEqualTo(theirs);
         }
@@ -253,7 +253,7 @@ class SignedIngestTest extends InboundTestBase {
 
         // JSON: the URL carries the body's hash and only the URL is signed.
         String json = "{\"event\":\"status\",\"n\":" + System.nanoTime() + "}";
-        String jsonUrl = url + "?bodySHA256=" + TwilioVerifier.bodyHash(json.getBytes(StandardCharsets.UTF_8));
+        String jsonUrl = url + "?bodySHA256=" + TwilioScheme.bodyHash(json.getBytes(StandardCharsets.UTF_8));
         String jsonSignature = Signers.twilio(token, jsonUrl, Map.of());
         assertThat(new RequestValidator(token).validate(jsonUrl, json, jsonSignature))
                 .isTrue();

@@ -96,7 +96,7 @@ class VerifierFuzzTest {
         var secrets = List.of(Secret.of("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"), Secret.of("not-base64-!!"));
         for (Provider p : Provider.values()) {
             SourceOptions options = p == Provider.HMAC ? HMAC_OPTIONS : SourceOptions.NONE;
-            Verification v = p.verifier.verify(request, secrets, options);
+            Verification v = p.scheme.verify(request, secrets, options);
             assertThat(v).isNotNull();
             if (p != Provider.NONE) assertThat(v).isInstanceOf(Verification.Rejected.class);
             assertThat(new Normalizer(tools.jackson.databind.json.JsonMapper.builder()

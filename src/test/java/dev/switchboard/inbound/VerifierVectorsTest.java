@@ -32,9 +32,9 @@ class VerifierVectorsTest {
                 "Hello, World!",
                 "application/json",
                 Instant.now());
-        assertThat(new GithubVerifier().verify(r, secret("It's a Secret to Everybody"), SourceOptions.NONE))
+        assertThat(new GithubScheme().verify(r, secret("It's a Secret to Everybody"), SourceOptions.NONE))
                 .isEqualTo(new Verification.Verified("github-sha256"));
-        assertThat(new GithubVerifier().verify(r, secret("It's a Secret to Everybody!"), SourceOptions.NONE))
+        assertThat(new GithubScheme().verify(r, secret("It's a Secret to Everybody!"), SourceOptions.NONE))
                 .isInstanceOf(Verification.Rejected.class);
     }
 
@@ -47,10 +47,10 @@ class VerifierVectorsTest {
                 "X-Slack-Signature", "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503");
         var secret = secret("8f742231b10e8888abcd99yyyzzz85a5");
         var fresh = request(headers, body, "application/x-www-form-urlencoded", Instant.ofEpochSecond(1531420618 + 60));
-        assertThat(new SlackVerifier().verify(fresh, secret, SourceOptions.NONE))
+        assertThat(new SlackScheme().verify(fresh, secret, SourceOptions.NONE))
                 .isEqualTo(new Verification.Verified("slack-v0"));
         var late = request(headers, body, "application/x-www-form-urlencoded", Instant.ofEpochSecond(1531420618 + 301));
-        assertThat(new SlackVerifier().verify(late, secret, SourceOptions.NONE))
+        assertThat(new SlackScheme().verify(late, secret, SourceOptions.NONE))
                 .isEqualTo(Verification.stale("The Slack request timestamp is outside the tolerance."));
     }
 
@@ -61,7 +61,7 @@ class VerifierVectorsTest {
                 "webhook-timestamp", "1614265330",
                 "webhook-signature", "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
         var r = request(headers, "{\"test\": 2432232314}", "application/json", Instant.ofEpochSecond(1614265330));
-        assertThat(new StandardWebhooksVerifier()
+        assertThat(new StandardWebhooksScheme()
                         .verify(r, secret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"), SourceOptions.NONE))
                 .isEqualTo(new Verification.Verified("standard-webhooks-v1"));
         // The same under the svix-* names, and among other signatures.
@@ -73,7 +73,7 @@ class VerifierVectorsTest {
                 "{\"test\": 2432232314}",
                 "application/json",
                 Instant.ofEpochSecond(1614265330 - 299));
-        assertThat(new StandardWebhooksVerifier()
+        assertThat(new StandardWebhooksScheme()
                         .verify(svix, secret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"), SourceOptions.NONE))
                 .isInstanceOf(Verification.Verified.class);
     }
@@ -89,7 +89,7 @@ class VerifierVectorsTest {
                 "application/x-www-form-urlencoded",
                 Instant.now(),
                 url);
-        assertThat(new TwilioVerifier().verify(r, secret("12345"), SourceOptions.NONE))
+        assertThat(new TwilioScheme().verify(r, secret("12345"), SourceOptions.NONE))
                 .isInstanceOf(Verification.Verified.class);
         // Signed with the explicit default port: still accepted for the URL without it, and vice versa.
         var withPort = request(
@@ -98,7 +98,7 @@ class VerifierVectorsTest {
                 "application/x-www-form-urlencoded",
                 Instant.now(),
                 url);
-        assertThat(new TwilioVerifier().verify(withPort, secret("12345"), SourceOptions.NONE))
+        assertThat(new TwilioScheme().verify(withPort, secret("12345"), SourceOptions.NONE))
                 .isInstanceOf(Verification.Verified.class);
         var portInUrl = request(
                 Map.of("X-Twilio-Signature", "RSOYDt4T1cUTdK1PDd93/VVr8B8="),
@@ -106,7 +106,7 @@ class VerifierVectorsTest {
                 "application/x-www-form-urlencoded",
                 Instant.now(),
                 "https://mycompany.com:443/myapp.php?foo=1&bar=2");
-        assertThat(new TwilioVerifier().verify(portInUrl, secret("12345"), SourceOptions.NONE))
+        assertThat(new TwilioScheme().verify(portInUrl, secret("12345"), SourceOptions.NONE))
                 .isInstanceOf(Verification.Verified.class);
         var tampered = request(
                 Map.of("X-Twilio-Signature", "RSOYDt4T1cUTdK1PDd93/VVr8B8="),
@@ -114,14 +114,14 @@ class VerifierVectorsTest {
                 "application/x-www-form-urlencoded",
                 Instant.now(),
                 url);
-        assertThat(new TwilioVerifier().verify(tampered, secret("12345"), SourceOptions.NONE))
+        assertThat(new TwilioScheme().verify(tampered, secret("12345"), SourceOptions.NONE))
                 .isInstanceOf(Verification.Rejected.class);
     }
 
     @Test
     void twilioJson() {
         String body = "{\"property\": \"value\", \"boolean\": true}";
-        assertThat(TwilioVerifier.bodyHash(body.getBytes(StandardCharsets.UTF_8)))
+        assertThat(TwilioScheme.bodyHash(body.getBytes(StandardCharsets.UTF_8)))
                 .isEqualTo("0a1ff7634d9ab3b95db5c9a2dfe9416e41502b283a80c7cf19632632f96e6620");
         String url =
                 "https://mycompany.com/myapp.php?foo=1&bar=2&bodySHA256=0a1ff7634d9ab3b95db5c9a2dfe9416e41502b283a80c7cf19632632f96e6620";
@@ -131,7 +131,7 @@ class VerifierVectorsTest {
                 "application/json",
                 Instant.now(),
                 url);
-        assertThat(new TwilioVerifier().verify(r, secret("12345"), SourceOptions.NONE))
+        assertThat(new TwilioScheme().verify(r, secret("12345"), SourceOptions.NONE))
                 .isInstanceOf(Verification.Verified.class);
         var otherBody = request(
                 Map.of("X-Twilio-Signature", "a9nBmqA0ju/hNViExpshrM61xv4="),
@@ -139,7 +139,7 @@ class VerifierVectorsTest {
                 "application/json",
                 Instant.now(),
                 url);
-        assertThat(new TwilioVerifier().verify(otherBody, secret("12345"), SourceOptions.NONE))
+        assertThat(new TwilioScheme().verify(otherBody, secret("12345"), SourceOptions.NONE))
                 .isInstanceOf(Verification.Rejected.class);
     }
 
@@ -160,14 +160,13 @@ class VerifierVectorsTest {
                 "{\"a\":1}",
                 "application/json",
                 Instant.ofEpochSecond(1700000030));
-        assertThat(new HmacVerifier().verify(r, secret("s3cret"), options))
+        assertThat(new HmacScheme().verify(r, secret("s3cret"), options))
                 .isEqualTo(new Verification.Verified("hmac-sha256"));
         var late = request(
                 Map.of("X-Signature", "sha256=" + java.util.HexFormat.of().formatHex(sig), "X-Timestamp", "1700000000"),
                 "{\"a\":1}",
                 "application/json",
                 Instant.ofEpochSecond(1700000061));
-        assertThat(new HmacVerifier().verify(late, secret("s3cret"), options))
-                .isInstanceOf(Verification.Rejected.class);
+        assertThat(new HmacScheme().verify(late, secret("s3cret"), options)).isInstanceOf(Verification.Rejected.class);
     }
 }

@@ -37,7 +37,7 @@ public class VerifyBenchmark {
 
     private WebhookRequest request;
     private List<Secret> secrets;
-    private Verifier verifier;
+    private Scheme verifier;
     private SourceOptions options = SourceOptions.NONE;
 
     @Setup
@@ -64,7 +64,7 @@ public class VerifyBenchmark {
                 h.put("webhook-signature", Signers.standardWebhooks(secret, "msg_1", ts, body));
             }
             case "twilio" -> {
-                url = url + "?bodySHA256=" + TwilioVerifier.bodyHash(body.getBytes(StandardCharsets.UTF_8));
+                url = url + "?bodySHA256=" + TwilioScheme.bodyHash(body.getBytes(StandardCharsets.UTF_8));
                 h.put("x-twilio-signature", Signers.twilio(secret, url, Map.of()));
             }
             case "hmac" -> {
@@ -79,7 +79,7 @@ public class VerifyBenchmark {
         request = new WebhookRequest(
                 headers, body.getBytes(StandardCharsets.UTF_8), List.of(url), contentType, Instant.ofEpochSecond(ts));
         secrets = List.of(Secret.of(secret));
-        verifier = Provider.valueOf(scheme.toUpperCase().replace('-', '_')).verifier;
+        verifier = Provider.valueOf(scheme.toUpperCase().replace('-', '_')).scheme;
         if (!(verifier.verify(request, secrets, options) instanceof Verification.Verified)) {
             throw new IllegalStateException(scheme + ": the benchmark request does not verify");
         }

@@ -1,16 +1,20 @@
 package dev.switchboard.inbound;
 
 import dev.switchboard.vault.Secret;
+import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Standard Webhooks (Svix and others): {@code webhook-id}, {@code webhook-timestamp} and
  * {@code webhook-signature: v1,<base64> [v1,<base64>…]} (or the same under {@code svix-*}), HMAC-SHA256
- * over {@code id + "." + timestamp + "." + body}, keyed with the base64 part of {@code whsec_…}.
+ * over {@code id + "." + timestamp + "." + body}, keyed with the base64 part of {@code whsec_…}. The
+ * id is signed, so it is the dedupe key.
  */
-final class StandardWebhooksVerifier implements Verifier {
+final class StandardWebhooksScheme implements Scheme {
 
     static final String PREFIX = "whsec_";
 
@@ -66,5 +70,43 @@ final class StandardWebhooksVerifier implements Verifier {
     @Override
     public List<String> secretHeaders(SourceOptions options) {
         return List.of("webhook-signature", "svix-signature");
+    }
+
+    @Override
+    public Normalizer.Normalized normalize(Normalizer.Payload p, SourceOptions options) {
+        String id = Normalizer.or(p.header("webhook-id"), p.header("svix-id"));
+        String ts = Normalizer.or(p.header("webhook-timestamp"), p.header("svix-timestamp"));
+        Long seconds = ts == null ? null : Hmac.unixSeconds(ts.strip());
+        return new Normalizer.Normalized(
+                Normalizer.key("webhook", id, p.request()),
+                id,
+                Normalizer.or(p.text("type"), "unknown"),
+                p.text("subject"),
+                seconds == null ? null : Instant.ofEpochSecond(seconds));
+    }
+
+    @Override
+    public Set<SourceOptions.Field> options() {
+        return Set.of(SourceOptions.Field.TOLERANCE_SECONDS);
+    }
+
+    @Override
+    public SecretOrigin secretOrigin() {
+        return SecretOrigin.GENERATED;
+    }
+
+    @Override
+    public String secretProblem(String secret) {
+        byte[] key = key(secret);
+        return secret.startsWith(PREFIX) && key != null && key.length >= 24 && key.length <= 64
+                ? null
+                : "must be whsec_ followed by the base64 of 24 to 64 bytes";
+    }
+
+    @Override
+    public Secret newSecret() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return Secret.of(PREFIX + Base64.getEncoder().encodeToString(key));
     }
 }

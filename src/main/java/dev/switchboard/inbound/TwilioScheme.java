@@ -3,23 +3,24 @@ package dev.switchboard.inbound;
 import dev.switchboard.vault.Secret;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * {@code X-Twilio-Signature: <base64>}, HMAC-SHA1 keyed with the auth token over the full URL Twilio
  * called, followed, for form posts, by every parameter name and value sorted by name. JSON bodies
  * are signed through the URL instead: it carries {@code bodySHA256=<hex>}, and the body must hash to
  * it. Like Twilio's own validators, the URL is tried with and without its port.
+ *
+ * <p>The {@code I-Twilio-Idempotency-Token} header is not signed, so events deduplicate on the
+ * body's hash (a form body carries the message or call SID and its status); the token is kept as
+ * the provider's id.
  */
-final class TwilioVerifier implements Verifier {
+final class TwilioScheme implements Scheme {
 
     static final String HEADER = "x-twilio-signature";
 
@@ -32,7 +33,7 @@ final class TwilioVerifier implements Verifier {
 
         Map<String, List<String>> params = null;
         if (request.isForm()) {
-            params = formParams(request.bodyText());
+            params = request.form();
             if (params == null) return Verification.invalid("The form body cannot be parsed.");
         }
         for (String url : request.urls()) {
@@ -61,24 +62,6 @@ final class TwilioVerifier implements Verifier {
                     values.stream().sorted().forEach(v -> sb.append(name).append(v)));
         }
         return sb.toString();
-    }
-
-    /** Sorted by name (the signing order); null when the body is not a valid form encoding. */
-    static Map<String, List<String>> formParams(String body) {
-        Map<String, List<String>> params = new TreeMap<>();
-        if (body.isEmpty()) return params;
-        try {
-            for (String pair : body.split("&", 10_000)) {
-                if (pair.isEmpty()) continue;
-                int eq = pair.indexOf('=');
-                String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                params.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
-            }
-            return params;
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 
     static String queryParam(String url, String name) {
@@ -120,5 +103,44 @@ final class TwilioVerifier implements Verifier {
     @Override
     public List<String> secretHeaders(SourceOptions options) {
         return List.of(HEADER);
+    }
+
+    @Override
+    public Normalizer.Normalized normalize(Normalizer.Payload p, SourceOptions options) {
+        return new Normalizer.Normalized(
+                Normalizer.bodyKey(p.request(), null),
+                p.header("i-twilio-idempotency-token"),
+                type(p),
+                p.form() == null ? null : Normalizer.or(p.field("From"), p.field("AccountSid")),
+                null);
+    }
+
+    /** {@code sms.received}, {@code mms.received}, {@code message.<status>}, {@code call.<status>} or {@code webhook}. */
+    private static String type(Normalizer.Payload p) {
+        if (p.form() == null) return "unknown";
+        String messageStatus = Normalizer.or(p.field("MessageStatus"), p.field("SmsStatus"));
+        if (p.field("MessageSid") != null || p.field("SmsSid") != null) {
+            if (messageStatus == null || messageStatus.equals("received"))
+                return p.field("NumMedia") != null && !"0".equals(p.field("NumMedia"))
+                        ? "mms.received"
+                        : "sms.received";
+            return "message." + safe(messageStatus);
+        }
+        if (p.field("CallSid") != null) return "call." + safe(Normalizer.or(p.field("CallStatus"), "unknown"));
+        return "webhook";
+    }
+
+    private static String safe(String s) {
+        return s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_-]", "_");
+    }
+
+    @Override
+    public Set<SourceOptions.Field> options() {
+        return Set.of();
+    }
+
+    @Override
+    public SecretOrigin secretOrigin() {
+        return SecretOrigin.PROVIDER;
     }
 }

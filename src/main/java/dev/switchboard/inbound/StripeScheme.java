@@ -3,13 +3,16 @@ package dev.switchboard.inbound;
 import dev.switchboard.vault.Secret;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
 
 /**
  * {@code Stripe-Signature: t=<unix>,v1=<hex>[,v1=<hex>…]} over {@code t + "." + body}, HMAC-SHA256
  * keyed with the UTF-8 bytes of the whole {@code whsec_…} string. Any matching v1 passes (Stripe
- * sends several while rolling its secret); v0 and unknown schemes are ignored.
+ * sends several while rolling its secret); v0 and unknown schemes are ignored. The event id is in
+ * the signed body, so it is the dedupe key.
  */
-final class StripeVerifier implements Verifier {
+final class StripeScheme implements Scheme {
 
     static final String HEADER = "stripe-signature";
 
@@ -51,5 +54,36 @@ final class StripeVerifier implements Verifier {
     @Override
     public List<String> secretHeaders(SourceOptions options) {
         return List.of(HEADER);
+    }
+
+    @Override
+    public Normalizer.Normalized normalize(Normalizer.Payload p, SourceOptions options) {
+        String id = p.text("id");
+        return new Normalizer.Normalized(
+                Normalizer.key("id", id, p.request()),
+                id,
+                Normalizer.or(p.text("type"), "unknown"),
+                subject(p.json()),
+                Normalizer.unix(p.json() == null ? null : p.json().get("created")));
+    }
+
+    /** The customer the event concerns: the object's {@code customer}, or the object when it is one. */
+    private static String subject(JsonNode body) {
+        if (body == null || body.get("data") == null) return null;
+        JsonNode object = body.get("data").get("object");
+        if (object == null) return null;
+        String customer = Normalizer.text(object, "customer");
+        if (customer != null) return customer;
+        return "customer".equals(Normalizer.text(object, "object")) ? Normalizer.text(object, "id") : null;
+    }
+
+    @Override
+    public Set<SourceOptions.Field> options() {
+        return Set.of(SourceOptions.Field.TOLERANCE_SECONDS);
+    }
+
+    @Override
+    public SecretOrigin secretOrigin() {
+        return SecretOrigin.PROVIDER;
     }
 }

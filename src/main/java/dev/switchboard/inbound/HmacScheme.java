@@ -1,9 +1,14 @@
 package dev.switchboard.inbound;
 
+import dev.switchboard.common.FieldError;
 import dev.switchboard.vault.Secret;
 import java.io.ByteArrayOutputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The generic scheme for senders without a named one: a configured header holding an HMAC
@@ -11,7 +16,7 @@ import java.util.Locale;
  * body, or over a template such as {@code {timestamp}.{body}} when the sender also signs a timestamp
  * (and {@code {id}}, the value of {@code idHeader}, when it signs its event id).
  */
-final class HmacVerifier implements Verifier {
+final class HmacScheme implements Scheme {
 
     private static final List<String> PLACEHOLDERS = List.of("{body}", "{timestamp}", "{id}");
 
@@ -92,5 +97,71 @@ final class HmacVerifier implements Verifier {
     @Override
     public List<String> secretHeaders(SourceOptions options) {
         return options.header() == null ? List.of() : List.of(options.header().toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * The id header is the dedupe key only when the template signs it ({@code {id}}); otherwise the
+     * body's hash with the signed timestamp, if any, so a re-signed resend is a new event.
+     */
+    @Override
+    public Normalizer.Normalized normalize(Normalizer.Payload p, SourceOptions options) {
+        String id = options.idHeader() == null ? null : p.header(options.idHeader());
+        String ts = options.signsTimestamp() ? p.header(options.timestampHeader()) : null;
+        if (ts != null) ts = ts.strip();
+        Long seconds = ts == null ? null : Hmac.unixSeconds(ts);
+        return new Normalizer.Normalized(
+                id != null && options.signsId()
+                        ? Normalizer.key("id", id, p.request())
+                        : Normalizer.bodyKey(p.request(), ts),
+                id,
+                TokenScheme.type(p),
+                p.text("subject"),
+                seconds == null ? null : Instant.ofEpochSecond(seconds));
+    }
+
+    @Override
+    public Set<SourceOptions.Field> options() {
+        return EnumSet.allOf(SourceOptions.Field.class);
+    }
+
+    @Override
+    public List<FieldError> optionProblems(SourceOptions o) {
+        List<FieldError> errors = new ArrayList<>();
+        if (o.header() == null) errors.add(new FieldError("options.header", "is required for hmac"));
+        if (o.toleranceSeconds() != null && o.timestampHeader() == null) {
+            errors.add(new FieldError("options.toleranceSeconds", "applies only with options.timestampHeader"));
+        }
+        if (o.prefix() != null && o.prefix().length() > 50) {
+            errors.add(new FieldError("options.prefix", "is longer than 50"));
+        }
+        String template = o.signedContent();
+        if (template != null) {
+            if (!template.contains("{body}")) {
+                errors.add(new FieldError("options.signedContent", "must contain {body}"));
+            } else if (template.contains("{timestamp}") && o.timestampHeader() == null) {
+                errors.add(new FieldError(
+                        "options.signedContent", "uses {timestamp}, so options.timestampHeader is required"));
+            } else if (template.contains("{id}") && o.idHeader() == null) {
+                errors.add(new FieldError("options.signedContent", "uses {id}, so options.idHeader is required"));
+            } else if (template.length() > 200) {
+                errors.add(new FieldError("options.signedContent", "is longer than 200"));
+            }
+        }
+        if (o.timestampHeader() != null && (template == null || !template.contains("{timestamp}"))) {
+            // A timestamp the signature does not cover can be refreshed by anyone replaying the request.
+            errors.add(new FieldError(
+                    "options.signedContent", "must contain {timestamp} when options.timestampHeader is set"));
+        }
+        return errors;
+    }
+
+    @Override
+    public SecretOrigin secretOrigin() {
+        return SecretOrigin.GENERATED;
+    }
+
+    @Override
+    public String secretProblem(String secret) {
+        return secret.length() < 16 ? "must be at least 16 characters" : null;
     }
 }

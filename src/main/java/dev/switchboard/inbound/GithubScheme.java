@@ -2,12 +2,14 @@ package dev.switchboard.inbound;
 
 import dev.switchboard.vault.Secret;
 import java.util.List;
+import java.util.Set;
 
 /**
  * {@code X-Hub-Signature-256: sha256=<hex>} over the body. GitHub signs no timestamp and not its
- * {@code X-GitHub-Delivery} header, so replays are stopped by deduplicating on the body's hash.
+ * {@code X-GitHub-Delivery} header, so replays are stopped by deduplicating on the body's hash; the
+ * delivery id is kept as the provider's id.
  */
-final class GithubVerifier implements Verifier {
+final class GithubScheme implements Scheme {
 
     static final String HEADER = "x-hub-signature-256";
 
@@ -29,5 +31,32 @@ final class GithubVerifier implements Verifier {
     @Override
     public List<String> secretHeaders(SourceOptions options) {
         return List.of(HEADER, "x-hub-signature");
+    }
+
+    @Override
+    public Normalizer.Normalized normalize(Normalizer.Payload p, SourceOptions options) {
+        String event = p.header("x-github-event");
+        String action = p.text("action");
+        return new Normalizer.Normalized(
+                Normalizer.bodyKey(p.request(), null),
+                p.header("x-github-delivery"),
+                Normalizer.or(event, "unknown") + (action == null ? "" : "." + action),
+                p.json() == null ? null : Normalizer.text(p.json().get("repository"), "full_name"),
+                null);
+    }
+
+    @Override
+    public Set<SourceOptions.Field> options() {
+        return Set.of();
+    }
+
+    @Override
+    public SecretOrigin secretOrigin() {
+        return SecretOrigin.GENERATED;
+    }
+
+    @Override
+    public String secretProblem(String secret) {
+        return secret.length() < 16 ? "must be at least 16 characters" : null;
     }
 }
