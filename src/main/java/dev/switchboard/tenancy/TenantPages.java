@@ -6,6 +6,7 @@ import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
@@ -29,6 +30,22 @@ class TenantPages {
     String list(@AuthenticationPrincipal Caller caller, Model model) {
         model.addAttribute("listing", tenants.list(caller, LIMIT));
         return "tenancy/tenants";
+    }
+
+    /** A tenant and its API keys, read-only: prefixes to recognise keys by, never their secrets. */
+    @GetMapping("/ui/tenants/{tenant}")
+    String detail(
+            @AuthenticationPrincipal Caller caller,
+            @PathVariable String tenant,
+            Model model,
+            HttpServletResponse response) {
+        try {
+            model.addAttribute("detail", tenants.detail(caller, tenant, LIMIT));
+        } catch (ApiException e) {
+            response.setStatus(e.code().status().value());
+            model.addAttribute("error", e);
+        }
+        return "tenancy/tenant";
     }
 
     @PostMapping("/ui/tenants")

@@ -22,12 +22,17 @@ public class Tenants {
     /** The newest tenants, and whether there are more than were returned. */
     public record Listing(List<Tenant> tenants, boolean more) {}
 
+    /** A tenant and its newest API keys (never their secrets). */
+    public record Detail(Tenant tenant, List<ApiKey> keys, boolean moreKeys) {}
+
     private final TenantRepository tenants;
+    private final ApiKeyRepository keys;
     private final TenantAccess access;
     private final Clock clock;
 
-    Tenants(TenantRepository tenants, TenantAccess access, Clock clock) {
+    Tenants(TenantRepository tenants, ApiKeyRepository keys, TenantAccess access, Clock clock) {
         this.tenants = tenants;
+        this.keys = keys;
         this.access = access;
         this.clock = clock;
     }
@@ -62,6 +67,14 @@ public class Tenants {
         }
         List<Tenant> page = tenants.page(PageRequest.of(limit, null));
         return new Listing(page.subList(0, Math.min(limit, page.size())), page.size() > limit);
+    }
+
+    /** @throws ApiException not found when the caller may not see the tenant (or it does not exist) */
+    public Detail detail(Caller caller, String tenantId, int keyLimit) {
+        access.read(caller, tenantId);
+        Tenant tenant = tenants.find(tenantId).orElseThrow(() -> ApiException.notFound("tenant"));
+        List<ApiKey> page = keys.pageForTenant(tenantId, PageRequest.of(keyLimit, null));
+        return new Detail(tenant, page.subList(0, Math.min(keyLimit, page.size())), page.size() > keyLimit);
     }
 
     public Counts counts(Caller caller) {

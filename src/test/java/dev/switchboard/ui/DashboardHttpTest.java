@@ -123,6 +123,30 @@ class DashboardHttpTest extends ServerTest {
     }
 
     @Test
+    void aSignInKeyNeverReachesTheLogs() {
+        var root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        var logs = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        root.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        logs.start();
+        root.addAppender(logs);
+        try {
+            String tenant = newTenant();
+            String key = newKey(tenant, "admin");
+            signIn(key);
+            var form = get("/ui/sign-in", null);
+            var m = CSRF.matcher(form.body());
+            assertThat(m.find()).isTrue();
+            postForm("/ui/sign-in", sessionCookie(form), "key=" + key + "x&_csrf=" + m.group(1));
+            assertThat(logs.list).isNotEmpty();
+            assertThat(logs.list.stream().map(e -> e.getFormattedMessage() + " " + e.getMDCPropertyMap()))
+                    .noneMatch(line -> line.contains(key.substring(30)));
+        } finally {
+            root.detachAppender(logs);
+            root.setLevel(ch.qos.logback.classic.Level.INFO);
+        }
+    }
+
+    @Test
     void aDashboardSessionNeverAuthenticatesTheApi() {
         var session = signIn(ADMIN);
         assertThat(get("/", session.cookie()).status()).isEqualTo(200);

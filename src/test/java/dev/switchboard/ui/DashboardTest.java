@@ -146,6 +146,21 @@ class DashboardTest extends ServerTest {
         assertThat(browser.all("input:not([type=hidden]), select, textarea")).isEmpty();
         checkPage("tenants-viewer", viewer, ADMIN);
 
+        // Its API keys: recognisable by their start, never shown whole.
+        browser.clickToLoad("tr[data-tenant='" + tenant + "'] a");
+        assertThat(browser.path()).isEqualTo("/ui/tenants/" + tenant);
+        assertThat(browser.all("tr[data-key]")).hasSize(1);
+        assertThat(browser.find("tr[data-key] code").getText()).startsWith(viewer.substring(0, 13));
+        assertThat(browser.all("form")).as("only sign-out").hasSize(1);
+        checkPage("tenant-viewer", viewer, viewer.substring(30), ADMIN);
+
+        // Another tenant is not there at all.
+        String other = newTenant();
+        browser.open("/ui/tenants/" + other);
+        assertThat(browser.find("[role=alert]").getText()).isEqualTo("No such tenant.");
+        assertThat(browser.all("h1")).isEmpty();
+        browser.open("/ui/tenants");
+
         // With a valid CSRF token, so it is the role that refuses it.
         String id = uniqueId();
         String token = browser.find("meta[name=csrf-token]").getAttribute("content");
