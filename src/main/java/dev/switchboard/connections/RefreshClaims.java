@@ -51,20 +51,6 @@ class RefreshClaims {
                 == 1;
     }
 
-    /** Whether another refresh holds a live claim on the connection. */
-    boolean refreshClaimed(Connection c, Instant now) {
-        return jdbc.sql("""
-                        SELECT count(*) FROM connections WHERE id = :id AND tenant_id = :tenant
-                        AND refresh_claimed_until > :now
-                        """)
-                        .param("id", c.id())
-                        .param("tenant", c.tenantId())
-                        .param("now", ts(now))
-                        .query(Long.class)
-                        .single()
-                > 0;
-    }
-
     /** A transient refresh failure: retried at {@code retryAt}; fenced on the claim, which is released. */
     boolean refreshFailed(Connection c, String claim, String error, Instant retryAt, Instant now) {
         return jdbc.sql("""

@@ -109,12 +109,14 @@ class TokenRefresh {
     /** This node's one refresh of the connection: claim, token call, fenced write-back. */
     private Outcome refreshOnce(String tenantId, String id, boolean force) {
         String claim = Ids.randomToken(16);
-        Connection c = claim(tenantId, id, claim);
-        if (c == null) return new Outcome(null); // another node refreshed it while we waited
+        boolean[] waited = new boolean[1];
+        Connection c = claim(tenantId, id, claim, waited);
         try {
             Instant now = Sql.now(clock);
-            // Read again under the claim: a caller that waited finds the token fresh and asks nothing.
-            if ((!force && !needsRefresh(c, now)) || !c.state().allows(Operation.REFRESH)) {
+            // Read again under the claim: a caller that waited (here or for another node) finds the
+            // token fresh and asks for nothing, even when forced: it was just refreshed.
+            boolean wanted = (force && !waited[0]) || needsRefresh(c, now);
+            if (!wanted || !c.state().allows(Operation.REFRESH)) {
                 claims.releaseRefresh(c, claim);
                 return new Outcome(null);
             }
@@ -144,23 +146,21 @@ class TokenRefresh {
     }
 
     /**
-     * Takes the cross-node claim, waiting (a bounded time) for another node that holds it. Returns
-     * the connection as it is under our claim, or null when the other node finished meanwhile.
+     * Takes the cross-node claim, waiting (a bounded time) while another node holds it, and returns
+     * the connection as it is under our claim. {@code waited} says whether another node had it.
      */
-    private Connection claim(String tenantId, String id, String claim) {
+    private Connection claim(String tenantId, String id, String claim, boolean[] waited) {
         long deadline = System.nanoTime() + properties.refreshLease().toNanos();
-        boolean waited = false;
         while (true) {
             Connection c = connections.find(tenantId, id).orElseThrow(() -> ApiException.notFound("connection"));
             Instant now = Sql.now(clock);
-            if (waited && !claims.refreshClaimed(c, now)) return null;
-            if (!waited && claims.claimRefresh(c, claim, now, now.plus(properties.refreshLease()))) {
+            if (claims.claimRefresh(c, claim, now, now.plus(properties.refreshLease()))) {
                 return connections.find(tenantId, id).orElseThrow(() -> ApiException.notFound("connection"));
             }
             if (System.nanoTime() > deadline) {
                 throw new ApiException(ErrorCode.OAUTH_FAILED, "Another node's refresh of this connection is late.");
             }
-            waited = true;
+            waited[0] = true;
             try {
                 Thread.sleep(50); // another node's token call: poll its claim until it lets go
             } catch (InterruptedException e) {

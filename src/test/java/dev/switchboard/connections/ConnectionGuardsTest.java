@@ -2,10 +2,12 @@ package dev.switchboard.connections;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.switchboard.testing.Receiver;
 import dev.switchboard.testing.Receiver.Answer;
 import dev.switchboard.testing.ServerTest;
+import dev.switchboard.testing.TestServices;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -26,6 +28,9 @@ class ConnectionGuardsTest extends ServerTest {
 
     @Autowired
     ConnectionJobs jobs;
+
+    @Autowired
+    javax.sql.DataSource dataSource;
 
     Receiver provider;
     String tenant;
@@ -192,6 +197,47 @@ class ConnectionGuardsTest extends ServerTest {
 
         api.patch("/api/v1/tenants/" + tenant, ADMIN, "{\"disabled\":false}");
         await().atMost(Duration.ofSeconds(20)).until(() -> checks(off) > offBefore);
+    }
+
+    /**
+     * Fenced writes find their row by id, even as generic plans on a table that was never analyzed:
+     * an index led by the fence's column (state, the check lease) would be scanned row by row.
+     */
+    @Test
+    void fencedWritesUseThePrimaryKeyEvenAsGenericPlans() throws Exception {
+        assumeTrue(TestServices.suiteOnPostgres(), "query plans are PostgreSQL's");
+        Map<String, String> statements = Map.of(
+                "move",
+                "UPDATE connections SET state = $4 WHERE id = $1 AND tenant_id = $2 AND state = $3",
+                "health",
+                "UPDATE connections SET health = $4 WHERE id = $1 AND tenant_id = $2 AND next_check_at = $3::timestamptz",
+                "claim",
+                "UPDATE connections SET refresh_claim = NULL WHERE id = $1 AND tenant_id = $2 AND refresh_claim = $3"
+                        + " AND $4 IS NOT NULL");
+        try (var con = dataSource.getConnection();
+                var st = con.createStatement()) {
+            st.execute("SET plan_cache_mode = force_generic_plan");
+            try {
+                for (var e : statements.entrySet()) {
+                    st.execute("PREPARE fenced_" + e.getKey() + "(varchar, varchar, varchar, varchar) AS "
+                            + e.getValue());
+                    StringBuilder plan = new StringBuilder();
+                    try (var rs = st.executeQuery("EXPLAIN EXECUTE fenced_" + e.getKey()
+                            + "('con_x', 't', '2026-01-01T00:00:00Z', 'x')")) {
+                        while (rs.next()) plan.append(rs.getString(1)).append('\n');
+                    }
+                    st.execute("DEALLOCATE fenced_" + e.getKey());
+                    // The row is found by its id (the primary key, or the tenant's index that ends in
+                    // it), never by scanning an index led by the fenced column.
+                    assertThat(plan.toString())
+                            .as(e.getKey())
+                            .containsPattern("Index Cond: .*\\(id\\)::text = \\(\\$1\\)::text")
+                            .doesNotContain("due_idx");
+                }
+            } finally {
+                st.execute("RESET plan_cache_mode");
+            }
+        }
     }
 
     int checks(String connectionId) {
