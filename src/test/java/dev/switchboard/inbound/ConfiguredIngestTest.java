@@ -13,10 +13,16 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** Ingest on a server with a public URL and a small rejection budget (a server of its own). */
+/**
+ * Ingest on a server with a public URL and a small rejection budget: a server of its own, closed
+ * after this class. Its background workers are off, so it never takes over the shared server's
+ * work on the shared database (whose tests watch their own server's routers and receivers).
+ */
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class ConfiguredIngestTest extends InboundTestBase {
 
     static final String PUBLIC = "https://hooks.example.test";
@@ -25,6 +31,8 @@ class ConfiguredIngestTest extends InboundTestBase {
     static void settings(DynamicPropertyRegistry registry) {
         registry.add("switchboard.inbound.public-url", () -> PUBLIC);
         registry.add("switchboard.inbound.rejections-per-minute", () -> "3");
+        registry.add("switchboard.inbound.processing.enabled", () -> "false");
+        registry.add("switchboard.outbound.enabled", () -> "false");
     }
 
     @Autowired
