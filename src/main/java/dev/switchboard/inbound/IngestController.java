@@ -41,14 +41,16 @@ class IngestController {
                     + " answers 200 only after the commit. 401 signature_missing | signature_invalid |"
                     + " timestamp_out_of_tolerance; 404 unknown source; 413 body too large; 503 source_disabled.",
             security = {})
-    @PostMapping(path = "/webhooks/{sourceId}", produces = MediaType.APPLICATION_JSON_VALUE)
+    @PostMapping("/webhooks/{sourceId}")
     ResponseEntity<?> receive(@PathVariable String sourceId, HttpServletRequest request) {
         byte[] body = read(request);
         var outcome = ingest.receive(new Ingest.Received(
                 sourceId, headers(request), body, urls(request), request.getContentType(), request.getRemoteAddr()));
+        // JSON whatever Accept says: a provider's Accept header must never turn a stored webhook into a 406.
+        var ok = ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON);
         return switch (outcome) {
-            case Ingest.Outcome.Stored s -> ResponseEntity.ok(new Accepted(s.eventId(), s.duplicate()));
-            case Ingest.Outcome.Challenge c -> ResponseEntity.ok(new Challenge(c.challenge()));
+            case Ingest.Outcome.Stored s -> ok.body(new Accepted(s.eventId(), s.duplicate()));
+            case Ingest.Outcome.Challenge c -> ok.body(new Challenge(c.challenge()));
         };
     }
 

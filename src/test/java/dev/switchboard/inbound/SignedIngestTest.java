@@ -436,6 +436,16 @@ class SignedIngestTest extends InboundTestBase {
         assertThat(e.get("verified").asBoolean()).isFalse();
         assertThat(e.get("verification").asString()).isEqualTo("none");
         assertThat(e.get("cloudEvent").get("verification").asString()).isEqualTo("none");
+
+        // Providers send whatever Accept they like; ingest answers JSON to all of them, and an error too.
+        for (String accept : new String[] {"text/html", "application/xml", "*/*;q=abc", "text/plain, */*"}) {
+            var r = post(none.ingestPath(), "text/plain", "accept " + accept, Map.of("Accept", accept));
+            accepted(r);
+            assertThat(r.header("Content-Type")).startsWith("application/json");
+            var missing = post("/webhooks/src_unknown", "text/plain", "x", Map.of("Accept", accept));
+            assertThat(missing.status()).isEqualTo(404);
+            assertThat(missing.header("Content-Type")).startsWith("application/problem+json");
+        }
     }
 
     @Test
