@@ -5,8 +5,8 @@ import dev.switchboard.common.Cursor;
 import dev.switchboard.common.Page;
 import dev.switchboard.common.PageRequest;
 import dev.switchboard.connections.Connection.State;
-import dev.switchboard.tenancy.Caller;
-import dev.switchboard.tenancy.TenantAccess;
+import dev.switchboard.tenancy.TenantScope;
+import dev.switchboard.tenancy.WriteAccess;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -20,7 +20,6 @@ import java.util.Map;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
@@ -114,7 +113,6 @@ class ConnectionController {
     private final HealthChecks health;
     private final ConnectionAccess connectionAccess;
     private final Catalog catalog;
-    private final TenantAccess access;
     private final ConnectionsProperties properties;
 
     ConnectionController(
@@ -125,7 +123,6 @@ class ConnectionController {
             HealthChecks health,
             ConnectionAccess connectionAccess,
             Catalog catalog,
-            TenantAccess access,
             ConnectionsProperties properties) {
         this.connections = connections;
         this.lifecycle = lifecycle;
@@ -134,17 +131,13 @@ class ConnectionController {
         this.health = health;
         this.connectionAccess = connectionAccess;
         this.catalog = catalog;
-        this.access = access;
         this.properties = properties;
     }
 
     @Operation(summary = "Connect a provider: credentials are checked with its health request when it has one")
     @PostMapping
-    ResponseEntity<ConnectionView> create(
-            @AuthenticationPrincipal Caller caller,
-            @PathVariable String tenant,
-            @Valid @RequestBody CreateConnection body) {
-        access.write(caller, tenant);
+    ResponseEntity<ConnectionView> create(TenantScope scope, @Valid @RequestBody CreateConnection body) {
+        String tenant = scope.tenantId();
         Connection c = lifecycle.create(tenant, body);
         return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant + "/connections/" + c.id()))
                 .body(view(c));
@@ -153,14 +146,13 @@ class ConnectionController {
     @Operation(summary = "List connections; filter by provider, category or state")
     @GetMapping
     Page<ConnectionView> list(
-            @AuthenticationPrincipal Caller caller,
-            @PathVariable String tenant,
+            TenantScope scope,
             @RequestParam(required = false) String provider,
             @RequestParam(required = false) String category,
             @RequestParam(required = false) String state,
             @RequestParam(required = false) Integer limit,
             @RequestParam(required = false) String cursor) {
-        access.read(caller, tenant);
+        String tenant = scope.tenantId();
         if (state != null) {
             try {
                 State.of(state);
@@ -184,63 +176,53 @@ class ConnectionController {
 
     @Operation(summary = "One connection")
     @GetMapping("/{id}")
-    ConnectionView get(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String id) {
-        access.read(caller, tenant);
+    ConnectionView get(TenantScope scope, @PathVariable String id) {
+        String tenant = scope.tenantId();
         return view(lifecycle.find(tenant, id));
     }
 
     @Operation(summary = "Rename, reconfigure, or replace credentials or the OAuth client")
     @PatchMapping("/{id}")
-    ConnectionView update(
-            @AuthenticationPrincipal Caller caller,
-            @PathVariable String tenant,
-            @PathVariable String id,
-            @Valid @RequestBody UpdateConnection body) {
-        access.write(caller, tenant);
+    ConnectionView update(TenantScope scope, @PathVariable String id, @Valid @RequestBody UpdateConnection body) {
+        String tenant = scope.tenantId();
         return view(lifecycle.update(tenant, id, body));
     }
 
     @Operation(summary = "Disconnect: the connection and its credentials are destroyed")
     @DeleteMapping("/{id}")
-    ResponseEntity<Void> delete(
-            @AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String id) {
-        access.write(caller, tenant);
+    ResponseEntity<Void> delete(TenantScope scope, @PathVariable String id) {
+        String tenant = scope.tenantId();
         lifecycle.delete(tenant, id);
         return ResponseEntity.noContent().build();
     }
 
     @Operation(summary = "Suspend: the connection is not used until resumed")
     @PostMapping("/{id}/suspend")
-    ConnectionView suspend(
-            @AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String id) {
-        access.write(caller, tenant);
+    ConnectionView suspend(TenantScope scope, @PathVariable String id) {
+        String tenant = scope.tenantId();
         return view(lifecycle.suspend(tenant, id));
     }
 
     @Operation(summary = "Resume a suspended connection")
     @PostMapping("/{id}/resume")
-    ConnectionView resume(
-            @AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String id) {
-        access.write(caller, tenant);
+    ConnectionView resume(TenantScope scope, @PathVariable String id) {
+        String tenant = scope.tenantId();
         return view(lifecycle.resume(tenant, id));
     }
 
     @Operation(summary = "Reconnect: OAuth connections authorize again; others take new credentials")
     @PostMapping("/{id}/reconnect")
     ConnectionView reconnect(
-            @AuthenticationPrincipal Caller caller,
-            @PathVariable String tenant,
-            @PathVariable String id,
-            @Valid @RequestBody(required = false) Reconnect body) {
-        access.write(caller, tenant);
+            TenantScope scope, @PathVariable String id, @Valid @RequestBody(required = false) Reconnect body) {
+        String tenant = scope.tenantId();
         return view(lifecycle.reconnect(tenant, id, body == null ? null : body.credentials()));
     }
 
     @Operation(summary = "Start the OAuth authorization: a 302 to the provider (PKCE S256, single-use state)")
     @GetMapping("/{id}/authorize")
-    ResponseEntity<AuthorizationStarted> authorize(
-            @AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String id) {
-        access.write(caller, tenant);
+    @WriteAccess // a GET, because browsers follow it, but it starts a change
+    ResponseEntity<AuthorizationStarted> authorize(TenantScope scope, @PathVariable String id) {
+        String tenant = scope.tenantId();
         Connection c = lifecycle.find(tenant, id);
         String base = properties.publicUrl() == null || properties.publicUrl().isBlank()
                 ? ServletUriComponentsBuilder.fromCurrentContextPath().toUriString()
@@ -253,36 +235,33 @@ class ConnectionController {
 
     @Operation(summary = "Refresh the OAuth token now")
     @PostMapping("/{id}/refresh")
-    ConnectionView refresh(
-            @AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String id) {
-        access.write(caller, tenant);
+    ConnectionView refresh(TenantScope scope, @PathVariable String id) {
+        String tenant = scope.tenantId();
         return view(refresh.refresh(tenant, id, true));
     }
 
     @Operation(summary = "A usable access token for the platform's own calls (tenant admins), refreshed first if due")
     @PostMapping("/{id}/access-token")
-    ConnectionAccess.AccessToken accessToken(
-            @AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String id) {
-        access.write(caller, tenant);
+    ConnectionAccess.AccessToken accessToken(TenantScope scope, @PathVariable String id) {
+        String tenant = scope.tenantId();
         return connectionAccess.accessToken(tenant, id);
     }
 
     @Operation(summary = "Check the connection's health now")
     @PostMapping("/{id}/check")
-    HealthResult check(@AuthenticationPrincipal Caller caller, @PathVariable String tenant, @PathVariable String id) {
-        access.write(caller, tenant);
+    HealthResult check(TenantScope scope, @PathVariable String id) {
+        String tenant = scope.tenantId();
         return health.check(tenant, id);
     }
 
     @Operation(summary = "Health-check history, newest first")
     @GetMapping("/{id}/health")
     Page<HealthResult> health(
-            @AuthenticationPrincipal Caller caller,
-            @PathVariable String tenant,
+            TenantScope scope,
             @PathVariable String id,
             @RequestParam(required = false) Integer limit,
             @RequestParam(required = false) String cursor) {
-        access.read(caller, tenant);
+        String tenant = scope.tenantId();
         PageRequest page = PageRequest.of(limit, cursor);
         return Page.of(health.history(tenant, id, page), page, h -> new Cursor(h.checkedAt(), h.id()));
     }

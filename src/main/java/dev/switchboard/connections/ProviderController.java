@@ -2,7 +2,7 @@ package dev.switchboard.connections;
 
 import dev.switchboard.common.ApiException;
 import dev.switchboard.tenancy.Caller;
-import dev.switchboard.tenancy.TenantAccess;
+import dev.switchboard.tenancy.PlatformAdmin;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
@@ -27,11 +27,9 @@ class ProviderController {
     record ProviderView(Provider provider, boolean builtIn, int catalogVersion) {}
 
     private final Catalog catalog;
-    private final TenantAccess access;
 
-    ProviderController(Catalog catalog, TenantAccess access) {
+    ProviderController(Catalog catalog) {
         this.catalog = catalog;
-        this.access = access;
     }
 
     @Operation(summary = "The provider catalog; filter by category or authType")
@@ -56,8 +54,7 @@ class ProviderController {
 
     @Operation(summary = "Add a provider to the catalog (platform admins)")
     @PostMapping
-    ResponseEntity<Provider> add(@AuthenticationPrincipal Caller caller, @RequestBody Provider body) {
-        access.platformAdmin(caller);
+    ResponseEntity<Provider> add(PlatformAdmin admin, @RequestBody Provider body) {
         catalog.add(body);
         return ResponseEntity.created(URI.create("/api/v1/providers/" + body.key()))
                 .body(body);
@@ -65,8 +62,7 @@ class ProviderController {
 
     @Operation(summary = "Remove a provider an operator added (platform admins)")
     @DeleteMapping("/{key}")
-    ResponseEntity<Void> remove(@AuthenticationPrincipal Caller caller, @PathVariable String key) {
-        access.platformAdmin(caller);
+    ResponseEntity<Void> remove(PlatformAdmin admin, @PathVariable String key) {
         if (catalog.builtIn(key)) throw ApiException.conflict("Built-in providers cannot be removed.");
         if (!catalog.remove(key)) throw ApiException.notFound("provider"); // 409 provider_in_use while used
         return ResponseEntity.noContent().build();
