@@ -219,11 +219,11 @@ class ConnectionGuardsTest extends ServerTest {
             st.execute("SET plan_cache_mode = force_generic_plan");
             try {
                 for (var e : statements.entrySet()) {
-                    st.execute("PREPARE fenced_" + e.getKey() + "(varchar, varchar, varchar, varchar) AS "
-                            + e.getValue());
+                    st.execute(
+                            "PREPARE fenced_" + e.getKey() + "(varchar, varchar, varchar, varchar) AS " + e.getValue());
                     StringBuilder plan = new StringBuilder();
-                    try (var rs = st.executeQuery("EXPLAIN EXECUTE fenced_" + e.getKey()
-                            + "('con_x', 't', '2026-01-01T00:00:00Z', 'x')")) {
+                    try (var rs = st.executeQuery(
+                            "EXPLAIN EXECUTE fenced_" + e.getKey() + "('con_x', 't', '2026-01-01T00:00:00Z', 'x')")) {
                         while (rs.next()) plan.append(rs.getString(1)).append('\n');
                     }
                     st.execute("DEALLOCATE fenced_" + e.getKey());
