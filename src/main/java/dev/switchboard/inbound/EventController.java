@@ -1,24 +1,13 @@
 package dev.switchboard.inbound;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.switchboard.common.ApiException;
-import dev.switchboard.common.Cursor;
-import dev.switchboard.common.ErrorCode;
-import dev.switchboard.common.Page;
-import dev.switchboard.common.PageRequest;
-import dev.switchboard.common.Sql;
-import dev.switchboard.common.Timestamps;
+import dev.switchboard.inbound.Events.EventDetail;
+import dev.switchboard.inbound.Events.EventQuery;
+import dev.switchboard.inbound.Events.EventsPage;
+import dev.switchboard.inbound.Events.Replayed;
 import dev.switchboard.tenancy.PlatformAdmin;
 import dev.switchboard.tenancy.TenantScope;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.springdoc.core.annotations.ParameterObject;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -28,189 +17,40 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.json.JsonMapper;
 
 @Tag(name = "Inbound events")
 @RestController
 class EventController {
 
-    /** An event in a list: its metadata, without headers or body. */
-    record EventItem(
-            String id,
-            String tenantId,
-            String sourceId,
-            String provider,
-            @JsonInclude(JsonInclude.Include.NON_NULL) String providerEventId,
-            String type,
-            String subject,
-            String userId,
-            String status,
-            boolean verified,
-            Instant time,
-            Instant receivedAt,
-            int bodySize) {
+    private final Events events;
 
-        static EventItem of(EventRow e) {
-            return new EventItem(
-                    e.id(),
-                    e.tenantId(),
-                    e.sourceId(),
-                    e.provider().wire(),
-                    e.providerEventId(),
-                    e.type(),
-                    e.subject(),
-                    e.userId(),
-                    e.status(),
-                    !"none".equals(e.verification()),
-                    e.providerTime() != null ? e.providerTime() : e.receivedAt(),
-                    e.receivedAt(),
-                    e.bodySize());
-        }
-    }
-
-    record EventsPage(
-            List<EventItem> data,
-            String nextCursor,
-            @JsonInclude(JsonInclude.Include.NON_NULL) EventRepository.Summary summary) {}
-
-    /** One event in full: redacted headers, the verification, each processing run, and its CloudEvent. */
-    record EventDetail(
-            String id,
-            String tenantId,
-            String sourceId,
-            String provider,
-            @JsonInclude(JsonInclude.Include.NON_NULL) String providerEventId,
-            String type,
-            String subject,
-            String userId,
-            String status,
-            boolean verified,
-            String verification,
-            Instant receivedAt,
-            Instant providerTime,
-            String contentType,
-            int bodySize,
-            Instant bodyPurgedAt,
-            Map<String, String> headers,
-            int attempts,
-            String lastError,
-            Instant processedAt,
-            List<EventRepository.Run> runs,
-            @JsonInclude(JsonInclude.Include.NON_NULL) String body,
-            CloudEvent cloudEvent) {}
-
-    record Replayed(String id, String status, int run) {}
-
-    private static final Set<String> STATUSES = Set.of("received", "processed", "failed");
-
-    private final EventRepository events;
-    private final JsonMapper json;
-    private final EventProcessor processor;
-    private final Clock clock;
-
-    EventController(EventRepository events, JsonMapper json, EventProcessor processor, Clock clock) {
+    EventController(Events events) {
         this.events = events;
-        this.json = json;
-        this.processor = processor;
-        this.clock = clock;
     }
-
-    /** The events list's query parameters, the same on the tenant and the platform route. */
-    record EventQuery(
-            String source,
-            String provider,
-            String type,
-            String subject,
-            String userId,
-            String status,
-            String since,
-            String until,
-            Integer limit,
-            String cursor,
-            Boolean summary) {}
 
     @Operation(summary = "List a tenant's inbound events, newest first, with optional counts by provider and type")
     @GetMapping("/api/v1/tenants/{tenant}/events")
     EventsPage list(TenantScope scope, @ParameterObject EventQuery query) {
-        String tenant = scope.tenantId();
-        return search(tenant, query);
+        return events.search(scope.tenantId(), query);
     }
 
     @Operation(summary = "List inbound events across every tenant (platform admin)")
     @GetMapping("/api/v1/events")
     EventsPage listAll(
             PlatformAdmin admin, @RequestParam(required = false) String tenant, @ParameterObject EventQuery query) {
-        return search(tenant, query);
-    }
-
-    private EventsPage search(String tenant, EventQuery q) {
-        String provider = q.provider();
-        if (provider != null
-                && java.util.Arrays.stream(Provider.values())
-                        .noneMatch(p -> p.wire().equals(provider))) {
-            throw ApiException.invalid("provider", "is not a known provider");
-        }
-        if (q.status() != null && !STATUSES.contains(q.status())) {
-            throw ApiException.invalid("status", "must be one of received, processed, failed");
-        }
-        var filter = new EventRepository.Filter(
-                tenant,
-                q.source(),
-                provider,
-                q.type(),
-                q.subject(),
-                q.userId(),
-                q.status(),
-                Timestamps.parse("since", q.since()),
-                Timestamps.parse("until", q.until()));
-        PageRequest page = PageRequest.of(q.limit(), q.cursor());
-        Page<EventRow> rows = Page.of(events.search(filter, page), page, e -> new Cursor(e.receivedAt(), e.id()));
-        return new EventsPage(
-                rows.data().stream().map(EventItem::of).toList(),
-                rows.nextCursor(),
-                Boolean.TRUE.equals(q.summary()) ? events.summary(filter) : null);
+        return events.search(tenant, query);
     }
 
     @Operation(summary = "Get one event: redacted headers, verification, processing runs, body as text, CloudEvent")
     @GetMapping("/api/v1/tenants/{tenant}/events/{id}")
     EventDetail get(TenantScope scope, @PathVariable String id) {
-        String tenant = scope.tenantId();
-        EventRow e = events.find(tenant, id).orElseThrow(() -> ApiException.notFound("event"));
-        byte[] body = e.bodyPurgedAt() == null ? events.body(e.id()) : null;
-        return new EventDetail(
-                e.id(),
-                e.tenantId(),
-                e.sourceId(),
-                e.provider().wire(),
-                e.providerEventId(),
-                e.type(),
-                e.subject(),
-                e.userId(),
-                e.status(),
-                !"none".equals(e.verification()),
-                e.verification(),
-                e.receivedAt(),
-                e.providerTime(),
-                e.contentType(),
-                e.bodySize(),
-                e.bodyPurgedAt(),
-                e.headers(),
-                e.attempts(),
-                e.lastError(),
-                e.processedAt(),
-                events.runs(e.id()),
-                text(body),
-                CloudEvent.of(e, body, json));
+        return events.detail(scope.tenantId(), id);
     }
 
     @Operation(summary = "The exact bytes received, with the original content type")
     @GetMapping("/api/v1/tenants/{tenant}/events/{id}/raw")
     ResponseEntity<byte[]> raw(TenantScope scope, @PathVariable String id) {
-        String tenant = scope.tenantId();
-        var raw = events.raw(tenant, id).orElseThrow(() -> ApiException.notFound("event"));
-        if (raw.body() == null) {
-            throw new ApiException(ErrorCode.GONE, "The raw body was purged at " + raw.purgedAt() + " (retention).");
-        }
+        var raw = events.raw(scope.tenantId(), id);
         MediaType type;
         try {
             type = raw.contentType() == null
@@ -230,28 +70,6 @@ class EventController {
     @Operation(summary = "Route the event again: a new processing run with the same event id")
     @PostMapping("/api/v1/tenants/{tenant}/events/{id}/replay")
     ResponseEntity<Replayed> replay(TenantScope scope, @PathVariable String id) {
-        String tenant = scope.tenantId();
-        if (!events.replay(tenant, id, Sql.now(clock))) throw ApiException.notFound("event");
-        processor.wake();
-        EventRow e = events.find(tenant, id).orElseThrow(() -> ApiException.notFound("event"));
-        return ResponseEntity.accepted().body(new Replayed(e.id(), e.status(), e.runs()));
-    }
-
-    /** The body as text when it is valid UTF-8 text, else null (use /raw). */
-    private static String text(byte[] body) {
-        if (body == null) return null;
-        try {
-            String s = StandardCharsets.UTF_8
-                    .newDecoder()
-                    .decode(java.nio.ByteBuffer.wrap(body))
-                    .toString();
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') return null;
-            }
-            return s;
-        } catch (CharacterCodingException binary) {
-            return null;
-        }
+        return ResponseEntity.accepted().body(events.replay(scope.tenantId(), id));
     }
 }

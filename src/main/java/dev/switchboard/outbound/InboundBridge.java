@@ -1,6 +1,5 @@
 package dev.switchboard.outbound;
 
-import dev.switchboard.common.Ids;
 import dev.switchboard.common.Sql;
 import dev.switchboard.common.Text;
 import dev.switchboard.inbound.InboundEvent;
@@ -20,14 +19,12 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 class InboundBridge implements InboundEventRouter {
 
-    private final Publisher publisher;
-    private final DeliveryEngine engine;
+    private final Messages messages;
     private final JsonMapper json;
     private final Clock clock;
 
-    InboundBridge(Publisher publisher, DeliveryEngine engine, JsonMapper json, Clock clock) {
-        this.publisher = publisher;
-        this.engine = engine;
+    InboundBridge(Messages messages, JsonMapper json, Clock clock) {
+        this.messages = messages;
         this.json = json;
         this.clock = clock;
     }
@@ -35,14 +32,12 @@ class InboundBridge implements InboundEventRouter {
     @Override
     public void route(InboundEvent event, byte[] body) {
         // The subject orders: an ordered endpoint gets one customer's events one at a time.
-        int fanOut = publisher.publishIfSubscribed(
-                Ids.next("msg"),
+        messages.forward(
                 event.tenantId(),
                 event.type(),
-                !event.verified(),
+                event.verified(),
                 () -> json.writeValueAsBytes(event.cloudEvent(body, json)),
                 Text.storable(event.subject(), 200),
                 Sql.now(clock));
-        if (fanOut > 0) engine.wake();
     }
 }

@@ -15,10 +15,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Sending a message: the one use case behind the messages API and Switchboard's own operational
- * events. A tenant's message is checked (payload shape, its type's schema), deduplicated by its
- * Idempotency-Key for 24 hours, and stored with its deliveries in one transaction. (The inbound
- * bridge still publishes through {@link Publisher} directly; it moves here next.)
+ * Sending a message: the one use case behind the messages API, Switchboard's own operational
+ * events and forwarded inbound events. A tenant's message is checked (payload shape, its type's
+ * schema), deduplicated by its Idempotency-Key for 24 hours, and stored with its deliveries in one
+ * transaction.
  */
 @Service
 class Messages {
@@ -131,6 +131,24 @@ class Messages {
         String id = Ids.next("msg");
         publisher.publish(id, tenantId, eventType, payload, null, now);
         return id;
+    }
+
+    /**
+     * Forwards an inbound event as a message of its type, inside the caller's transaction (the one
+     * that marks the event processed). Nobody subscribed: no message, and the payload is never
+     * built. Unverified events go only to endpoints that name their type. Returns the fan-out.
+     */
+    int forward(
+            String tenantId,
+            String eventType,
+            boolean verified,
+            java.util.function.Supplier<byte[]> payload,
+            String orderingKey,
+            Instant now) {
+        int fanOut = publisher.publishIfSubscribed(
+                Ids.next("msg"), tenantId, eventType, !verified, payload, orderingKey, now);
+        if (fanOut > 0) engine.getObject().wake();
+        return fanOut;
     }
 
     private static byte[] sha256(byte[] data) {
