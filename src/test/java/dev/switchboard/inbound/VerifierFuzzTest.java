@@ -16,7 +16,7 @@ import net.jqwik.api.Provide;
 
 /**
  * Arbitrary headers and bodies never make a verifier throw: every outcome is a verdict. Seeds
- * include the parser bugs other projects shipped (REFERENCE.md §1).
+ * include the header-parser bugs other webhook libraries shipped.
  */
 class VerifierFuzzTest {
 

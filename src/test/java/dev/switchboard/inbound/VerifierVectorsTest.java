@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The providers' published known-answer vectors (shared/REFERENCE.md §1). */
+/** The providers' published known-answer vectors, from their documentation and official libraries. */
 class VerifierVectorsTest {
 
     static WebhookRequest request(
