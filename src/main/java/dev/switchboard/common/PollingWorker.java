@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 public final class PollingWorker {
 
     private static final Logger log = LoggerFactory.getLogger(PollingWorker.class);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
     private final String name;
     private final Duration pollInterval;
@@ -23,6 +24,7 @@ public final class PollingWorker {
     private final IntSupplier runOnce;
     private final Semaphore wake = new Semaphore(0);
     private volatile Thread loop;
+    private volatile boolean stopping;
 
     /** @param runOnce claims and handles one batch; returns how many items it claimed */
     public PollingWorker(String name, Duration pollInterval, int batchSize, IntSupplier runOnce) {
@@ -38,8 +40,9 @@ public final class PollingWorker {
 
     public synchronized void start() {
         if (loop != null) return;
+        stopping = false;
         loop = Thread.ofVirtual().name(name).start(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
+            while (!stopping && !Thread.currentThread().isInterrupted()) {
                 try {
                     if (runOnce.getAsInt() < batchSize) {
                         wake.tryAcquire(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
@@ -61,13 +64,22 @@ public final class PollingWorker {
         });
     }
 
+    /**
+     * Lets the batch in hand finish, then ends the loop. Only a batch still running after the grace
+     * period is interrupted: an interrupt in the middle of database or file I/O aborts it (and an
+     * executor closed by an interrupt cancels its tasks), so it is the last resort, not the signal.
+     */
     public synchronized void stop() {
         Thread t = loop;
         loop = null;
         if (t == null) return;
-        t.interrupt();
+        stopping = true;
+        wake.release();
         try {
-            t.join(Duration.ofSeconds(10));
+            if (!t.join(STOP_GRACE)) {
+                t.interrupt();
+                t.join(STOP_GRACE);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

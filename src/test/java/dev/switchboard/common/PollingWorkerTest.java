@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** A background loop outlives whatever one batch throws, an Error included. */
+/** A background loop outlives whatever one batch throws, an Error included, and stops without interrupting a batch. */
 class PollingWorkerTest {
 
     @Test
@@ -30,5 +30,32 @@ class PollingWorkerTest {
         } finally {
             worker.stop();
         }
+    }
+
+    @Test
+    void stopLetsTheBatchInHandFinishUninterrupted() throws Exception {
+        var inBatch = new java.util.concurrent.CountDownLatch(1);
+        var release = new java.util.concurrent.CountDownLatch(1);
+        var interrupted = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicInteger finished = new AtomicInteger();
+        PollingWorker worker = new PollingWorker("test-stop", Duration.ofHours(1), 1, () -> {
+            inBatch.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                interrupted.set(true); // what aborts a JDBC call or an H2 file write mid-way
+                return 0;
+            }
+            finished.incrementAndGet();
+            return 0;
+        });
+        worker.start();
+        assertThat(inBatch.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        Thread stopper = Thread.ofVirtual().start(worker::stop);
+        release.countDown(); // the batch ends on its own while stop() waits for it
+        stopper.join(Duration.ofSeconds(15));
+        assertThat(interrupted).isFalse();
+        assertThat(finished.get()).isEqualTo(1);
+        assertThat(worker.running()).isFalse();
     }
 }
