@@ -57,6 +57,6 @@ final class GithubScheme implements Scheme {
 
     @Override
     public String secretProblem(String secret) {
-        return secret.length() < 16 ? "must be at least 16 characters" : null;
+        return Scheme.sharedSecretProblem(secret);
     }
 }

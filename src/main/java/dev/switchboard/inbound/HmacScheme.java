@@ -162,6 +162,6 @@ final class HmacScheme implements Scheme {
 
     @Override
     public String secretProblem(String secret) {
-        return secret.length() < 16 ? "must be at least 16 characters" : null;
+        return Scheme.sharedSecretProblem(secret);
     }
 }

@@ -67,6 +67,11 @@ sealed interface Scheme
         return null;
     }
 
+    /** The rule for a shared secret we generate but an operator may also set: long enough to resist guessing. */
+    static String sharedSecretProblem(String secret) {
+        return secret.length() < 16 ? "must be at least 16 characters" : null;
+    }
+
     /** A new secret, for schemes whose {@link #secretOrigin()} is {@code GENERATED}. */
     default Secret newSecret() {
         return Secret.of(Ids.randomToken(32));

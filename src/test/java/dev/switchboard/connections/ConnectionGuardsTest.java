@@ -228,11 +228,17 @@ class ConnectionGuardsTest extends ServerTest {
                     }
                     st.execute("DEALLOCATE fenced_" + e.getKey());
                     // The row is found by its id (the primary key, or the tenant's index that ends in
-                    // it), never by scanning an index led by the fenced column.
+                    // it). The health write may instead look the lease up by equality in the due
+                    // index (the planner's pick varies without statistics): only the rows of one
+                    // claim share a lease, so that is as narrow. Never a range over a due index,
+                    // which would read every waiting row.
+                    String byId = "Index Cond: .*\\(id\\)::text = \\(\\$1\\)::text";
+                    String byLease = "Index Cond: \\(next_check_at = \\(\\$3\\)::timestamp with time zone\\)";
                     assertThat(plan.toString())
                             .as(e.getKey())
-                            .containsPattern("Index Cond: .*\\(id\\)::text = \\(\\$1\\)::text")
-                            .doesNotContain("due_idx");
+                            .containsPattern(e.getKey().equals("health") ? "(" + byId + ")|(" + byLease + ")" : byId)
+                            .doesNotContainPattern("Index Cond: .*(<|>)");
+                    if (!e.getKey().equals("health")) assertThat(plan.toString()).doesNotContain("due_idx");
                 }
             } finally {
                 st.execute("RESET plan_cache_mode");

@@ -137,8 +137,13 @@ class DashboardHttpTest extends ServerTest {
             var m = CSRF.matcher(form.body());
             assertThat(m.find()).isTrue();
             postForm("/ui/sign-in", sessionCookie(form), "key=" + key + "x&_csrf=" + m.group(1));
-            assertThat(logs.list).isNotEmpty();
-            assertThat(logs.list.stream().map(e -> e.getFormattedMessage() + " " + e.getMDCPropertyMap()))
+            // A copy taken under the appender's lock: server threads are still appending.
+            java.util.List<ch.qos.logback.classic.spi.ILoggingEvent> logged;
+            synchronized (logs) {
+                logged = java.util.List.copyOf(logs.list);
+            }
+            assertThat(logged).isNotEmpty();
+            assertThat(logged.stream().map(e -> e.getFormattedMessage() + " " + e.getMDCPropertyMap()))
                     .noneMatch(line -> line.contains(key.substring(30)));
         } finally {
             root.detachAppender(logs);
