@@ -2,7 +2,6 @@ package dev.switchboard.tenancy;
 
 import dev.switchboard.common.ApiException;
 import dev.switchboard.common.Cursor;
-import dev.switchboard.common.Ids;
 import dev.switchboard.common.Page;
 import dev.switchboard.common.PageRequest;
 import dev.switchboard.common.Sql;
@@ -14,8 +13,6 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.net.URI;
 import java.time.Clock;
-import java.time.Instant;
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -47,24 +44,21 @@ class TenantController {
             Boolean disabled) {}
 
     private final TenantRepository tenants;
+    /** The rules the dashboard shares: creating a tenant is written once. */
+    private final Tenants useCases;
+
     private final Clock clock;
 
-    TenantController(TenantRepository tenants, Clock clock) {
+    TenantController(TenantRepository tenants, Tenants useCases, Clock clock) {
         this.tenants = tenants;
+        this.useCases = useCases;
         this.clock = clock;
     }
 
     @Operation(summary = "Create a tenant (platform admin)")
     @PostMapping
     ResponseEntity<Tenant> create(PlatformAdmin admin, @Valid @RequestBody CreateTenant body) {
-        Instant now = Sql.now(clock);
-        Tenant tenant = new Tenant(
-                body.id() == null ? Ids.next("ten") : body.id(), body.name().strip(), Tenant.Status.ACTIVE, now, now);
-        try {
-            tenants.insert(tenant);
-        } catch (DuplicateKeyException e) {
-            throw ApiException.conflict("A tenant with id '" + tenant.id() + "' already exists.");
-        }
+        Tenant tenant = useCases.create(admin.caller(), body.id(), body.name());
         return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant.id()))
                 .body(tenant);
     }

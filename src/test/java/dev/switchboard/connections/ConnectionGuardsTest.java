@@ -238,7 +238,8 @@ class ConnectionGuardsTest extends ServerTest {
                             .as(e.getKey())
                             .containsPattern(e.getKey().equals("health") ? "(" + byId + ")|(" + byLease + ")" : byId)
                             .doesNotContainPattern("Index Cond: .*(<|>)");
-                    if (!e.getKey().equals("health")) assertThat(plan.toString()).doesNotContain("due_idx");
+                    if (!e.getKey().equals("health"))
+                        assertThat(plan.toString()).doesNotContain("due_idx");
                 }
             } finally {
                 st.execute("RESET plan_cache_mode");

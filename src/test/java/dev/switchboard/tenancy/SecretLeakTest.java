@@ -55,7 +55,8 @@ class SecretLeakTest extends ServerTest {
                 api.get("/api/v1/nothing", key).body());
         responses.forEach(body -> assertThat(body).doesNotContain(secretPart).doesNotContain(TestKeys.ADMIN_KEY));
 
-        String logged = String.join("\n", logged().stream().map(SecretLeakTest::render).toList());
+        String logged =
+                String.join("\n", logged().stream().map(SecretLeakTest::render).toList());
         assertThat(logged()).isNotEmpty();
         assertThat(logged).doesNotContain(secretPart).doesNotContain(TestKeys.ADMIN_KEY);
     }
