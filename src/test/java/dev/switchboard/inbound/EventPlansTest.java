@@ -2,7 +2,6 @@ package dev.switchboard.inbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.common.Claims;
 import dev.switchboard.common.Sql;
 import dev.switchboard.testing.QueryPlans;
 import dev.switchboard.testing.RequiresPostgres;
@@ -48,16 +47,15 @@ class EventPlansTest {
 
     /** A claim's plan, under the setting the claim runs with. */
     static String claimPlan(String what, String sql, Map<String, ?> params) throws Exception {
-        plans.execute("SET " + Claims.ORDERED_SCAN);
-        try {
-            return plan(what, sql, params);
-        } finally {
-            plans.execute("RESET ALL");
-        }
+        return checked(what, plans.claimPlan(sql, params));
     }
 
     static String plan(String what, String sql, Map<String, ?> params) throws Exception {
-        String plan = plans.plan(sql, params);
+        return checked(what, plans.plan(sql, params));
+    }
+
+    /** Prints the plan (for the record) and checks that it does not read the whole table. */
+    static String checked(String what, String plan) {
         System.out.println("-- " + what + "\n" + plan);
         assertThat(plan).as(what).doesNotContain("Seq Scan on inbound_events");
         return plan;

@@ -2,7 +2,6 @@ package dev.switchboard.outbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.common.Claims;
 import dev.switchboard.common.Sql;
 import dev.switchboard.testing.QueryPlans;
 import dev.switchboard.testing.RequiresPostgres;
@@ -50,29 +49,24 @@ class DeliveryPlansTest {
         plans.close();
     }
 
-    /** Prints the plan (for the record) and checks that no statement reads the whole queue. */
     /** A claim's plan, under the setting the claim runs with. */
     static String claimPlan(String what, String sql, Map<String, ?> params) throws Exception {
-        plans.execute("SET " + Claims.ORDERED_SCAN);
-        try {
-            return plan(what, sql, params);
-        } finally {
-            plans.execute("RESET ALL");
-        }
+        return checked(what, plans.claimPlan(sql, params));
     }
 
     static String plan(String what, String sql, Map<String, ?> params) throws Exception {
-        String plan = plans.plan(sql, params);
+        return checked(what, plans.plan(sql, params));
+    }
+
+    /** Prints the plan (for the record) and checks that it does not read the whole table. */
+    static String checked(String what, String plan) {
         System.out.println("-- " + what + "\n" + plan);
         assertThat(plan).as(what).doesNotContain("Seq Scan on deliveries");
         return plan;
     }
 
     static String plan(String what, String sql, Object... values) throws Exception {
-        String plan = plans.plan(sql, values);
-        System.out.println("-- " + what + "\n" + plan);
-        assertThat(plan).as(what).doesNotContain("Seq Scan on deliveries");
-        return plan;
+        return checked(what, plans.plan(sql, values));
     }
 
     /** The only index a fenced write may use is the primary key. */

@@ -1,5 +1,6 @@
 package dev.switchboard.testing;
 
+import dev.switchboard.common.Claims;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -65,6 +66,16 @@ public final class QueryPlans implements AutoCloseable {
             else values.add(v);
         }
         return planOf(positional, values);
+    }
+
+    /** The generic plan of a claim, under the planner setting {@link Claims} runs every claim with. */
+    public String claimPlan(String sql, Map<String, ?> params) throws SQLException {
+        execute("SET " + Claims.ORDERED_SCAN);
+        try {
+            return plan(sql, params);
+        } finally {
+            execute("RESET ALL");
+        }
     }
 
     /** The generic plan of a statement with {@code ?} parameters. */
