@@ -1,6 +1,5 @@
 package dev.switchboard.connections;
 
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -12,23 +11,13 @@ public class ConnectionCounts {
 
     public record Summary(long total, long active, long error) {}
 
-    private final JdbcClient jdbc;
+    private final ConnectionRepository connections;
 
-    ConnectionCounts(JdbcClient jdbc) {
-        this.jdbc = jdbc;
+    ConnectionCounts(ConnectionRepository connections) {
+        this.connections = connections;
     }
 
     public Summary forTenant(String tenantId) {
-        return jdbc.sql("""
-                        SELECT count(*) AS total,
-                               COALESCE(SUM(CASE WHEN state = :active THEN 1 ELSE 0 END), 0) AS active,
-                               COALESCE(SUM(CASE WHEN state = :error THEN 1 ELSE 0 END), 0) AS error
-                        FROM connections WHERE tenant_id = :tenant
-                        """)
-                .param("tenant", tenantId)
-                .param("active", Connection.State.ACTIVE.wire())
-                .param("error", Connection.State.ERROR.wire())
-                .query((rs, n) -> new Summary(rs.getLong("total"), rs.getLong("active"), rs.getLong("error")))
-                .single();
+        return connections.countsForTenant(tenantId);
     }
 }

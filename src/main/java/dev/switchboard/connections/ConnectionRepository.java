@@ -308,4 +308,20 @@ class ConnectionRepository {
         String text = unseal(tenantId, id, "credentials", ciphertext);
         return text == null ? Map.of() : json.readValue(text, MAP);
     }
+
+    /** The tenant's connections counted for the dashboard's stat cards; see {@link ConnectionCounts}. */
+    ConnectionCounts.Summary countsForTenant(String tenantId) {
+        return jdbc.sql("""
+                        SELECT count(*) AS total,
+                               COALESCE(SUM(CASE WHEN state = :active THEN 1 ELSE 0 END), 0) AS active,
+                               COALESCE(SUM(CASE WHEN state = :error THEN 1 ELSE 0 END), 0) AS error
+                        FROM connections WHERE tenant_id = :tenant
+                        """)
+                .param("tenant", tenantId)
+                .param("active", Connection.State.ACTIVE.wire())
+                .param("error", Connection.State.ERROR.wire())
+                .query((rs, n) ->
+                        new ConnectionCounts.Summary(rs.getLong("total"), rs.getLong("active"), rs.getLong("error")))
+                .single();
+    }
 }

@@ -1,6 +1,5 @@
 package dev.switchboard.inbound;
 
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -12,20 +11,13 @@ public class SourceCounts {
 
     public record Summary(long active, long disabled) {}
 
-    private final JdbcClient jdbc;
+    private final SourceRepository sources;
 
-    SourceCounts(JdbcClient jdbc) {
-        this.jdbc = jdbc;
+    SourceCounts(SourceRepository sources) {
+        this.sources = sources;
     }
 
     public Summary forTenant(String tenantId) {
-        return jdbc.sql("""
-                        SELECT COALESCE(SUM(CASE WHEN status = 'active' THEN 1 ELSE 0 END), 0) AS active,
-                               COALESCE(SUM(CASE WHEN status = 'disabled' THEN 1 ELSE 0 END), 0) AS disabled
-                        FROM sources WHERE tenant_id = :tenant
-                        """)
-                .param("tenant", tenantId)
-                .query((rs, n) -> new Summary(rs.getLong("active"), rs.getLong("disabled")))
-                .single();
+        return sources.countsForTenant(tenantId);
     }
 }

@@ -152,4 +152,16 @@ class SourceRepository {
                         .update()
                 == 1;
     }
+
+    /** The tenant's sources counted for the dashboard's stat cards; see {@link SourceCounts}. */
+    SourceCounts.Summary countsForTenant(String tenantId) {
+        return jdbc.sql("""
+                        SELECT COALESCE(SUM(CASE WHEN status = 'active' THEN 1 ELSE 0 END), 0) AS active,
+                               COALESCE(SUM(CASE WHEN status = 'disabled' THEN 1 ELSE 0 END), 0) AS disabled
+                        FROM sources WHERE tenant_id = :tenant
+                        """)
+                .param("tenant", tenantId)
+                .query((rs, n) -> new SourceCounts.Summary(rs.getLong("active"), rs.getLong("disabled")))
+                .single();
+    }
 }

@@ -354,4 +354,16 @@ class EndpointRepository {
                 .param("id", id)
                 .update();
     }
+
+    /** The tenant's endpoints counted for the dashboard's stat cards; see {@link EndpointCounts}. */
+    EndpointCounts.Summary countsForTenant(String tenantId) {
+        return jdbc.sql("""
+                        SELECT COALESCE(SUM(CASE WHEN status = 'active' THEN 1 ELSE 0 END), 0) AS active,
+                               COALESCE(SUM(CASE WHEN status = 'disabled' THEN 1 ELSE 0 END), 0) AS disabled
+                        FROM endpoints WHERE tenant_id = :tenant
+                        """)
+                .param("tenant", tenantId)
+                .query((rs, n) -> new EndpointCounts.Summary(rs.getLong("active"), rs.getLong("disabled")))
+                .single();
+    }
 }
