@@ -7,6 +7,7 @@ import dev.switchboard.connections.Connection.Operation;
 import java.time.Clock;
 import java.time.Instant;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -30,9 +31,16 @@ public class ConnectionAccess {
     private final Catalog catalog;
     private final TokenRefresh refresh;
     private final Clock clock;
+    private final ProviderClients clients;
 
-    ConnectionAccess(ConnectionRepository connections, Catalog catalog, TokenRefresh refresh, Clock clock) {
+    ConnectionAccess(
+            ConnectionRepository connections,
+            Catalog catalog,
+            TokenRefresh refresh,
+            Clock clock,
+            ProviderClients clients) {
         this.connections = connections;
+        this.clients = clients;
         this.catalog = catalog;
         this.refresh = refresh;
         this.clock = clock;
@@ -57,6 +65,23 @@ public class ConnectionAccess {
         Provider p = catalog.require(c.provider());
         String token = p.oauth() ? accessToken(tenantId, connectionId).accessToken() : null;
         return ProviderRequests.build(p, c, connections.secrets(c), token, method, path);
+    }
+
+    /** A request to send and the egress client (tenant's or operator's guard) that must send it. */
+    public record Prepared(HttpUriRequestBase request, CloseableHttpClient client, String provider) {}
+
+    /**
+     * Like {@link #request} and with the client to send it through: the tenant's guard when the tenant
+     * steers the host, else the operator's. {@code path} may carry a query string.
+     */
+    public Prepared prepare(String tenantId, String connectionId, String method, String path) {
+        Connection c = usable(tenantId, connectionId);
+        Provider p = catalog.require(c.provider());
+        String token = p.oauth() ? accessToken(tenantId, connectionId).accessToken() : null;
+        return new Prepared(
+                ProviderRequests.build(p, c, connections.secrets(c), token, method, path),
+                clients.forApi(p, c),
+                c.provider());
     }
 
     private Connection usable(String tenantId, String connectionId) {
