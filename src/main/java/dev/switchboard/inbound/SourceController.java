@@ -56,12 +56,10 @@ class SourceController {
     }
 
     private final Sources sources;
-    private final RejectionRepository rejections;
     private final InboundProperties properties;
 
-    SourceController(Sources sources, RejectionRepository rejections, InboundProperties properties) {
+    SourceController(Sources sources, InboundProperties properties) {
         this.sources = sources;
-        this.rejections = rejections;
         this.properties = properties;
     }
 
@@ -119,16 +117,19 @@ class SourceController {
             @PathVariable String id,
             @RequestParam(required = false) Integer limit,
             @RequestParam(required = false) String cursor) {
-        String tenant = scope.tenantId();
-        sources.find(tenant, id);
         PageRequest page = PageRequest.of(limit, cursor);
-        return Page.of(rejections.pageForSource(tenant, id, page), page, r -> new Cursor(r.receivedAt(), r.id()));
+        return Page.of(sources.rejections(scope.tenantId(), id, page), page, r -> new Cursor(r.receivedAt(), r.id()));
     }
 
-    private SourceView view(Source s, String shownSecret) {
+    /** Where the provider posts: the configured public URL, else the address this request came to. */
+    static String ingestUrl(InboundProperties properties, String sourceId) {
         String base = properties.publicUrl() != null
                 ? properties.publicUrl().toString().replaceAll("/+$", "")
                 : ServletUriComponentsBuilder.fromCurrentContextPath().toUriString();
+        return base + "/webhooks/" + sourceId;
+    }
+
+    private SourceView view(Source s, String shownSecret) {
         return new SourceView(
                 s.id(),
                 s.tenantId(),
@@ -137,7 +138,7 @@ class SourceController {
                 s.provider() != Provider.NONE,
                 s.options(),
                 s.status().wire(),
-                base + "/webhooks/" + s.id(),
+                ingestUrl(properties, s.id()),
                 s.secretHint(),
                 s.previousSecretExpiresAt(),
                 s.createdAt(),

@@ -52,6 +52,7 @@ class Sources {
     }
 
     private final SourceRepository sources;
+    private final RejectionRepository rejections;
     private final IngestSources ingestSources;
     private final SourceSecrets secrets;
     private final TenantLimits limits;
@@ -60,12 +61,14 @@ class Sources {
 
     Sources(
             SourceRepository sources,
+            RejectionRepository rejections,
             IngestSources ingestSources,
             SourceSecrets secrets,
             TenantLimits limits,
             TransactionTemplate tx,
             Clock clock) {
         this.sources = sources;
+        this.rejections = rejections;
         this.ingestSources = ingestSources;
         this.secrets = secrets;
         this.limits = limits;
@@ -79,6 +82,12 @@ class Sources {
 
     List<Source> page(String tenant, PageRequest page) {
         return sources.pageForTenant(tenant, page);
+    }
+
+    /** Requests this source refused (signature, timestamp), newest first, without their bodies. */
+    List<RejectionRepository.Rejection> rejections(String tenant, String id, PageRequest page) {
+        find(tenant, id);
+        return rejections.pageForSource(tenant, id, page);
     }
 
     WithSecret create(String tenant, CreateSource body) {

@@ -152,6 +152,34 @@ class DeliveryRepository {
                 .optional();
     }
 
+    /** A tenant's messages, newest first, without their payloads (a log page lists many). */
+    List<Message> recentMessages(String tenantId, PageRequest page) {
+        return page.select(
+                        jdbc,
+                        "SELECT id, tenant_id, event_type, ordering_key, created_at FROM messages WHERE tenant_id = :tenant",
+                        "created_at")
+                .param("tenant", tenantId)
+                .query((rs, n) -> new Message(
+                        rs.getString("id"),
+                        rs.getString("tenant_id"),
+                        rs.getString("event_type"),
+                        null,
+                        rs.getString("ordering_key"),
+                        instant(rs, "created_at")))
+                .list();
+    }
+
+    /** The deliveries of several messages of one tenant, in one query. */
+    List<Delivery> deliveriesOf(String tenantId, java.util.Collection<String> messageIds) {
+        if (messageIds.isEmpty()) return List.of();
+        return jdbc.sql(
+                        "SELECT * FROM deliveries WHERE tenant_id = :tenant AND message_id IN (:ids) ORDER BY message_id, endpoint_id")
+                .param("tenant", tenantId)
+                .param("ids", messageIds)
+                .query(DELIVERY)
+                .list();
+    }
+
     List<Delivery> deliveriesOf(String messageId) {
         return jdbc.sql("SELECT * FROM deliveries WHERE message_id = :message ORDER BY endpoint_id")
                 .param("message", messageId)

@@ -77,6 +77,7 @@ class Endpoints {
 
     private final EndpointRepository endpoints;
     private final EndpointInput input;
+    private final EventTypeRepository types;
     private final DeliveryRepository deliveries;
     private final DeliveryEngine engine;
     private final OperationalEvents events;
@@ -88,6 +89,7 @@ class Endpoints {
     Endpoints(
             EndpointRepository endpoints,
             EndpointInput input,
+            EventTypeRepository types,
             DeliveryRepository deliveries,
             DeliveryEngine engine,
             OperationalEvents events,
@@ -97,6 +99,7 @@ class Endpoints {
             Clock clock) {
         this.endpoints = endpoints;
         this.input = input;
+        this.types = types;
         this.deliveries = deliveries;
         this.engine = engine;
         this.events = events;
@@ -112,6 +115,16 @@ class Endpoints {
 
     List<Endpoint> page(String tenant, PageRequest page) {
         return endpoints.page(tenant, page);
+    }
+
+    /** The event types a new endpoint can subscribe to: the tenant's registered, not deprecated ones. */
+    List<String> eventTypeChoices(String tenant, int limit) {
+        return types.page(tenant, new PageRequest(limit, null)).stream()
+                .filter(t -> !t.deprecated())
+                .map(EventTypeRepository.EventType::name)
+                .limit(limit)
+                .sorted()
+                .toList();
     }
 
     WithSecret create(String tenant, CreateEndpoint body) {
@@ -219,6 +232,12 @@ class Endpoints {
         tx.executeWithoutResult(s -> publisher.publishTo(e, messageId, "switchboard.test", payload, now));
         engine.wake();
         return messageId;
+    }
+
+    /** The endpoint's attempts, newest first. */
+    List<DeliveryRepository.Attempt> attempts(String tenant, String id, PageRequest page) {
+        find(tenant, id);
+        return deliveries.attemptsOfEndpoint(tenant, id, null, null, page);
     }
 
     Stats stats(String tenant, String id) {

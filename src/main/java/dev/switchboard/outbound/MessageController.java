@@ -4,7 +4,6 @@ import dev.switchboard.common.ApiException;
 import dev.switchboard.common.Cursor;
 import dev.switchboard.common.Page;
 import dev.switchboard.common.PageRequest;
-import dev.switchboard.common.Sql;
 import dev.switchboard.common.Timestamps;
 import dev.switchboard.tenancy.TenantScope;
 import io.swagger.v3.oas.annotations.Operation;
@@ -13,7 +12,6 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
@@ -60,25 +58,22 @@ class MessageController {
             List<DeliveryView> deliveries) {}
 
     private final Messages messages;
+    private final MessageLog messageLog;
     private final DeliveryRepository deliveries;
     private final EndpointRepository endpoints;
-    private final DeliveryEngine engine;
     private final JsonMapper json;
-    private final Clock clock;
 
     MessageController(
             Messages messages,
+            MessageLog messageLog,
             DeliveryRepository deliveries,
             EndpointRepository endpoints,
-            DeliveryEngine engine,
-            JsonMapper json,
-            Clock clock) {
+            JsonMapper json) {
         this.messages = messages;
+        this.messageLog = messageLog;
         this.deliveries = deliveries;
         this.endpoints = endpoints;
-        this.engine = engine;
         this.json = json;
-        this.clock = clock;
     }
 
     @Operation(summary = "Send a message: stored with one delivery per subscribed endpoint before the 202")
@@ -130,14 +125,7 @@ class MessageController {
     @Operation(summary = "Deliver a message to an endpoint again, now")
     @PostMapping("/api/v1/tenants/{tenant}/messages/{id}/endpoints/{endpoint}/resend")
     ResponseEntity<Void> resend(TenantScope scope, @PathVariable String id, @PathVariable String endpoint) {
-        String tenant = scope.tenantId();
-        switch (deliveries.resend(tenant, id, endpoint, Sql.now(clock))) {
-            case QUEUED -> {}
-            case NOT_FOUND -> throw ApiException.notFound("delivery");
-            // Sending it now as well would send it twice at once: the caller retries once it has ended.
-            case IN_FLIGHT -> throw ApiException.conflict("The delivery is being sent now; resend it once it ends");
-        }
-        engine.wake();
+        messageLog.resend(scope.tenantId(), id, endpoint);
         return ResponseEntity.accepted().build();
     }
 

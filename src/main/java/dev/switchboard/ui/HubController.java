@@ -73,7 +73,17 @@ class HubController {
                 UiSessions.selectTenant(request, null);
             }
         }
-        return "redirect:" + localPath(back);
+        return "redirect:"
+                + sameSection(
+                        localPath(back), UiSessions.tenant(caller, request).orElse(null));
+    }
+
+    /** A tenant's page goes to the same section of the tenant switched to (its list, not one item). */
+    static String sameSection(String path, String tenant) {
+        var m = java.util.regex.Pattern.compile("^/ui/tenants/[^/]+/([a-z]+)(/.*)?$")
+                .matcher(path);
+        if (!m.matches()) return path;
+        return tenant == null ? "/" : "/ui/tenants/" + tenant + "/" + m.group(1);
     }
 
     /** Only a path on this site, so the switcher cannot be made into an open redirect. */

@@ -36,6 +36,24 @@ final class ShellInterceptor implements HandlerInterceptor {
         this.tenants = tenants;
     }
 
+    /**
+     * A page under {@code /ui/tenants/{tenant}/} shows that tenant; a platform admin's switcher
+     * follows it, so the navigation and the hub stay on the tenant being looked at.
+     */
+    private static java.util.Optional<String> pathTenant(
+            HttpServletRequest request, HttpServletResponse response, Caller caller) {
+        @SuppressWarnings("unchecked")
+        var variables = (java.util.Map<String, String>)
+                request.getAttribute(org.springframework.web.servlet.HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE);
+        String tenant = variables == null ? null : variables.get("tenant");
+        if (tenant == null || !request.getRequestURI().startsWith("/ui/tenants/") || !caller.sees(tenant)) {
+            return java.util.Optional.empty();
+        }
+        if (response.getStatus() >= 400) return java.util.Optional.empty();
+        if (caller.platformAdmin()) UiSessions.selectTenant(request, tenant);
+        return java.util.Optional.of(tenant);
+    }
+
     @Override
     public void postHandle(HttpServletRequest request, HttpServletResponse response, Object handler, ModelAndView mav) {
         if (mav == null || (mav.getViewName() != null && mav.getViewName().startsWith("redirect:"))) return;
@@ -43,7 +61,8 @@ final class ShellInterceptor implements HandlerInterceptor {
             return;
         }
         Caller caller = session.getPrincipal();
-        String tenant = UiSessions.tenant(caller, request).orElse(null);
+        String tenant = pathTenant(request, response, caller)
+                .orElseGet(() -> UiSessions.tenant(caller, request).orElse(null));
         var listing = caller.platformAdmin() ? tenants.list(caller, SWITCHER_LIMIT) : null;
         mav.addObject(
                 "shell",

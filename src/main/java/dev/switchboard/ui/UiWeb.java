@@ -26,10 +26,10 @@ class UiWeb implements WebMvcConfigurer {
     static final String ASSETS = "/ui/assets/";
     static final Set<String> LANGUAGES = Set.of("en", "ar");
 
-    private final Tenants tenants;
+    private final ShellInterceptor shell;
 
     UiWeb(Tenants tenants) {
-        this.tenants = tenants;
+        this.shell = new ShellInterceptor(tenants);
     }
 
     @Override
@@ -51,7 +51,14 @@ class UiWeb implements WebMvcConfigurer {
         language.setParamName("lang");
         language.setIgnoreInvalidLocale(true);
         registry.addInterceptor(language).addPathPatterns("/", "/ui/**");
-        registry.addInterceptor(new ShellInterceptor(tenants)).addPathPatterns("/", "/ui/**");
+        registry.addInterceptor(shell).addPathPatterns("/", "/ui/**");
+    }
+
+    /** Before the default resolvers, so a page's error renders as a page, not as problem+json. */
+    @Override
+    public void extendHandlerExceptionResolvers(
+            java.util.List<org.springframework.web.servlet.HandlerExceptionResolver> resolvers) {
+        resolvers.addFirst(new PageErrors(shell));
     }
 
     /** English or Arabic only; anything else asked for leaves the language as it was. */
