@@ -19,4 +19,17 @@
   }
   document.addEventListener('DOMContentLoaded', function () { localTimes(document); });
   document.addEventListener('htmx:afterSwap', function (event) { localTimes(event.target); });
+
+  // A search box with data-filter narrows a list as one types (the form still works without script).
+  document.addEventListener('input', function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches('input[data-filter]')) return;
+    var needle = input.value.trim().toLowerCase();
+    document.querySelectorAll(input.getAttribute('data-filter')).forEach(function (item) {
+      item.hidden = needle !== '' && (item.getAttribute('data-search') || '').indexOf(needle) < 0;
+    });
+    document.querySelectorAll('.provider-group').forEach(function (group) {
+      group.hidden = group.querySelector('.provider:not([hidden])') === null;
+    });
+  });
 })();

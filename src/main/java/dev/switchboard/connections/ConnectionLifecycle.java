@@ -64,6 +64,11 @@ class ConnectionLifecycle {
         return connections.find(tenant, id).orElseThrow(() -> ApiException.notFound("connection"));
     }
 
+    /** A tenant's newest connections, one more than the limit when there are more. */
+    List<Connection> list(String tenant, int limit) {
+        return connections.page(tenant, null, null, null, new dev.switchboard.common.PageRequest(limit, null));
+    }
+
     /** Connects: credentials are tried with the provider's health request first, when it has one. */
     Connection create(String tenant, CreateConnection body) {
         Provider p = catalog.find(body.provider())

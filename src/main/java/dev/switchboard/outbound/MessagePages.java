@@ -34,6 +34,7 @@ class MessagePages {
         PageRequest page = PageRequest.of(LIMIT, cursor);
         var entries = log.recent(scope.tenantId(), page);
         model.addAttribute("tenant", scope.tenantId());
+        model.addAttribute("firstPage", cursor == null || cursor.isEmpty());
         model.addAttribute("entries", entries.stream().limit(LIMIT).toList());
         model.addAttribute(
                 "nextCursor",

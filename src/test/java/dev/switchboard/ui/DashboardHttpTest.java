@@ -185,4 +185,96 @@ class DashboardHttpTest extends ServerTest {
         assertThat(r.status()).isEqualTo(302);
         assertThat(r.headers().firstValue("Location").orElseThrow()).doesNotContain("evil");
     }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void webhookAndLogPagesRefuseForgedAndViewerWritesAndShowNoSecret() throws Exception {
+        try (var receiver = new dev.switchboard.testing.Receiver()) {
+            webhookPages(receiver.url("/hook/tok3n"));
+        }
+    }
+
+    private void webhookPages(String receiverUrl) {
+        String tenant = newTenant();
+        String base = "/api/v1/tenants/" + tenant;
+        var source = api.post(base + "/sources", ADMIN, "{\"name\":\"s\",\"provider\":\"standard-webhooks\"}");
+        assertThat(source.status()).isEqualTo(201);
+        String sourceId = source.json().get("id").asString();
+        String sourceSecret = source.json().get("secret").asString();
+        var endpoint = api.post(base + "/endpoints", ADMIN, "{\"url\":\"" + receiverUrl + "\"}");
+        assertThat(endpoint.status()).isEqualTo(201);
+        String endpointId = endpoint.json().get("id").asString();
+        String endpointSecret = endpoint.json().get("secret").asString();
+        String ui = "/ui/tenants/" + tenant;
+
+        var admin = signIn(newKey(tenant, "admin"));
+        var viewer = signIn(newKey(tenant, "viewer"));
+        for (String page : new String[] {
+            ui + "/sources",
+            ui + "/sources/" + sourceId,
+            ui + "/endpoints",
+            ui + "/endpoints/" + endpointId,
+            ui + "/events",
+            ui + "/messages"
+        }) {
+            for (var s : new Session[] {admin, viewer}) {
+                var r = get(page, s.cookie());
+                assertThat(r.status()).as(page).isEqualTo(200);
+                assertThat(r.body()).as(page).doesNotContain(sourceSecret, endpointSecret);
+                assertThat(r.body())
+                        .as(page)
+                        .doesNotContainPattern("<script(?![^>]*\\bsrc=)")
+                        .doesNotContain(" style=");
+            }
+        }
+        // A viewer sees the endpoint's origin only, and no write control.
+        var viewerEndpoint =
+                get(ui + "/endpoints/" + endpointId, viewer.cookie()).body();
+        assertThat(viewerEndpoint).doesNotContain("tok3n").doesNotContain("/test\"");
+        assertThat(get(ui + "/endpoints/" + endpointId, admin.cookie()).body()).contains("tok3n");
+
+        // Without the CSRF token: refused, and nothing happens.
+        var forged = postForm(ui + "/endpoints", admin.cookie(), "url=" + enc("https://forged.example/"));
+        assertThat(forged.status()).isEqualTo(403);
+        var forgedTest = postForm(ui + "/endpoints/" + endpointId + "/test", admin.cookie(), "");
+        assertThat(forgedTest.status()).isEqualTo(403);
+        // A viewer with a valid token: the role refuses it.
+        for (String write : new String[] {
+            ui + "/endpoints", ui + "/endpoints/" + endpointId + "/test", ui + "/endpoints/" + endpointId + "/secret",
+            ui + "/endpoints/" + endpointId + "/status", ui + "/sources", ui + "/sources/" + sourceId + "/rotate"
+        }) {
+            var r = postForm(
+                    write,
+                    viewer.cookie(),
+                    "url=" + enc("https://v.example/") + "&name=v&provider=none" + "&disabled=true&_csrf="
+                            + enc(viewer.csrf()));
+            assertThat(r.status()).as(write).isEqualTo(403);
+            assertThat(r.body()).doesNotContain(sourceSecret, endpointSecret);
+        }
+        assertThat(api.get(base + "/endpoints", ADMIN).json().get("data").size())
+                .isEqualTo(1);
+        assertThat(api.get(base + "/sources", ADMIN).json().get("data").size()).isEqualTo(1);
+        assertThat(api.get(base + "/endpoints/" + endpointId, ADMIN)
+                        .json()
+                        .get("disabled")
+                        .asBoolean())
+                .isFalse();
+
+        // The one place a secret is shown: the answer to the admin's reveal, and only that answer.
+        var reveal =
+                postForm(ui + "/endpoints/" + endpointId + "/secret", admin.cookie(), "_csrf=" + enc(admin.csrf()));
+        assertThat(reveal.status()).isEqualTo(200);
+        assertThat(reveal.body()).contains(endpointSecret);
+        assertThat(reveal.headers().firstValue("Cache-Control").orElse("")).contains("no-store");
+        assertThat(get(ui + "/endpoints/" + endpointId, admin.cookie()).body()).doesNotContain(endpointSecret);
+
+        // Another tenant's pages are not there: a page saying so, never its data.
+        String other = newTenant();
+        var elsewhere = get("/ui/tenants/" + other + "/endpoints", admin.cookie());
+        assertThat(elsewhere.status()).isEqualTo(404);
+        assertThat(elsewhere.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+    }
 }

@@ -268,4 +268,246 @@ class DashboardTest extends ServerTest {
                 .as("the skip link shows when focused")
                 .isGreaterThanOrEqualTo(0);
     }
+
+    private static void await(String what, java.util.function.BooleanSupplier condition) {
+        org.awaitility.Awaitility.await(what)
+                .atMost(java.time.Duration.ofSeconds(30))
+                .pollInterval(java.time.Duration.ofMillis(200))
+                .until(condition::getAsBoolean);
+    }
+
+    private void fitsAPhone(String name) {
+        browser.resize(Browser.PHONE_WIDTH);
+        assertThat(browser.horizontalOverflow()).as(name + " at 390 px").isLessThanOrEqualTo(0);
+        browser.resize(Browser.DESKTOP_WIDTH);
+    }
+
+    /**
+     * Stage 2 end to end, as a tenant admin: a source with its secret shown once and rotated; an
+     * endpoint created with the picker that receives a test event at a local receiver; the secret
+     * revealed on demand; an inbound event in the logs replayed to the endpoint; a resend.
+     */
+    @Test
+    void webhooksAndLogsWorkEndToEnd() throws Exception {
+        String tenant = newTenant();
+        String key = newKey(tenant, "admin");
+        String ui = "/ui/tenants/" + tenant;
+        try (var receiver = new dev.switchboard.testing.Receiver()) {
+            browser.signIn(key);
+            browser.clickToLoad(".nav a[href='" + ui + "/sources']");
+            assertThat(browser.path()).isEqualTo(ui + "/sources");
+            browser.find("#source-name").sendKeys("Billing");
+            new Select(browser.find("#source-provider")).selectByValue("standard-webhooks");
+            browser.clickToLoad("#source-form button");
+            String first = browser.find("#shown-secret").getText();
+            assertThat(first).startsWith("whsec_");
+            assertThat(browser.find("#ingest-url").getText()).contains("/webhooks/src_");
+            checkPage("source-created", key);
+            browser.clickToLoad("form[action$='/rotate'] button");
+            String second = browser.find("#shown-secret").getText();
+            assertThat(second).startsWith("whsec_").isNotEqualTo(first);
+            browser.clickToLoad("main > p > a");
+            assertThat(browser.all("tr[data-source]")).hasSize(1);
+            checkPage("sources", key, first, second);
+            fitsAPhone("sources");
+
+            // An endpoint for the test event and for the inbound event replayed below.
+            browser.clickToLoad(".nav a[href='" + ui + "/endpoints']");
+            browser.find("#endpoint-url").sendKeys(receiver.url("/hook"));
+            browser.find("#endpoint-other").sendKeys("switchboard.test, none.order.created");
+            browser.clickToLoad("#endpoint-form button[type=submit]");
+            assertThat(browser.path()).startsWith(ui + "/endpoints/ep_");
+            String endpointPath = browser.path();
+            assertThat(browser.find("[role=status]").getText()).contains("Endpoint created");
+            browser.clickToLoad("#send-test");
+            assertThat(browser.find("[role=status]").getText()).contains("Test event");
+            await(
+                    "the test event",
+                    () -> receiver.requests.stream().anyMatch(r -> r.text().contains("A test event")));
+            browser.clickToLoad("#reveal-secret");
+            String signing = browser.find("#shown-secret").getText();
+            assertThat(signing).startsWith("whsec_");
+            browser.open(endpointPath);
+            assertThat(browser.html()).doesNotContain(signing);
+            await("the attempt in the log", () -> {
+                browser.open(endpointPath);
+                return !browser.all("tr[data-attempt]").isEmpty();
+            });
+            checkPage("endpoint", key, signing);
+            fitsAPhone("endpoint");
+
+            // An unverified inbound event, routed to the endpoint that names its type.
+            String open = api.post(
+                            "/api/v1/tenants/" + tenant + "/sources", key, "{\"name\":\"Open\",\"provider\":\"none\"}")
+                    .json()
+                    .get("id")
+                    .asString();
+            var ingest = api.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(api.base() + "/webhooks/" + open))
+                    .header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"type\":\"order.created\",\"n\":1}"))
+                    .build());
+            assertThat(ingest.status()).isEqualTo(200);
+            String eventId = ingest.json().get("id").asString();
+            await(
+                    "the inbound event delivered",
+                    () -> receiver.requests.stream()
+                                    .filter(r -> r.text().contains(eventId))
+                                    .count()
+                            == 1);
+
+            browser.clickToLoad(".nav a[href='" + ui + "/events']");
+            assertThat(browser.all("tr[data-event='" + eventId + "']")).hasSize(1);
+            checkPage("events", key, signing);
+            fitsAPhone("events");
+            browser.clickToLoad("tr[data-event='" + eventId + "'] a");
+            assertThat(browser.find("#cloud-event").getText()).contains(eventId);
+            assertThat(browser.find("#raw-body").getText()).contains("order.created");
+            browser.clickToLoad("#replay");
+            assertThat(browser.find("[role=status]").getText()).contains("run 2");
+            await(
+                    "the replay delivered",
+                    () -> receiver.requests.stream()
+                                    .filter(r -> r.text().contains(eventId))
+                                    .count()
+                            == 2);
+            checkPage("event", key, signing);
+
+            // The outbound log: the test message, then a resend of one delivery.
+            browser.open(ui + "/messages");
+            assertThat(browser.all("tr[data-message]")).hasSizeGreaterThanOrEqualTo(3);
+            assertThat(browser.all("tr[data-message] .badge.status-succeeded")).isNotEmpty();
+            checkPage("messages", key, signing);
+            int before = receiver.requests.size();
+            browser.clickToLoad("tr[data-message] a");
+            browser.clickToLoad("form[action$='/resend'] button");
+            assertThat(browser.find("[role=status]").isDisplayed()).isTrue();
+            await("the resend", () -> receiver.requests.size() == before + 1);
+            checkPage("message", key, signing);
+            fitsAPhone("message");
+
+            // A viewer of the same tenant: every page, no write control, no secret.
+            String viewer = newKey(tenant, "viewer");
+            browser.signIn(viewer);
+            for (String page : new String[] {
+                ui + "/sources",
+                ui + "/endpoints",
+                ui + "/events",
+                ui + "/messages",
+                endpointPath,
+                ui + "/events/" + eventId
+            }) {
+                browser.open(page);
+                assertThat(browser.all("form[method=post]"))
+                        .as(page + ": only sign-out")
+                        .hasSize(1);
+                assertThat(browser.html()).as(page).doesNotContain(signing, first, second, "/hook");
+            }
+            checkPage("event-viewer", viewer, key);
+            browser.open(ui + "/endpoints");
+            checkPage("endpoints-viewer", viewer, key);
+        }
+    }
+
+    /**
+     * The setup wizard against a local provider double: a refused key shows the provider's answer and
+     * keeps nothing secret in the page; the right key connects; the offered inbound source shows its
+     * URL and secret once. Then the connections page's quick actions, and the analytics page.
+     */
+    @Test
+    void theWizardConnectsAProviderAndTheConnectionsPageActsOnIt() throws Exception {
+        String tenant = newTenant();
+        String key = newKey(tenant, "admin");
+        String ui = "/ui/tenants/" + tenant;
+        String providerKey = "wiz-" + UUID.randomUUID().toString().substring(0, 8);
+        try (var provider = new dev.switchboard.testing.Receiver()) {
+            String definition = """
+                    {"key":"%s","name":"Wizard Pay","category":"payment","authType":"api_key",
+                     "authorizationUrl":null,"tokenUrl":null,"defaultScopes":[],
+                     "apiBaseUrl":"%s","credentialFields":[{"name":"apiKey","label":"API key","secret":true},
+                       {"name":"account","label":"Account","secret":false}],
+                     "configFields":[],"auth":{"in":"header","name":"X-Api-Key","prefix":"","field":"apiKey"},
+                     "headers":{},
+                     "healthCheck":{"method":"GET","path":"/accounts/{account}/ping","expect":[200]},
+                     "rateLimits":{"perSecond":5,"perMinute":null,"perHour":null,"perDay":null},
+                     "webhookScheme":"standard-webhooks","docsUrl":null}""".formatted(providerKey, provider.url("/api"));
+            assertThat(api.post("/api/v1/providers", ADMIN, definition).status())
+                    .isEqualTo(201);
+            try {
+                browser.signIn(key);
+                browser.clickToLoad(".nav a[href='" + ui + "/connections']");
+                browser.clickToLoad("#connect-provider");
+                // Typing narrows the list at once (app.js); the search form works without script too.
+                browser.find("#provider-search").sendKeys(providerKey);
+                assertThat(browser.all(".provider:not([hidden])")).hasSize(1);
+                checkPage("wizard-providers", key);
+                browser.clickToLoad(".provider[data-provider='" + providerKey + "'] a");
+
+                provider.then(dev.switchboard.testing.Receiver.Answer.of(401));
+                browser.find("#cred-apiKey").sendKeys("wrong-key-0123456789");
+                browser.find("#cred-account").sendKeys("acc1");
+                browser.clickToLoad("#connect-submit");
+                assertThat(browser.find("#connect-error").getText()).contains("401");
+                assertThat(browser.find("#cred-account").getAttribute("value")).isEqualTo("acc1");
+                checkPage("wizard-refused", "wrong-key-0123456789", key);
+
+                browser.find("#cred-apiKey").sendKeys("right-key-abcdef012345");
+                browser.clickToLoad("#connect-submit");
+                assertThat(browser.find("[role=status]").getText()).contains("Wizard Pay");
+                assertThat(provider.requests.getLast().header("X-Api-Key")).isEqualTo("right-key-abcdef012345");
+                assertThat(provider.requests.getLast().path()).endsWith("/accounts/acc1/ping");
+                checkPage("wizard-connected", "right-key-abcdef012345", key);
+
+                // The offer: the provider's inbound source, its URL and secret shown once.
+                browser.clickToLoad("#offer-source button");
+                assertThat(browser.find("#shown-secret").getText()).startsWith("whsec_");
+                assertThat(browser.find("#ingest-url").getText()).contains("/webhooks/src_");
+
+                browser.open(ui + "/connections");
+                assertThat(browser.all("tr[data-connection]")).hasSize(1);
+                assertThat(browser.find("tr[data-connection] .badge.state-active")
+                                .isDisplayed())
+                        .isTrue();
+                checkPage("connections", "right-key-abcdef012345", key);
+                fitsAPhone("connections");
+                browser.clickToLoad("form[action$='/check'] button");
+                assertThat(browser.find("[role=status]").getText()).contains("healthy");
+                browser.clickToLoad("form[action$='/suspend'] button");
+                assertThat(browser.all("tr[data-connection] .badge.state-suspended"))
+                        .hasSize(1);
+                browser.clickToLoad("form[action$='/resume'] button");
+                assertThat(browser.all("tr[data-connection] .badge.state-active"))
+                        .hasSize(1);
+                // Disconnecting asks first: the button is inside a closed disclosure until opened.
+                assertThat(browser.find("form[action$='/delete'] button").isDisplayed())
+                        .isFalse();
+                browser.find("details.confirm summary").click();
+                browser.clickToLoad("form[action$='/delete'] button");
+                assertThat(browser.all("tr[data-connection]")).isEmpty();
+                assertThat(api.get("/api/v1/tenants/" + tenant + "/connections", key)
+                                .json()
+                                .get("data")
+                                .size())
+                        .isZero();
+
+                browser.clickToLoad(".nav a[href='" + ui + "/analytics']");
+                assertThat(browser.find("[data-stat=volume] .figure").getText()).matches("\\d+");
+                assertThat(browser.all("canvas[data-chart]")).hasSizeGreaterThanOrEqualTo(2);
+                checkPage("analytics", key);
+                fitsAPhone("analytics");
+                browser.clickToLoad(".tabs a[href$='period=quarter']");
+                assertThat(browser.find(".tabs a[aria-current=page]").getText()).isEqualTo("Quarter");
+
+                // A viewer sees the pages and no write control.
+                browser.signIn(newKey(tenant, "viewer"));
+                for (String page : new String[] {ui + "/connections", ui + "/analytics"}) {
+                    browser.open(page);
+                    assertThat(browser.all("form[method=post]")).as(page).hasSize(1);
+                }
+                checkPage("analytics-viewer");
+            } finally {
+                api.delete("/api/v1/providers/" + providerKey, ADMIN);
+            }
+        }
+    }
 }

@@ -1,0 +1,292 @@
+package dev.switchboard.connections;
+
+import dev.switchboard.common.ApiException;
+import dev.switchboard.common.FormChecks;
+import dev.switchboard.tenancy.TenantScope;
+import jakarta.servlet.http.HttpServletResponse;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+
+/**
+ * The dashboard's connections: the tenant's connections by category with their state and health,
+ * quick actions (check now, suspend, resume, reconnect, disconnect after a confirmation), and the
+ * setup wizard: choose a provider (by category, searchable), then name, environment and the
+ * catalog's credential fields (secrets masked, tried with the provider's health check, whose error
+ * is shown) or an OAuth client and "Connect with OAuth" (to the provider and back). Same rules as
+ * the connections API, through {@link ConnectionLifecycle}, {@link HealthChecks} and {@link OAuthFlow}.
+ */
+@Controller
+@RequestMapping("/ui/tenants/{tenant}/connections")
+class ConnectionPages {
+
+    static final int LIMIT = 200;
+
+    /** A connection as the page shows it: hints of its credentials only, never a secret. */
+    record Row(
+            String id,
+            String name,
+            String provider,
+            String providerName,
+            String category,
+            String environment,
+            String state,
+            String health,
+            java.time.Instant healthCheckedAt,
+            String lastError,
+            boolean oauth) {}
+
+    /** A provider as the wizard offers it. */
+    record Choice(
+            String key,
+            String name,
+            String category,
+            String authType,
+            List<Provider.CredentialField> credentialFields,
+            List<Provider.ConfigField> configFields,
+            List<String> defaultScopes,
+            String webhookScheme,
+            String docsUrl) {}
+
+    private final ConnectionLifecycle lifecycle;
+    private final HealthChecks health;
+    private final OAuthFlow oauth;
+    private final Catalog catalog;
+    private final ConnectionsProperties properties;
+    private final FormChecks checks;
+
+    ConnectionPages(
+            ConnectionLifecycle lifecycle,
+            HealthChecks health,
+            OAuthFlow oauth,
+            Catalog catalog,
+            ConnectionsProperties properties,
+            FormChecks checks) {
+        this.lifecycle = lifecycle;
+        this.health = health;
+        this.oauth = oauth;
+        this.catalog = catalog;
+        this.properties = properties;
+        this.checks = checks;
+    }
+
+    @GetMapping
+    String list(TenantScope scope, Model model) {
+        Map<String, List<Row>> byCategory = new TreeMap<>();
+        lifecycle.list(scope.tenantId(), LIMIT).stream()
+                .limit(LIMIT)
+                .map(this::row)
+                .forEach(r -> byCategory
+                        .computeIfAbsent(r.category() == null ? "other" : r.category(), k -> new ArrayList<>())
+                        .add(r));
+        model.addAttribute("tenant", scope.tenantId());
+        model.addAttribute("canWrite", scope.caller().canWrite());
+        model.addAttribute("byCategory", byCategory);
+        return "connections/connections";
+    }
+
+    @PostMapping("/{id}/check")
+    String check(TenantScope scope, @PathVariable String id, RedirectAttributes redirect) {
+        HealthResult r = health.check(scope.tenantId(), id);
+        redirect.addFlashAttribute("checked", r.status().wire() + " · " + r.latencyMs() + " ms");
+        return back(scope);
+    }
+
+    @PostMapping("/{id}/suspend")
+    String suspend(TenantScope scope, @PathVariable String id) {
+        lifecycle.suspend(scope.tenantId(), id);
+        return back(scope);
+    }
+
+    @PostMapping("/{id}/resume")
+    String resume(TenantScope scope, @PathVariable String id) {
+        lifecycle.resume(scope.tenantId(), id);
+        return back(scope);
+    }
+
+    /** OAuth connections authorize again (to the provider and back); others are asked for new credentials. */
+    @PostMapping("/{id}/reconnect")
+    String reconnect(TenantScope scope, @PathVariable String id) {
+        Connection c = lifecycle.find(scope.tenantId(), id);
+        Provider p = catalog.require(c.provider());
+        if (!p.oauth()) return "redirect:/ui/tenants/" + scope.tenantId() + "/connections/new/" + p.key();
+        Connection pending = lifecycle.reconnect(scope.tenantId(), id, null);
+        return "redirect:" + oauth.authorize(pending, callback());
+    }
+
+    @PostMapping("/{id}/delete")
+    String delete(TenantScope scope, @PathVariable String id, RedirectAttributes redirect) {
+        lifecycle.delete(scope.tenantId(), id);
+        redirect.addFlashAttribute("deleted", true);
+        return back(scope);
+    }
+
+    /** Wizard step 1: a provider, by category; {@code q} filters by name, key or category. */
+    @GetMapping("/new")
+    String choose(TenantScope scope, @RequestParam(required = false) String q, Model model) {
+        String needle = q == null ? "" : q.strip().toLowerCase(Locale.ROOT);
+        Map<String, List<Choice>> byCategory = new LinkedHashMap<>();
+        for (String category : Provider.CATEGORIES) byCategory.put(category, new ArrayList<>());
+        catalog.all().stream()
+                .filter(p -> needle.isEmpty()
+                        || (p.key() + " " + p.name() + " " + p.category())
+                                .toLowerCase(Locale.ROOT)
+                                .contains(needle))
+                .map(ConnectionPages::choice)
+                .forEach(c -> byCategory
+                        .computeIfAbsent(c.category(), k -> new ArrayList<>())
+                        .add(c));
+        byCategory.values().removeIf(List::isEmpty);
+        model.addAttribute("tenant", scope.tenantId());
+        model.addAttribute("canWrite", scope.caller().canWrite());
+        model.addAttribute("q", q);
+        model.addAttribute("byCategory", byCategory);
+        return "connections/choose";
+    }
+
+    /** Wizard step 2: name, environment, and credentials or an OAuth client. */
+    @GetMapping("/new/{provider}")
+    String form(TenantScope scope, @PathVariable String provider, Model model) {
+        return formPage(scope, provider(provider), Map.of(), model);
+    }
+
+    /** Wizard step 3: connect. Credentials are tried with the provider's health check first. */
+    @PostMapping("/new/{provider}")
+    String create(
+            TenantScope scope,
+            @PathVariable String provider,
+            @RequestParam MultiValueMap<String, String> form,
+            Model model,
+            HttpServletResponse response) {
+        Provider p = provider(provider);
+        Map<String, String> credentials = fields(form, "credential.");
+        Map<String, String> config = fields(form, "config.");
+        ConnectionController.OAuthSettings settings = null;
+        if (p.oauth()
+                && form.getFirst("clientId") != null
+                && !form.getFirst("clientId").isBlank()) {
+            String scopes = form.getFirst("scopes");
+            settings = new ConnectionController.OAuthSettings(
+                    form.getFirst("clientId").strip(),
+                    emptyIsNull(form.getFirst("clientSecret")),
+                    scopes == null || scopes.isBlank()
+                            ? null
+                            : List.of(scopes.strip().split("[,\\s]+")));
+        }
+        try {
+            var body = checks.valid(new ConnectionController.CreateConnection(
+                    p.key(),
+                    form.getFirst("name"),
+                    emptyIsNull(form.getFirst("environment")),
+                    credentials.isEmpty() ? null : credentials,
+                    settings,
+                    config.isEmpty() ? null : config));
+            Connection c = lifecycle.create(scope.tenantId(), body);
+            if (c.state() == Connection.State.PENDING_AUTH && !p.clientCredentials()) {
+                return "redirect:" + oauth.authorize(c, callback());
+            }
+            model.addAttribute("tenant", scope.tenantId());
+            model.addAttribute("connection", row(c));
+            model.addAttribute("provider", choice(p));
+            return "connections/created";
+        } catch (ApiException e) {
+            response.setStatus(e.code().status().value());
+            model.addAttribute("error", e);
+            // What was typed comes back, except secrets: those are typed again.
+            Map<String, String> kept = new LinkedHashMap<>();
+            kept.put("name", form.getFirst("name"));
+            kept.put("environment", form.getFirst("environment"));
+            kept.put("clientId", form.getFirst("clientId"));
+            kept.put("scopes", form.getFirst("scopes"));
+            choice(p).credentialFields().stream()
+                    .filter(f -> !f.secret())
+                    .forEach(f -> kept.put("credential." + f.name(), credentials.get(f.name())));
+            config.forEach((k, v) -> kept.put("config." + k, v));
+            return formPage(scope, p, kept, model);
+        }
+    }
+
+    private String formPage(TenantScope scope, Provider p, Map<String, String> typed, Model model) {
+        model.addAttribute("tenant", scope.tenantId());
+        model.addAttribute("canWrite", scope.caller().canWrite());
+        model.addAttribute("provider", choice(p));
+        model.addAttribute("typed", typed);
+        model.addAttribute("oauth", p.oauth());
+        model.addAttribute("callback", callback().toString());
+        return "connections/form";
+    }
+
+    private Provider provider(String key) {
+        return catalog.find(key).orElseThrow(() -> ApiException.notFound("provider"));
+    }
+
+    private URI callback() {
+        String base = properties.publicUrl() == null || properties.publicUrl().isBlank()
+                ? ServletUriComponentsBuilder.fromCurrentContextPath().toUriString()
+                : properties.publicUrl().replaceAll("/+$", "");
+        return URI.create(base + "/oauth/callback");
+    }
+
+    private static Map<String, String> fields(MultiValueMap<String, String> form, String prefix) {
+        Map<String, String> out = new LinkedHashMap<>();
+        form.forEach((k, v) -> {
+            if (k.startsWith(prefix)
+                    && v != null
+                    && !v.isEmpty()
+                    && v.getFirst() != null
+                    && !v.getFirst().isEmpty()) out.put(k.substring(prefix.length()), v.getFirst());
+        });
+        return out;
+    }
+
+    private static String emptyIsNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    private static String back(TenantScope scope) {
+        return "redirect:/ui/tenants/" + scope.tenantId() + "/connections";
+    }
+
+    private static Choice choice(Provider p) {
+        return new Choice(
+                p.key(),
+                p.name(),
+                p.category(),
+                p.authType() == null ? "none" : p.authType().wire(),
+                p.credentialFields() == null ? List.of() : p.credentialFields(),
+                p.configFields() == null ? List.of() : p.configFields(),
+                p.defaultScopes() == null ? List.of() : p.defaultScopes(),
+                p.webhookScheme(),
+                p.docsUrl());
+    }
+
+    private Row row(Connection c) {
+        var p = catalog.find(c.provider());
+        return new Row(
+                c.id(),
+                c.name(),
+                c.provider(),
+                p.map(Provider::name).orElse(c.provider()),
+                p.map(Provider::category).orElse("other"),
+                c.environment(),
+                c.state().wire(),
+                c.health().wire(),
+                c.healthCheckedAt(),
+                c.lastError(),
+                p.map(Provider::oauth).orElse(false));
+    }
+}
