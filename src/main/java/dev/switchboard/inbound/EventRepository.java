@@ -372,13 +372,14 @@ class EventRepository {
     /** A tenant's events per day (the database's date of {@code received_at}) since a time, oldest first. */
     List<EventStats.Day> volumeByDay(String tenantId, Instant since) {
         return jdbc.sql("""
-                SELECT CAST(received_at AS DATE) AS day, COUNT(*) AS n FROM inbound_events
+                SELECT CAST(received_at AS DATE) AS bucket, COUNT(*) AS n FROM inbound_events
                 WHERE tenant_id = :tenant AND received_at >= :since
-                GROUP BY CAST(received_at AS DATE) ORDER BY day
+                GROUP BY CAST(received_at AS DATE) ORDER BY bucket
                 """)
                 .param("tenant", tenantId)
                 .param("since", ts(since))
-                .query((rs, n) -> new EventStats.Day(rs.getObject("day", java.time.LocalDate.class), rs.getLong("n")))
+                .query((rs, n) ->
+                        new EventStats.Day(rs.getObject("bucket", java.time.LocalDate.class), rs.getLong("n")))
                 .list();
     }
 

@@ -562,13 +562,13 @@ class DeliveryRepository {
     Map<java.time.LocalDate, Long> messagesByDay(String tenantId, Instant since) {
         Map<java.time.LocalDate, Long> days = new java.util.TreeMap<>();
         jdbc.sql("""
-                SELECT CAST(created_at AS DATE) AS day, COUNT(*) AS n FROM messages
+                SELECT CAST(created_at AS DATE) AS bucket, COUNT(*) AS n FROM messages
                 WHERE tenant_id = :tenant AND created_at >= :since
                 GROUP BY CAST(created_at AS DATE)
                 """)
                 .param("tenant", tenantId)
                 .param("since", ts(since))
-                .query((rs, n) -> Map.entry(rs.getObject("day", java.time.LocalDate.class), rs.getLong("n")))
+                .query((rs, n) -> Map.entry(rs.getObject("bucket", java.time.LocalDate.class), rs.getLong("n")))
                 .list()
                 .forEach(e -> days.put(e.getKey(), e.getValue()));
         return days;

@@ -4,7 +4,6 @@ import dev.switchboard.common.ApiException;
 import dev.switchboard.common.Cursor;
 import dev.switchboard.common.Page;
 import dev.switchboard.common.PageRequest;
-import dev.switchboard.common.Sql;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -12,7 +11,6 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Instant;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -57,29 +55,20 @@ class ApiKeyController {
     }
 
     private final ApiKeyRepository keys;
-    private final TenantLimits limits;
-    private final Clock clock;
+    private final ApiKeys apiKeys;
 
-    ApiKeyController(ApiKeyRepository keys, TenantLimits limits, Clock clock) {
+    ApiKeyController(ApiKeyRepository keys, ApiKeys apiKeys) {
         this.keys = keys;
-        this.limits = limits;
-        this.clock = clock;
+        this.apiKeys = apiKeys;
     }
 
     @Operation(summary = "Create an API key; the response is the only time the key is shown")
     @PostMapping
     ResponseEntity<CreatedKey> create(TenantScope scope, @Valid @RequestBody CreateKey body) {
-        String tenant = scope.tenantId();
-        ApiKeyTokens.Issued issued = ApiKeyTokens.issue();
         Role role = body.role() == GrantableRole.ADMIN ? Role.ADMIN : Role.VIEWER;
-        ApiKey key =
-                new ApiKey(issued.keyId(), tenant, body.name().strip(), role, issued.prefix(), Sql.now(clock), null);
-        limits.withinLimit(
-                tenant,
-                TenantLimits.Kind.API_KEYS,
-                () -> keys.countLive(tenant),
-                () -> keys.insert(key, issued.hash()));
-        return ResponseEntity.created(URI.create("/api/v1/tenants/" + tenant + "/api-keys/" + key.id()))
+        var created = apiKeys.create(scope.tenantId(), body.name(), role);
+        ApiKey key = created.key();
+        return ResponseEntity.created(URI.create("/api/v1/tenants/" + key.tenantId() + "/api-keys/" + key.id()))
                 .body(new CreatedKey(
                         key.id(),
                         key.tenantId(),
@@ -88,7 +77,7 @@ class ApiKeyController {
                         key.prefix(),
                         key.createdAt(),
                         null,
-                        issued.token()));
+                        created.token()));
     }
 
     @Operation(summary = "List API keys (never their secrets)")
@@ -112,11 +101,7 @@ class ApiKeyController {
     @Operation(summary = "Revoke an API key; it stops working at once")
     @DeleteMapping("/{keyId}")
     ResponseEntity<Void> revoke(TenantScope scope, @PathVariable String keyId) {
-        String tenant = scope.tenantId();
-        if (!keys.revokeForTenant(tenant, keyId, Sql.now(clock))) {
-            // Revoking twice is fine; revoking what never existed is a 404.
-            keys.findForTenant(tenant, keyId).orElseThrow(() -> ApiException.notFound("API key"));
-        }
+        apiKeys.revoke(scope.tenantId(), keyId);
         return ResponseEntity.noContent().build();
     }
 }

@@ -21,9 +21,13 @@ class TenantPages {
     static final int LIMIT = 200;
 
     private final Tenants tenants;
+    private final ApiKeys keys;
+    private final dev.switchboard.common.FormChecks checks;
 
-    TenantPages(Tenants tenants) {
+    TenantPages(Tenants tenants, ApiKeys keys, dev.switchboard.common.FormChecks checks) {
         this.tenants = tenants;
+        this.keys = keys;
+        this.checks = checks;
     }
 
     @GetMapping("/ui/tenants")
@@ -40,6 +44,7 @@ class TenantPages {
             Model model,
             HttpServletResponse response) {
         try {
+            model.addAttribute("canWrite", caller.canWrite());
             model.addAttribute("detail", tenants.detail(caller, tenant, LIMIT));
         } catch (ApiException e) {
             response.setStatus(e.code().status().value());
@@ -69,5 +74,37 @@ class TenantPages {
             model.addAttribute("listing", tenants.list(caller, LIMIT));
             return "tenancy/tenants";
         }
+    }
+
+    /** A new key, shown in this answer only; the page lists it afterwards by its prefix. */
+    @PostMapping("/ui/tenants/{tenant}/keys")
+    String createKey(
+            TenantScope scope,
+            @RequestParam(required = false) String name,
+            @RequestParam(required = false) String role,
+            Model model,
+            HttpServletResponse response) {
+        Caller caller = scope.caller();
+        try {
+            checks.valid(new ApiKeyController.CreateKey(
+                    name,
+                    "viewer".equals(role)
+                            ? ApiKeyController.GrantableRole.VIEWER
+                            : "admin".equals(role) ? ApiKeyController.GrantableRole.ADMIN : null));
+            var created = keys.create(scope.tenantId(), name, "admin".equals(role) ? Role.ADMIN : Role.VIEWER);
+            model.addAttribute("shownKey", created.token());
+        } catch (ApiException e) {
+            response.setStatus(e.code().status().value());
+            model.addAttribute("keyError", e);
+        }
+        model.addAttribute("canWrite", caller.canWrite());
+        model.addAttribute("detail", tenants.detail(caller, scope.tenantId(), LIMIT));
+        return "tenancy/tenant";
+    }
+
+    @PostMapping("/ui/tenants/{tenant}/keys/{keyId}/revoke")
+    String revokeKey(TenantScope scope, @PathVariable String keyId) {
+        keys.revoke(scope.tenantId(), keyId);
+        return "redirect:/ui/tenants/" + scope.tenantId();
     }
 }

@@ -277,4 +277,44 @@ class DashboardHttpTest extends ServerTest {
         assertThat(elsewhere.status()).isEqualTo(404);
         assertThat(elsewhere.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
     }
+
+    @Test
+    void aTenantAdminMakesAKeyShownOnceAndRevokesIt() {
+        String tenant = newTenant();
+        var admin = signIn(newKey(tenant, "admin"));
+        var viewer = signIn(newKey(tenant, "viewer"));
+        String page = "/ui/tenants/" + tenant;
+
+        var made = postForm(page + "/keys", admin.cookie(), "name=ci&role=viewer&_csrf=" + enc(admin.csrf()));
+        assertThat(made.status()).isEqualTo(200);
+        var m = Pattern.compile("id=\"shown-key\">(sb_[^<]+)<").matcher(made.body());
+        assertThat(m.find()).as(made.body()).isTrue();
+        String key = m.group(1);
+        assertThat(api.get("/api/v1/tenants/" + tenant, key).status()).isEqualTo(200);
+        assertThat(get(page, admin.cookie()).body()).doesNotContain(key);
+
+        var bad = postForm(page + "/keys", admin.cookie(), "name=&role=root&_csrf=" + enc(admin.csrf()));
+        assertThat(bad.status()).isEqualTo(400);
+
+        String keyId = null;
+        for (var k :
+                api.get("/api/v1/tenants/" + tenant + "/api-keys", ADMIN).json().get("data")) {
+            if (k.get("name").asString().equals("ci")) keyId = k.get("id").asString();
+        }
+        assertThat(keyId).isNotNull();
+        assertThat(postForm(page + "/keys", viewer.cookie(), "name=v&role=admin&_csrf=" + enc(viewer.csrf()))
+                        .status())
+                .isEqualTo(403);
+        assertThat(postForm(page + "/keys/" + keyId + "/revoke", viewer.cookie(), "_csrf=" + enc(viewer.csrf()))
+                        .status())
+                .isEqualTo(403);
+        assertThat(postForm(page + "/keys/" + keyId + "/revoke", admin.cookie(), "")
+                        .status())
+                .as("no CSRF token")
+                .isEqualTo(403);
+        assertThat(api.get("/api/v1/tenants/" + tenant, key).status()).isEqualTo(200);
+        var revoked = postForm(page + "/keys/" + keyId + "/revoke", admin.cookie(), "_csrf=" + enc(admin.csrf()));
+        assertThat(revoked.status()).isEqualTo(302);
+        assertThat(api.get("/api/v1/tenants/" + tenant, key).status()).isEqualTo(401);
+    }
 }
