@@ -123,9 +123,41 @@ class ConnectionPages {
     String reconnect(TenantScope scope, @PathVariable String id) {
         Connection c = lifecycle.find(scope.tenantId(), id);
         Provider p = catalog.require(c.provider());
-        if (!p.oauth()) return "redirect:/ui/tenants/" + scope.tenantId() + "/connections/new/" + p.key();
+        if (!p.oauth()) return "redirect:/ui/tenants/" + scope.tenantId() + "/connections/" + id + "/credentials";
         Connection pending = lifecycle.reconnect(scope.tenantId(), id, null);
         return "redirect:" + oauth.authorize(pending, callback());
+    }
+
+    /** Reconnecting a key-based connection: new credentials, tried with the provider first. */
+    @GetMapping("/{id}/credentials")
+    String credentials(TenantScope scope, @PathVariable String id, Model model) {
+        Connection c = lifecycle.find(scope.tenantId(), id);
+        model.addAttribute("connection", row(c));
+        return formPage(scope, catalog.require(c.provider()), Map.of(), model);
+    }
+
+    @PostMapping("/{id}/credentials")
+    String replaceCredentials(
+            TenantScope scope,
+            @PathVariable String id,
+            @RequestParam MultiValueMap<String, String> form,
+            Model model,
+            RedirectAttributes redirect,
+            HttpServletResponse response) {
+        Connection c = lifecycle.find(scope.tenantId(), id);
+        Provider p = catalog.require(c.provider());
+        Map<String, String> credentials = fields(form, "credential.");
+        try {
+            checks.valid(new ConnectionController.Reconnect(credentials));
+            lifecycle.reconnect(scope.tenantId(), id, credentials);
+            redirect.addFlashAttribute("reconnected", c.name());
+            return back(scope);
+        } catch (ApiException e) {
+            response.setStatus(e.code().status().value());
+            model.addAttribute("error", e);
+            model.addAttribute("connection", row(c));
+            return formPage(scope, p, Map.of(), model);
+        }
     }
 
     @PostMapping("/{id}/delete")

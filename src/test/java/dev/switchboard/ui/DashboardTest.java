@@ -478,6 +478,14 @@ class DashboardTest extends ServerTest {
                 browser.clickToLoad("form[action$='/resume'] button");
                 assertThat(browser.all("tr[data-connection] .badge.state-active"))
                         .hasSize(1);
+                // Reconnecting a key-based connection takes new credentials, tried with the provider first.
+                browser.clickToLoad("form[action$='/reconnect'] button");
+                browser.find("#cred-apiKey").sendKeys("newer-key-abcdef012345");
+                browser.find("#cred-account").sendKeys("acc1");
+                browser.clickToLoad("#reconnect-submit");
+                assertThat(browser.find("[role=status]").getText()).contains("reconnected");
+                assertThat(provider.requests.getLast().header("X-Api-Key")).isEqualTo("newer-key-abcdef012345");
+                assertThat(browser.html()).doesNotContain("newer-key-abcdef012345");
                 // Disconnecting asks first: the button is inside a closed disclosure until opened.
                 assertThat(browser.find("form[action$='/delete'] button").isDisplayed())
                         .isFalse();
