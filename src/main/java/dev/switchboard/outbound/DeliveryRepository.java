@@ -509,4 +509,29 @@ class DeliveryRepository {
                 .query((rs, n) -> Map.entry(rs.getString("outcome"), rs.getInt("latency_ms")))
                 .list();
     }
+
+    /** Deliveries due now (in flight included) and when the longest-waiting one became due. */
+    dev.switchboard.common.BacklogSource.Backlog due(Instant now) {
+        return jdbc.sql("""
+                SELECT count(*) AS n, min(next_attempt_at) AS oldest FROM deliveries
+                WHERE status = 'pending' AND next_attempt_at <= :now
+                """)
+                .param("now", ts(now))
+                .query((rs, n) -> {
+                    Instant oldest = dev.switchboard.common.Sql.instant(rs, "oldest");
+                    return new dev.switchboard.common.BacklogSource.Backlog(
+                            "outbound.deliveries.due",
+                            rs.getLong("n"),
+                            oldest == null ? null : java.time.Duration.between(oldest, now));
+                })
+                .single();
+    }
+
+    /** Deliveries that gave up (dead letters) since {@code since}. */
+    long deadLettersSince(Instant since) {
+        return jdbc.sql("SELECT count(*) FROM deliveries WHERE status = 'failed' AND updated_at >= :since")
+                .param("since", ts(since))
+                .query(Long.class)
+                .single();
+    }
 }
