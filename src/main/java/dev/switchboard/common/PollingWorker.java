@@ -30,21 +30,24 @@ public final class PollingWorker {
         void record(Run run);
     }
 
-    private static volatile Recorder recorder;
+    private static volatile Recorder current;
     /** Items of the batch in hand that failed, as its code reports them with {@link #itemsFailed}. */
     private static final ThreadLocal<int[]> FAILED = ThreadLocal.withInitial(() -> new int[1]);
 
     /**
-     * Sends every worker's runs to {@code r}. Process-wide, as workers are made with {@code new} by
-     * every module; the last application context to start wins.
+     * Sends the runs of every worker started from now on to {@code r}. Workers are made with
+     * {@code new} by every module, so the recorder is process-wide, and each worker takes the one
+     * current when it starts: the recorder's bean starts before the workers (an early lifecycle
+     * phase), so each application context's workers record to that context's log, even with several
+     * contexts in one JVM (tests).
      */
     public static void recordRunsWith(Recorder r) {
-        recorder = r;
+        current = r;
     }
 
-    /** Stops recording, if {@code r} is still the recorder. */
+    /** Workers started from now on record nowhere, if {@code r} is still the recorder. */
     public static void stopRecording(Recorder r) {
-        if (recorder == r) recorder = null;
+        if (current == r) current = null;
     }
 
     /** Called on the worker's thread by a batch that handled some items without success. */
@@ -59,6 +62,7 @@ public final class PollingWorker {
     private final Semaphore wake = new Semaphore(0);
     private volatile Thread loop;
     private volatile boolean stopping;
+    private volatile Recorder recorder;
 
     /** @param runOnce claims and handles one batch; returns how many items it claimed */
     public PollingWorker(String name, Duration pollInterval, int batchSize, IntSupplier runOnce) {
@@ -95,6 +99,7 @@ public final class PollingWorker {
     public synchronized void start() {
         if (loop != null) return;
         stopping = false;
+        recorder = current;
         loop = Thread.ofVirtual().name(name).start(() -> {
             while (!stopping && !Thread.currentThread().isInterrupted()) {
                 long started = System.nanoTime();

@@ -23,6 +23,7 @@ class JobLog implements SmartLifecycle, PollingWorker.Recorder {
     private final ObjectProvider<SignalWorker> signalWorker;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final java.util.Set<String> failuresOnly;
     private volatile boolean running;
 
     JobLog(
@@ -30,7 +31,9 @@ class JobLog implements SmartLifecycle, PollingWorker.Recorder {
             SignalRepository signals,
             ObjectProvider<SignalWorker> signalWorker,
             TransactionTemplate tx,
-            Clock clock) {
+            Clock clock,
+            OperationsProperties properties) {
+        this.failuresOnly = properties.jobLogFailuresOnly();
         this.runs = runs;
         this.signals = signals;
         this.signalWorker = signalWorker;
@@ -40,6 +43,7 @@ class JobLog implements SmartLifecycle, PollingWorker.Recorder {
 
     @Override
     public void record(PollingWorker.Run run) {
+        if (run.error() == null && failuresOnly.contains(run.name())) return;
         Instant end = Sql.now(clock);
         int failed = Math.min(run.failed(), run.processed());
         var row = new JobRunRepository.JobRun(

@@ -19,6 +19,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param alertRetention alerts (and their sends) are deleted after this
  * @param jobRunRetention job runs are deleted after this
  * @param retentionInterval how often the purge runs
+ * @param jobLogFailuresOnly workers whose successful batches are not logged (hot queues whose every
+ *     item is recorded by its own module already); their failures still are
  */
 @ConfigurationProperties("switchboard.operations")
 record OperationsProperties(
@@ -33,7 +35,10 @@ record OperationsProperties(
         @DefaultValue("5s") Duration healthCacheTtl,
         @DefaultValue("90d") Duration alertRetention,
         @DefaultValue("30d") Duration jobRunRetention,
-        @DefaultValue("1h") Duration retentionInterval) {
+        @DefaultValue("1h") Duration retentionInterval,
+
+        @DefaultValue({"outbound-delivery", "inbound-processor"})
+        java.util.Set<String> jobLogFailuresOnly) {
 
     OperationsProperties {
         positive("dedup-window", dedupWindow);
