@@ -26,6 +26,9 @@ class HealthAndJobsTest extends OperationsTestBase {
     @Autowired
     JobLog jobLog;
 
+    @Autowired
+    OperationsRetention retention;
+
     @Test
     void healthTurnsDegradedWithTheBacklogAndBackAndABacklogRuleAlertsAndRecovers() throws Exception {
         Receiver slow = receiver();
@@ -186,6 +189,26 @@ class HealthAndJobsTest extends OperationsTestBase {
         assertThat(jobs("?name=alert-sender").size()).isPositive();
         assertThat(api.get("/api/v1/admin/jobs?from=yesterday", ADMIN).status()).isEqualTo(400);
         assertThat(jobs("?from=2999-01-01T00:00:00Z")).isEmpty();
+    }
+
+    @Test
+    void alertsAndJobRunsArePurgedAfterTheirRetention() {
+        String tenant = newTenant();
+        String id = api.post(base(tenant) + "/alerts", ADMIN, "{\"title\":\"old\",\"message\":\"m\"}")
+                .json()
+                .get("id")
+                .asString();
+        jobLog.record(new PollingWorker.Run("retention-probe", Duration.ofMillis(5), 2, 0, null));
+        assertThat(jobs("?name=retention-probe")).hasSize(1);
+        clock.advance(Duration.ofDays(31));
+        assertThat(retention.run(10)).isPositive();
+        assertThat(jobs("?name=retention-probe")).isEmpty();
+        assertThat(api.get(base(tenant) + "/alerts/" + id, ADMIN).status())
+                .as("kept 90 days")
+                .isEqualTo(200);
+        clock.advance(Duration.ofDays(60));
+        assertThat(retention.run(10)).isPositive();
+        assertThat(api.get(base(tenant) + "/alerts/" + id, ADMIN).status()).isEqualTo(404);
     }
 
     private JsonNode health() {
