@@ -18,6 +18,43 @@ public final class PollingWorker {
     private static final Logger log = LoggerFactory.getLogger(PollingWorker.class);
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
+    /**
+     * A batch that did work (claimed items) or failed, as the job log records it; {@code error} is
+     * null when it ran through. {@code took} is wall time: the recorder stamps it with its own clock.
+     */
+    public record Run(String name, Duration took, int processed, int failed, String error) {}
+
+    /** Where runs go; set by a bean (the operations module's job log), none by default. */
+    @FunctionalInterface
+    public interface Recorder {
+        void record(Run run);
+    }
+
+    private static volatile Recorder current;
+    /** Items of the batch in hand that failed, as its code reports them with {@link #itemsFailed}. */
+    private static final ThreadLocal<int[]> FAILED = ThreadLocal.withInitial(() -> new int[1]);
+
+    /**
+     * Sends the runs of every worker started from now on to {@code r}. Workers are made with
+     * {@code new} by every module, so the recorder is process-wide, and each worker takes the one
+     * current when it starts: the recorder's bean starts before the workers (an early lifecycle
+     * phase), so each application context's workers record to that context's log, even with several
+     * contexts in one JVM (tests).
+     */
+    public static void recordRunsWith(Recorder r) {
+        current = r;
+    }
+
+    /** Workers started from now on record nowhere, if {@code r} is still the recorder. */
+    public static void stopRecording(Recorder r) {
+        if (current == r) current = null;
+    }
+
+    /** Called on the worker's thread by a batch that handled some items without success. */
+    public static void itemsFailed(int n) {
+        FAILED.get()[0] += n;
+    }
+
     private final String name;
     private final Duration pollInterval;
     private final int batchSize;
@@ -25,6 +62,7 @@ public final class PollingWorker {
     private final Semaphore wake = new Semaphore(0);
     private volatile Thread loop;
     private volatile boolean stopping;
+    private volatile Recorder recorder;
 
     /** @param runOnce claims and handles one batch; returns how many items it claimed */
     public PollingWorker(String name, Duration pollInterval, int batchSize, IntSupplier runOnce) {
@@ -34,6 +72,26 @@ public final class PollingWorker {
         this.runOnce = runOnce;
     }
 
+    /** Idle polls (nothing claimed, nothing thrown) are not recorded: they would be most of the rows. */
+    private void record(long started, int claimed, Throwable error) {
+        Recorder r = recorder;
+        if (r == null) return;
+        try {
+            String why = error == null ? null : describe(error);
+            r.record(new Run(name, Duration.ofNanos(System.nanoTime() - started), claimed, FAILED.get()[0], why));
+        } catch (RuntimeException e) {
+            log.warn("Could not record a run of {}", name, e);
+        }
+    }
+
+    /** The class and the first line of the message, short: what the log shows in full. */
+    private static String describe(Throwable e) {
+        String m =
+                e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
+        String s = e.getClass().getSimpleName() + (m.isEmpty() ? "" : ": " + m);
+        return s.length() > 300 ? s.substring(0, 300) : s;
+    }
+
     public void wake() {
         if (wake.availablePermits() == 0) wake.release();
     }
@@ -41,10 +99,15 @@ public final class PollingWorker {
     public synchronized void start() {
         if (loop != null) return;
         stopping = false;
+        recorder = current;
         loop = Thread.ofVirtual().name(name).start(() -> {
             while (!stopping && !Thread.currentThread().isInterrupted()) {
+                long started = System.nanoTime();
+                FAILED.get()[0] = 0;
                 try {
-                    if (runOnce.getAsInt() < batchSize) {
+                    int claimed = runOnce.getAsInt();
+                    if (claimed > 0) record(started, claimed, null);
+                    if (claimed < batchSize) {
                         wake.tryAcquire(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
                         wake.drainPermits();
                     }
@@ -54,6 +117,7 @@ public final class PollingWorker {
                     // Keep going, whatever it was (db-scheduler's RunUntilShutdown): the database may be
                     // briefly unavailable, or one batch hit an Error; a dead loop would stop the node's work.
                     log.warn("{} failed; retrying after {}", name, pollInterval, e);
+                    record(started, 0, e);
                     try {
                         wake.tryAcquire(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
                     } catch (InterruptedException ie) {

@@ -29,6 +29,7 @@ class EventProcessor implements SmartLifecycle {
     private final InboundProperties.Processing settings;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final org.springframework.context.ApplicationEventPublisher publisher;
     private final PollingWorker worker;
 
     EventProcessor(
@@ -37,7 +38,9 @@ class EventProcessor implements SmartLifecycle {
             List<InboundEventRouter> routers,
             InboundProperties properties,
             TransactionTemplate tx,
-            Clock clock) {
+            Clock clock,
+            org.springframework.context.ApplicationEventPublisher publisher) {
+        this.publisher = publisher;
         this.events = events;
         this.subjects = subjects;
         this.routers = routers;
@@ -105,7 +108,18 @@ class EventProcessor implements SmartLifecycle {
             Instant retryAt = event.attempts() >= settings.maxAttempts() ? null : now.plus(backoff(event.attempts()));
             log.warn("Processing event {} failed (attempt {}): {}", event.id(), event.attempts(), e.toString());
             try {
-                events.markFailed(event, e.toString(), retryAt, now);
+                // The last failure and its announcement commit together: an alert is never lost.
+                tx.executeWithoutResult(s -> {
+                    if (events.markFailed(event, e.toString(), retryAt, now) && retryAt == null) {
+                        publisher.publishEvent(new InboundProcessingFailed(
+                                event.tenantId(),
+                                event.sourceId(),
+                                event.id(),
+                                e.getClass().getSimpleName(),
+                                now));
+                    }
+                });
+                if (retryAt == null) dev.switchboard.common.PollingWorker.itemsFailed(1);
             } catch (RuntimeException again) {
                 // The lease expires and the event is claimed again; nothing is lost.
                 log.warn("Could not record the failure of event {}", event.id(), again);

@@ -395,4 +395,18 @@ class EventRepository {
                 .query((rs, n) -> new EventStats.ByProvider(rs.getString("provider"), rs.getLong("n")))
                 .list();
     }
+
+    /** Events received and not yet processed (retries waiting included), and the oldest one's age. */
+    dev.switchboard.common.BacklogSource.Backlog waiting(Instant now) {
+        return jdbc.sql(
+                        "SELECT count(*) AS n, min(received_at) AS oldest FROM inbound_events WHERE status = 'received'")
+                .query((rs, n) -> {
+                    Instant oldest = dev.switchboard.common.Sql.instant(rs, "oldest");
+                    return new dev.switchboard.common.BacklogSource.Backlog(
+                            "inbound.events.waiting",
+                            rs.getLong("n"),
+                            oldest == null ? null : java.time.Duration.between(oldest, now));
+                })
+                .single();
+    }
 }

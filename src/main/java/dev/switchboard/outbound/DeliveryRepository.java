@@ -573,4 +573,29 @@ class DeliveryRepository {
                 .forEach(e -> days.put(e.getKey(), e.getValue()));
         return days;
     }
+
+    /** Deliveries due now (in flight included) and when the longest-waiting one became due. */
+    dev.switchboard.common.BacklogSource.Backlog due(Instant now) {
+        return jdbc.sql("""
+                SELECT count(*) AS n, min(next_attempt_at) AS oldest FROM deliveries
+                WHERE status = 'pending' AND next_attempt_at <= :now
+                """)
+                .param("now", ts(now))
+                .query((rs, n) -> {
+                    Instant oldest = dev.switchboard.common.Sql.instant(rs, "oldest");
+                    return new dev.switchboard.common.BacklogSource.Backlog(
+                            "outbound.deliveries.due",
+                            rs.getLong("n"),
+                            oldest == null ? null : java.time.Duration.between(oldest, now));
+                })
+                .single();
+    }
+
+    /** Deliveries that gave up (dead letters) since {@code since}. */
+    long deadLettersSince(Instant since) {
+        return jdbc.sql("SELECT count(*) FROM deliveries WHERE status = 'failed' AND updated_at >= :since")
+                .param("since", ts(since))
+                .query(Long.class)
+                .single();
+    }
 }

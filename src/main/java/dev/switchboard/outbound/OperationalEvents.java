@@ -2,6 +2,7 @@ package dev.switchboard.outbound;
 
 import java.time.Instant;
 import java.util.Map;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -23,15 +24,23 @@ public class OperationalEvents {
 
     private final Messages messages;
     private final JsonMapper json;
+    private final ApplicationEventPublisher publisher;
 
-    OperationalEvents(Messages messages, JsonMapper json) {
+    OperationalEvents(Messages messages, JsonMapper json, ApplicationEventPublisher publisher) {
         this.messages = messages;
         this.json = json;
+        this.publisher = publisher;
     }
 
-    /** Sends a {@code switchboard.*} event to the tenant's endpoints that subscribe to it; call inside a transaction. */
+    /**
+     * Sends a {@code switchboard.*} event to the tenant's endpoints that subscribe to it, and
+     * publishes it as an {@link OperationalEvent} to listeners in this transaction; call inside a
+     * transaction.
+     */
     public void emit(String tenantId, String type, Map<String, ?> data, Instant now) {
         messages.emit(tenantId, type, json.writeValueAsBytes(data), now);
+        publisher.publishEvent(new OperationalEvent(
+                tenantId, type, java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(data)), now));
     }
 
     /** Events about a delivery of an operational event would feed on themselves; those are not reported. */

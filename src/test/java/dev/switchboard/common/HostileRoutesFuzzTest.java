@@ -46,7 +46,10 @@ class HostileRoutesFuzzTest extends ServerTest {
             "messages",
             "deliveries",
             "custom_providers",
-            "connections");
+            "connections",
+            "alert_channels",
+            "alert_rules",
+            "alerts");
 
     @Autowired
     @Qualifier("requestMappingHandlerMapping")

@@ -58,4 +58,44 @@ class PollingWorkerTest {
         assertThat(finished.get()).isEqualTo(1);
         assertThat(worker.running()).isFalse();
     }
+
+    @Test
+    void recordsOnlyBatchesThatClaimedOrFailedToTheRecorderCurrentAtStart() {
+        var runs = new java.util.concurrent.CopyOnWriteArrayList<PollingWorker.Run>();
+        var later = new java.util.concurrent.CopyOnWriteArrayList<PollingWorker.Run>();
+        PollingWorker.Recorder recorder = runs::add;
+        PollingWorker.Recorder other = later::add;
+        var script = new java.util.concurrent.ConcurrentLinkedQueue<Integer>(java.util.List.of(0, 0, 4, -1, 0));
+        PollingWorker worker = new PollingWorker("recorded-loop", Duration.ofHours(1), 100, () -> {
+            Integer next = script.poll();
+            if (next == null) return 0;
+            if (next < 0) throw new IllegalStateException("boom\nsecond line");
+            if (next > 0) PollingWorker.itemsFailed(1);
+            return next;
+        });
+        PollingWorker.recordRunsWith(recorder);
+        worker.start();
+        // A recorder set after the start is another context's: this worker keeps its own.
+        PollingWorker.recordRunsWith(other);
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                worker.wake();
+                return script.isEmpty() && runs.size() >= 2;
+            });
+        } finally {
+            worker.stop();
+            PollingWorker.stopRecording(other);
+        }
+        assertThat(runs).hasSize(2);
+        assertThat(runs.get(0).name()).isEqualTo("recorded-loop");
+        assertThat(runs.get(0).processed()).isEqualTo(4);
+        assertThat(runs.get(0).failed()).isEqualTo(1);
+        assertThat(runs.get(0).error()).isNull();
+        assertThat(runs.get(1).processed()).isZero();
+        assertThat(runs.get(1).failed())
+                .as("the count starts again with each batch")
+                .isZero();
+        assertThat(runs.get(1).error()).isEqualTo("IllegalStateException: boom");
+        assertThat(later).isEmpty();
+    }
 }

@@ -198,7 +198,91 @@ class AccessMatrixTest extends ServerTest {
             new Route("POST", "/api/v1/tenants/{t}/connections/{c}/check", null, 409, 409, 403, 404, 401, 401),
             new Route("GET", "/api/v1/tenants/{t}/connections/{c}/health", null, 200, 200, 200, 404, 401, 401),
             new Route("GET", "/api/v1/admin/vault", null, 200, 403, 403, 403, 401, 401),
-            new Route("POST", "/api/v1/admin/vault/rewrap", null, 202, 403, 403, 403, 401, 401));
+            new Route("POST", "/api/v1/admin/vault/rewrap", null, 202, 403, 403, 403, 401, 401),
+            // Operations: a tenant's alert channels, rules and alerts; the platform's; the job log.
+            new Route(
+                    "POST",
+                    "/api/v1/tenants/{t}/alert-channels",
+                    "{\"name\":\"n\",\"kind\":\"webhook\",\"url\":\"http://127.0.0.1:9/hook\"}",
+                    201,
+                    201,
+                    403,
+                    404,
+                    401,
+                    401),
+            new Route("GET", "/api/v1/tenants/{t}/alert-channels", null, 200, 200, 200, 404, 401, 401),
+            new Route("GET", "/api/v1/tenants/{t}/alert-channels/{ac}", null, 200, 200, 200, 404, 401, 401),
+            new Route(
+                    "PATCH",
+                    "/api/v1/tenants/{t}/alert-channels/{ac}",
+                    "{\"name\":\"n\"}",
+                    200,
+                    200,
+                    403,
+                    404,
+                    401,
+                    401),
+            new Route("DELETE", "/api/v1/tenants/{t}/alert-channels/{ac}", null, 204, 204, 403, 404, 401, 401),
+            new Route("POST", "/api/v1/tenants/{t}/alert-channels/{ac}/test", null, 202, 202, 403, 404, 401, 401),
+            new Route(
+                    "POST",
+                    "/api/v1/tenants/{t}/alert-rules",
+                    "{\"kind\":\"endpoint_disabled\"}",
+                    201,
+                    201,
+                    403,
+                    404,
+                    401,
+                    401),
+            new Route("GET", "/api/v1/tenants/{t}/alert-rules", null, 200, 200, 200, 404, 401, 401),
+            new Route("GET", "/api/v1/tenants/{t}/alert-rules/{ar}", null, 200, 200, 200, 404, 401, 401),
+            new Route(
+                    "PATCH",
+                    "/api/v1/tenants/{t}/alert-rules/{ar}",
+                    "{\"enabled\":false}",
+                    200,
+                    200,
+                    403,
+                    404,
+                    401,
+                    401),
+            new Route("DELETE", "/api/v1/tenants/{t}/alert-rules/{ar}", null, 204, 204, 403, 404, 401, 401),
+            new Route(
+                    "POST",
+                    "/api/v1/tenants/{t}/alerts",
+                    "{\"title\":\"t\",\"message\":\"m\"}",
+                    202,
+                    202,
+                    403,
+                    404,
+                    401,
+                    401),
+            new Route("GET", "/api/v1/tenants/{t}/alerts", null, 200, 200, 200, 404, 401, 401),
+            new Route("GET", "/api/v1/tenants/{t}/alerts/{al}", null, 200, 200, 200, 404, 401, 401),
+            new Route(
+                    "POST",
+                    "/api/v1/alert-channels",
+                    "{\"name\":\"n\",\"kind\":\"bad\"}",
+                    400,
+                    403,
+                    403,
+                    403,
+                    401,
+                    401),
+            new Route("GET", "/api/v1/alert-channels", null, 200, 403, 403, 403, 401, 401),
+            new Route("GET", "/api/v1/alert-channels/ach_none", null, 404, 403, 403, 403, 401, 401),
+            new Route("PATCH", "/api/v1/alert-channels/ach_none", "{\"name\":\"n\"}", 404, 403, 403, 403, 401, 401),
+            new Route("DELETE", "/api/v1/alert-channels/ach_none", null, 404, 403, 403, 403, 401, 401),
+            new Route("POST", "/api/v1/alert-channels/ach_none/test", null, 404, 403, 403, 403, 401, 401),
+            new Route("POST", "/api/v1/alert-rules", "{\"kind\":\"bad\"}", 400, 403, 403, 403, 401, 401),
+            new Route("GET", "/api/v1/alert-rules", null, 200, 403, 403, 403, 401, 401),
+            new Route("GET", "/api/v1/alert-rules/arl_none", null, 404, 403, 403, 403, 401, 401),
+            new Route("PATCH", "/api/v1/alert-rules/arl_none", "{\"enabled\":true}", 404, 403, 403, 403, 401, 401),
+            new Route("DELETE", "/api/v1/alert-rules/arl_none", null, 404, 403, 403, 403, 401, 401),
+            new Route("POST", "/api/v1/alerts", "{\"title\":\"t\",\"message\":\"m\"}", 202, 403, 403, 403, 401, 401),
+            new Route("GET", "/api/v1/alerts", null, 200, 403, 403, 403, 401, 401),
+            new Route("GET", "/api/v1/alerts/alr_none", null, 404, 403, 403, 403, 401, 401),
+            new Route("GET", "/api/v1/admin/jobs", null, 200, 403, 403, 403, 401, 401));
 
     /** A mapped API route: its method and its path pattern as declared. */
     record Mapped(String method, PathPattern pattern) {
@@ -310,7 +394,27 @@ class AccessMatrixTest extends ServerTest {
                 .json()
                 .get("id")
                 .asString();
+        // Operations: an alert raised before any channel exists (so nothing is sent), a channel, a rule.
+        String alertId = api.post("/api/v1/tenants/" + tenant + "/alerts", ADMIN, "{\"title\":\"t\",\"message\":\"m\"}")
+                .json()
+                .get("id")
+                .asString();
+        String channelId = api.post(
+                        "/api/v1/tenants/" + tenant + "/alert-channels",
+                        ADMIN,
+                        "{\"name\":\"c\",\"kind\":\"slack\",\"url\":\"http://127.0.0.1:9/hook\",\"enabled\":false}")
+                .json()
+                .get("id")
+                .asString();
+        String ruleId = api.post(
+                        "/api/v1/tenants/" + tenant + "/alert-rules", ADMIN, "{\"kind\":\"deliveries_exhausted\"}")
+                .json()
+                .get("id")
+                .asString();
         String path = route.path()
+                .replace("{ac}", channelId)
+                .replace("{ar}", ruleId)
+                .replace("{al}", alertId)
                 .replace("{c}", connectionId)
                 .replace("{ep}", endpointId)
                 .replace("{msg}", messageId)
