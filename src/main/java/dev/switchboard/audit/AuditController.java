@@ -12,6 +12,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springdoc.core.annotations.ParameterObject;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Reading the audit log. A tenant's keys, viewers included, read their tenant's entries: the log
@@ -19,7 +20,7 @@ import org.springframework.web.bind.annotation.RequestParam;
  * needs. Platform admins read every tenant's and the platform's own (tenant null).
  */
 @Tag(name = "Audit log")
-// @RestController
+@RestController
 class AuditController {
 
     private final AuditRepository entries;

@@ -381,7 +381,7 @@ class AuditLogTest extends ServerTest {
         assertThat(onlyEntryOf(probe).get("tenant_id")).isEqualTo(other);
 
         var seen = api.get("/api/v1/tenants/" + tenant + "/audit", viewer);
-        assertThat(seen.status()).isEqualTo(200);
+        assertThat(seen.status()).as(seen.toString()).isEqualTo(200);
         List<String> tenants = new ArrayList<>();
         seen.json().get("data").forEach(e -> tenants.add(e.get("tenantId").asString()));
         assertThat(tenants).isNotEmpty().containsOnly(tenant);
