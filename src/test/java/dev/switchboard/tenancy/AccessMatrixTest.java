@@ -282,7 +282,9 @@ class AccessMatrixTest extends ServerTest {
             new Route("POST", "/api/v1/alerts", "{\"title\":\"t\",\"message\":\"m\"}", 202, 403, 403, 403, 401, 401),
             new Route("GET", "/api/v1/alerts", null, 200, 403, 403, 403, 401, 401),
             new Route("GET", "/api/v1/alerts/alr_none", null, 404, 403, 403, 403, 401, 401),
-            new Route("GET", "/api/v1/admin/jobs", null, 200, 403, 403, 403, 401, 401));
+            new Route("GET", "/api/v1/admin/jobs", null, 200, 403, 403, 403, 401, 401),
+            new Route("GET", "/api/v1/tenants/{t}/audit", null, 200, 200, 200, 404, 401, 401),
+            new Route("GET", "/api/v1/audit", null, 200, 403, 403, 403, 401, 401));
 
     /** A mapped API route: its method and its path pattern as declared. */
     record Mapped(String method, PathPattern pattern) {
