@@ -92,11 +92,26 @@ class CallRepository {
     /** Newest first, without bodies. */
     List<Row> search(Filter f, PageRequest page) {
         Map<String, Object> params = new LinkedHashMap<>();
-        String where = where(f, params);
-        return page.select(jdbc, "SELECT " + LIST_COLUMNS + " FROM provider_calls WHERE " + where, "called_at")
-                .params(params)
-                .query(mapper(false))
-                .list();
+        String sql = pageSql(f, page, params);
+        return jdbc.sql(sql).params(params).query(mapper(false)).list();
+    }
+
+    /**
+     * A page's statement. The keyset condition is a row comparison, which PostgreSQL reads as one
+     * range of the (tenant, [connection,] time, id) index, walked backwards in order: the spelled-out
+     * {@code t < x OR (t = x AND id < y)} of other lists led its generic plan to a bitmap of the
+     * tenant's whole log and a sort.
+     */
+    static String pageSql(Filter f, PageRequest page, Map<String, Object> params) {
+        StringBuilder sql =
+                new StringBuilder("SELECT " + LIST_COLUMNS + " FROM provider_calls WHERE ").append(where(f, params));
+        if (page.after() != null) {
+            sql.append(" AND (called_at, id) < (:pageAt, :pageAfterId)");
+            params.put("pageAt", ts(page.after().at()));
+            params.put("pageAfterId", page.after().id());
+        }
+        params.put("pageLimit", page.fetchSize());
+        return sql.append(" ORDER BY called_at DESC, id DESC LIMIT :pageLimit").toString();
     }
 
     /** The WHERE clause of a search; package-private for the plan test. */

@@ -198,7 +198,9 @@ class AccessMatrixTest extends ServerTest {
             new Route("POST", "/api/v1/tenants/{t}/connections/{c}/check", null, 409, 409, 403, 404, 401, 401),
             new Route("GET", "/api/v1/tenants/{t}/connections/{c}/health", null, 200, 200, 200, 404, 401, 401),
             new Route("GET", "/api/v1/admin/vault", null, 200, 403, 403, 403, 401, 401),
-            new Route("POST", "/api/v1/admin/vault/rewrap", null, 202, 403, 403, 403, 401, 401));
+            new Route("POST", "/api/v1/admin/vault/rewrap", null, 202, 403, 403, 403, 401, 401),
+            new Route("GET", "/api/v1/tenants/{t}/calls", null, 200, 200, 200, 404, 401, 401),
+            new Route("GET", "/api/v1/tenants/{t}/calls/call_none", null, 404, 404, 404, 404, 401, 401));
 
     /** A mapped API route: its method and its path pattern as declared. */
     record Mapped(String method, PathPattern pattern) {
