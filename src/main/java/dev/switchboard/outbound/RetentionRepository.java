@@ -80,10 +80,10 @@ class RetentionRepository {
 
     /** Deletes up to {@code batch} Idempotency-Keys recorded before {@code cutoff}; returns how many. */
     int purgeIdempotencyKeys(Instant cutoff, int batch) {
-        return jdbc.sql("""
-                DELETE FROM message_idempotency WHERE created_at < :cutoff
-                  AND (tenant_id, idem_key) IN (
-                      SELECT tenant_id, idem_key FROM message_idempotency WHERE created_at < :cutoff
-                      ORDER BY created_at LIMIT :batch)""").param("cutoff", ts(cutoff)).param("batch", batch).update();
+        return jdbc.sql("DELETE FROM message_idempotency WHERE created_at < :cutoff AND (tenant_id, idem_key) IN ("
+                        + OLD_KEYS + ")")
+                .param("cutoff", ts(cutoff))
+                .param("batch", batch)
+                .update();
     }
 }
