@@ -1,7 +1,21 @@
 package dev.switchboard.calllog;
 
+import dev.switchboard.common.Ids;
+import dev.switchboard.common.Sql;
+import dev.switchboard.common.Text;
+import dev.switchboard.tenancy.Caller;
+import java.time.Clock;
 import java.time.Instant;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Where other modules record the provider calls they make. Recording never fails the call it
@@ -9,6 +23,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class CallLog {
+
+    private static final Logger log = LoggerFactory.getLogger(CallLog.class);
 
     /** What caused the call. */
     public enum Origin {
@@ -21,7 +37,8 @@ public class CallLog {
     /**
      * One provider call. {@code pathAndQuery} is as sent (the log redacts secrets in the query);
      * {@code status} is null when no answer came ({@code error} then says why); bodies are null unless
-     * the connection opted in to storing them (the log redacts them too).
+     * the connection opted in to storing them (the log redacts them too). {@code actor} and {@code
+     * requestId}, when null, are taken from the API request being served on this thread, if any.
      */
     public record Call(
             String tenantId,
@@ -39,8 +56,82 @@ public class CallLog {
             String requestId,
             Instant at,
             byte[] requestBody,
-            byte[] responseBody) {}
+            byte[] responseBody) {
 
-    /** Records one call; placeholder until the call log's table lands. */
-    public void record(Call call) {}
+        @Override
+        public String toString() {
+            // Bodies and the raw query may hold secrets: never in a log line.
+            return "Call[" + tenantId + " " + connectionId + " " + origin + " " + method + " status=" + status + "]";
+        }
+    }
+
+    private final CallRepository calls;
+    private final CallLogProperties properties;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final TransactionTemplate outsideAnyTransaction;
+
+    CallLog(
+            CallRepository calls,
+            CallLogProperties properties,
+            JsonMapper json,
+            Clock clock,
+            PlatformTransactionManager transactions) {
+        this.calls = calls;
+        this.properties = properties;
+        this.json = json;
+        this.clock = clock;
+        // A failed insert inside the caller's transaction would doom it (PostgreSQL aborts the whole
+        // transaction on an error): the row is written on its own, whatever the caller holds.
+        this.outsideAnyTransaction = new TransactionTemplate(transactions);
+        this.outsideAnyTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_NOT_SUPPORTED);
+    }
+
+    /** Records one call, redacted; never throws (a row that cannot be written is logged and dropped). */
+    public void record(Call call) {
+        try {
+            CallRepository.Row row = row(call);
+            outsideAnyTransaction.executeWithoutResult(s -> calls.insert(row));
+        } catch (Throwable e) {
+            if (e instanceof VirtualMachineError fatal && !(e instanceof StackOverflowError)) throw fatal;
+            log.warn(
+                    "A provider call was not recorded in the call log ({}): {}",
+                    call == null ? "null" : call,
+                    e.toString());
+        }
+    }
+
+    private CallRepository.Row row(Call c) {
+        if (c.tenantId() == null || c.origin() == null) throw new IllegalArgumentException("no tenant or origin");
+        String actor = c.actor() != null ? c.actor() : currentActor();
+        String requestId = c.requestId() != null ? c.requestId() : MDC.get("requestId");
+        String method = c.method() == null ? "GET" : c.method().toUpperCase(Locale.ROOT);
+        return new CallRepository.Row(
+                Ids.next("call"),
+                c.tenantId(),
+                Text.storable(c.connectionId(), 40),
+                Text.storable(c.provider(), 64),
+                c.origin().name().toLowerCase(Locale.ROOT),
+                Text.storable(method, 16),
+                Text.storable(Redaction.path(c.pathAndQuery()), 2000),
+                c.status(),
+                Math.max(0, c.latencyMillis()),
+                Math.max(0, c.requestBytes()),
+                Math.max(0, c.responseBytes()),
+                Text.storable(c.error(), 500),
+                Text.storable(actor, 200),
+                Text.storable(requestId, 64),
+                c.at() != null ? c.at().truncatedTo(java.time.temporal.ChronoUnit.MICROS) : Sql.now(clock),
+                Redaction.body(c.requestBody(), properties.maxBodyChars(), json),
+                Redaction.body(c.responseBody(), properties.maxBodyChars(), json));
+    }
+
+    /** The API key behind the request this thread serves, if any: {@code key:<id>}. */
+    private static String currentActor() {
+        var auth = SecurityContextHolder.getContext().getAuthentication();
+        if (auth != null && auth.getPrincipal() instanceof Caller caller && caller.keyId() != null) {
+            return "key:" + caller.keyId();
+        }
+        return null;
+    }
 }

@@ -31,6 +31,7 @@ public enum ErrorCode {
     OAUTH_STATE_INVALID(HttpStatus.BAD_REQUEST, "The OAuth state is unknown, used or expired"),
     OAUTH_FAILED(HttpStatus.BAD_GATEWAY, "The provider's OAuth server refused or failed"),
     PROVIDER_IN_USE(HttpStatus.CONFLICT, "Connections still use this provider"),
+    RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "Too many requests: retry after the time Retry-After gives"),
     INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
 
     private final HttpStatus status;
@@ -66,6 +67,7 @@ public enum ErrorCode {
             case 413 -> PAYLOAD_TOO_LARGE;
             case 415 -> UNSUPPORTED_MEDIA_TYPE;
             case 417 -> EXPECTATION_FAILED;
+            case 429 -> RATE_LIMITED;
             case 501 -> NOT_IMPLEMENTED;
             case 505 -> HTTP_VERSION_NOT_SUPPORTED;
             default -> status >= 500 ? INTERNAL_ERROR : MALFORMED_REQUEST;

@@ -32,7 +32,14 @@ class ProblemHandler {
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ProblemDetail> api(ApiException e, HttpServletRequest request) {
-        return respond(e.code(), e.getMessage(), e.errors(), request);
+        var response = respond(e.code(), e.getMessage(), e.errors(), request);
+        if (e instanceof RateLimitedException limited) {
+            return ResponseEntity.status(response.getStatusCode())
+                    .headers(response.getHeaders())
+                    .header("Retry-After", Long.toString(limited.retryAfterSeconds()))
+                    .body(response.getBody());
+        }
+        return response;
     }
 
     @ExceptionHandler(MethodArgumentNotValidException.class)

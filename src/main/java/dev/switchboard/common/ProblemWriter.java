@@ -43,6 +43,9 @@ public class ProblemWriter {
 
     /** An {@link ApiException} answered by a filter, with its field errors. */
     public void write(HttpServletRequest request, HttpServletResponse response, ApiException e) throws IOException {
+        if (e instanceof RateLimitedException limited) {
+            response.setHeader("Retry-After", Long.toString(limited.retryAfterSeconds()));
+        }
         write(request, response, e.code(), problem(e.code(), e.getMessage(), e.errors(), request));
     }
 

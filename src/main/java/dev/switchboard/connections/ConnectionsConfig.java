@@ -1,5 +1,6 @@
 package dev.switchboard.connections;
 
+import dev.switchboard.calllog.CallLog;
 import dev.switchboard.egress.UrlGuards;
 import dev.switchboard.vault.SealedColumns;
 import java.util.List;
@@ -21,8 +22,8 @@ class ConnectionsConfig {
 
     /** Token URLs come from the catalog alone: the operator's. */
     @Bean
-    OAuthClient oauthClient(ProviderClients providerClients, ConnectionsProperties properties) {
-        return new OAuthClient(providerClients.operator(), properties.tokenTimeout());
+    OAuthClient oauthClient(ProviderClients providerClients, ConnectionsProperties properties, CallLog callLog) {
+        return new OAuthClient(providerClients.operator(), properties.tokenTimeout(), callLog);
     }
 
     /** Credentials, client secrets and tokens, for key rotation. */

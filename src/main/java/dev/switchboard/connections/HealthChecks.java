@@ -1,5 +1,6 @@
 package dev.switchboard.connections;
 
+import dev.switchboard.calllog.CallLog;
 import dev.switchboard.common.ApiException;
 import dev.switchboard.common.Ids;
 import dev.switchboard.common.PageRequest;
@@ -40,6 +41,7 @@ class HealthChecks {
     private final TransactionTemplate tx;
     private final JsonMapper json;
     private final Clock clock;
+    private final CallLog callLog;
 
     HealthChecks(
             ConnectionRepository connections,
@@ -50,7 +52,9 @@ class HealthChecks {
             ConnectionsProperties properties,
             TransactionTemplate tx,
             JsonMapper json,
-            Clock clock) {
+            Clock clock,
+            CallLog callLog) {
+        this.callLog = callLog;
         this.connections = connections;
         this.history = history;
         this.catalog = catalog;
@@ -116,10 +120,48 @@ class HealthChecks {
             token = secrets.accessToken();
             if (token == null) return new HealthResult(id, now, Health.DOWN, null, 0, "no access token");
         }
-        long started = System.nanoTime();
+        org.apache.hc.client5.http.classic.methods.HttpUriRequestBase request;
         try {
-            var request = ProviderRequests.build(p, c, secrets, token, h.method(), h.path());
+            request = ProviderRequests.build(p, c, secrets, token, h.method(), h.path());
+        } catch (IllegalArgumentException e) {
+            return new HealthResult(id, now, Health.DOWN, null, 0, clip(e.getMessage(), 300));
+        }
+        long started = System.nanoTime();
+        long[] received = {0};
+        HealthResult result = call(p, c, h, request, id, now, started, received);
+        callLog.record(new CallLog.Call(
+                c.tenantId(),
+                c.id(),
+                c.provider(),
+                CallLog.Origin.HEALTH_CHECK,
+                request.getMethod(),
+                ProviderRequests.loggedPath(p, request),
+                result.statusCode(),
+                (System.nanoTime() - started) / 1_000_000,
+                0,
+                received[0],
+                result.error(),
+                null,
+                null,
+                now,
+                null,
+                null));
+        return result;
+    }
+
+    private HealthResult call(
+            Provider p,
+            Connection c,
+            Provider.HealthCheck h,
+            org.apache.hc.client5.http.classic.methods.HttpUriRequestBase request,
+            String id,
+            Instant now,
+            long started,
+            long[] received) {
+        try {
             return BoundedCalls.call(http.forApi(p, c), request, properties.checkTimeout(), r -> {
+                if (r.getEntity() != null)
+                    received[0] = Math.max(0, r.getEntity().getContentLength());
                 String refusal = null;
                 if (h.expectBody() != null && !h.expectBody().isEmpty()) {
                     refusal = bodyMismatch(r, h.expectBody());

@@ -79,4 +79,20 @@ class HealthRepository {
                         rs.getString("error")))
                 .list();
     }
+
+    static final String OLD_CHECKS = """
+            SELECT id FROM connection_health WHERE checked_at < :cutoff ORDER BY checked_at LIMIT :batch""";
+
+    /** Deletes up to {@code batch} health-check records made before {@code cutoff}; returns how many. */
+    int purgeOlderThan(Instant cutoff, int batch) {
+        List<String> ids = jdbc.sql(OLD_CHECKS)
+                .param("cutoff", ts(cutoff))
+                .param("batch", batch)
+                .query(String.class)
+                .list();
+        if (ids.isEmpty()) return 0;
+        return jdbc.sql("DELETE FROM connection_health WHERE id IN (:ids)")
+                .param("ids", ids)
+                .update();
+    }
 }

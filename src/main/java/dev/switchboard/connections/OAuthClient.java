@@ -22,6 +22,7 @@ import com.nimbusds.oauth2.sdk.id.State;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
 import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
 import com.nimbusds.oauth2.sdk.token.RefreshToken;
+import dev.switchboard.calllog.CallLog;
 import dev.switchboard.egress.BlockedDestinationException;
 import dev.switchboard.egress.BoundedCalls;
 import java.io.IOException;
@@ -66,10 +67,12 @@ class OAuthClient {
 
     private final CloseableHttpClient http;
     private final Duration timeout;
+    private final CallLog callLog;
 
-    OAuthClient(CloseableHttpClient http, Duration timeout) {
+    OAuthClient(CloseableHttpClient http, Duration timeout, CallLog callLog) {
         this.http = http;
         this.timeout = timeout;
+        this.callLog = callLog;
     }
 
     static String newVerifier() {
@@ -90,6 +93,7 @@ class OAuthClient {
     }
 
     Tokens exchange(
+            Connection c,
             Provider p,
             String clientId,
             String clientSecret,
@@ -99,6 +103,7 @@ class OAuthClient {
             Instant now)
             throws Failure {
         return token(
+                c,
                 p,
                 clientId,
                 clientSecret,
@@ -107,13 +112,16 @@ class OAuthClient {
                 now);
     }
 
-    Tokens refresh(Provider p, String clientId, String clientSecret, String refreshToken, Instant now) throws Failure {
-        return token(p, clientId, clientSecret, new RefreshTokenGrant(new RefreshToken(refreshToken)), null, now);
+    Tokens refresh(Connection c, Provider p, String clientId, String clientSecret, String refreshToken, Instant now)
+            throws Failure {
+        return token(c, p, clientId, clientSecret, new RefreshTokenGrant(new RefreshToken(refreshToken)), null, now);
     }
 
-    Tokens clientCredentials(Provider p, String clientId, String clientSecret, List<String> scopes, Instant now)
+    Tokens clientCredentials(
+            Connection c, Provider p, String clientId, String clientSecret, List<String> scopes, Instant now)
             throws Failure {
         return token(
+                c,
                 p,
                 clientId,
                 clientSecret,
@@ -123,11 +131,17 @@ class OAuthClient {
     }
 
     private Tokens token(
-            Provider p, String clientId, String clientSecret, AuthorizationGrant grant, Scope scope, Instant now)
+            Connection c,
+            Provider p,
+            String clientId,
+            String clientSecret,
+            AuthorizationGrant grant,
+            Scope scope,
+            Instant now)
             throws Failure {
         var auth = new ClientSecretBasic(new ClientID(clientId), new Secret(clientSecret == null ? "" : clientSecret));
         HTTPRequest request = new TokenRequest(URI.create(p.tokenUrl()), auth, grant, scope).toHTTPRequest();
-        HTTPResponse response = send(request);
+        HTTPResponse response = send(c, request, now);
         TokenResponse parsed;
         try {
             parsed = TokenResponse.parse(response);
@@ -154,15 +168,58 @@ class OAuthClient {
                 now.plus(lifetime > 0 ? Duration.ofSeconds(lifetime) : DEFAULT_LIFETIME));
     }
 
-    private HTTPResponse send(HTTPRequest request) throws Failure {
+    /**
+     * One call to the token endpoint, recorded in the call log (origin TOKEN) with its status, sizes
+     * and latency: never its bodies, which hold the grant, the client secret and the tokens.
+     */
+    private HTTPResponse send(Connection c, HTTPRequest request, Instant now) throws Failure {
         HttpPost post = new HttpPost(request.getURI());
         for (Map.Entry<String, List<String>> h : request.getHeaderMap().entrySet()) {
             for (String v : h.getValue()) post.addHeader(h.getKey(), v);
         }
         post.setHeader("Accept", "application/json");
         String body = request.getBody() != null ? request.getBody() : request.getQuery();
+        byte[] sent = (body == null ? "" : body).getBytes(StandardCharsets.UTF_8);
         post.setEntity(new StringEntity(
                 body == null ? "" : body, org.apache.hc.core5.http.ContentType.APPLICATION_FORM_URLENCODED));
+        long started = System.nanoTime();
+        HTTPResponse response = null;
+        String error = null;
+        try {
+            response = exchange(post);
+            return response;
+        } catch (Failure f) {
+            error = f.getMessage();
+            throw f;
+        } finally {
+            String answer = response == null ? null : response.getBody();
+            callLog.record(new CallLog.Call(
+                    c.tenantId(),
+                    c.id(),
+                    c.provider(),
+                    CallLog.Origin.TOKEN,
+                    "POST",
+                    pathOf(request.getURI()),
+                    response == null ? null : response.getStatusCode(),
+                    (System.nanoTime() - started) / 1_000_000,
+                    sent.length,
+                    answer == null ? 0 : answer.getBytes(StandardCharsets.UTF_8).length,
+                    error,
+                    null,
+                    null,
+                    now,
+                    null,
+                    null));
+        }
+    }
+
+    /** The token URL's path and query as logged (the call log redacts secret-named parameters). */
+    private static String pathOf(URI uri) {
+        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+        return uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
+    }
+
+    private HTTPResponse exchange(HttpPost post) throws Failure {
         try {
             return BoundedCalls.call(http, post, timeout, r -> {
                 HTTPResponse response = new HTTPResponse(r.getCode());

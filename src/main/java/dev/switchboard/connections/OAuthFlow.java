@@ -104,6 +104,7 @@ class OAuthFlow {
         OAuthClient.Tokens tokens;
         try {
             tokens = oauth.exchange(
+                    c,
                     p,
                     c.oauthClientId(),
                     secrets.clientSecret(),
@@ -124,7 +125,7 @@ class OAuthFlow {
         Provider p = catalog.require(c.provider());
         Connection.Secrets secrets = connections.secrets(c);
         try {
-            activate(c, oauth.clientCredentials(p, c.oauthClientId(), secrets.clientSecret(), c.scopes(), now), now);
+            activate(c, oauth.clientCredentials(c, p, c.oauthClientId(), secrets.clientSecret(), c.scopes(), now), now);
         } catch (OAuthClient.Failure f) {
             tx.executeWithoutResult(s -> transitions.move(c, State.ERROR, f.getMessage(), now));
         }

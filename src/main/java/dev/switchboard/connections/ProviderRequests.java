@@ -94,6 +94,35 @@ final class ProviderRequests {
         }
     }
 
+    /**
+     * The request's path and query for the call log, with the provider's own credential parameter
+     * (an API key or token sent in the query, whatever its name) already replaced by {@code REDACTED};
+     * the call log redacts other secret-named parameters itself.
+     */
+    static String loggedPath(Provider p, HttpUriRequestBase request) {
+        URI uri;
+        try {
+            uri = request.getUri();
+        } catch (java.net.URISyntaxException e) {
+            return "/";
+        }
+        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+        String query = uri.getRawQuery();
+        if (query == null) return path;
+        JsonNode auth = p.auth();
+        String in = auth != null && auth.has("in") ? auth.get("in").asString() : "header";
+        if (in.equals("query") && auth.has("name")) {
+            String name = URLEncoder.encode(auth.get("name").asString(), StandardCharsets.UTF_8);
+            StringBuilder out = new StringBuilder();
+            for (String pair : query.split("&", -1)) {
+                if (!out.isEmpty()) out.append('&');
+                out.append(pair.startsWith(name + "=") ? name + "=REDACTED" : pair);
+            }
+            query = out.toString();
+        }
+        return path + "?" + query;
+    }
+
     private static String fill(String template, Map<String, String> values) {
         Matcher m = PLACEHOLDER.matcher(template);
         StringBuilder out = new StringBuilder();

@@ -125,9 +125,10 @@ class TokenRefresh {
             OAuthClient.Tokens tokens;
             try {
                 tokens = secrets.refreshToken() != null
-                        ? oauth.refresh(p, c.oauthClientId(), secrets.clientSecret(), secrets.refreshToken(), now)
+                        ? oauth.refresh(c, p, c.oauthClientId(), secrets.clientSecret(), secrets.refreshToken(), now)
                         : p.clientCredentials()
-                                ? oauth.clientCredentials(p, c.oauthClientId(), secrets.clientSecret(), c.scopes(), now)
+                                ? oauth.clientCredentials(
+                                        c, p, c.oauthClientId(), secrets.clientSecret(), c.scopes(), now)
                                 : null;
             } catch (OAuthClient.Failure f) {
                 failed(c, claim, f);

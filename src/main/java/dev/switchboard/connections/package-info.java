@@ -1,4 +1,4 @@
 /** Provider connections: the provider catalog, connection lifecycle, OAuth, health checks. */
 @org.springframework.modulith.ApplicationModule(
-        allowedDependencies = {"common", "outbound", "tenancy", "vault", "egress"})
+        allowedDependencies = {"common", "outbound", "tenancy", "vault", "egress", "calllog"})
 package dev.switchboard.connections;

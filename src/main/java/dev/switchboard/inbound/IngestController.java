@@ -29,20 +29,25 @@ class IngestController {
 
     private final Ingest ingest;
     private final InboundProperties properties;
+    private final IngestRateLimit rateLimit;
 
-    IngestController(Ingest ingest, InboundProperties properties) {
+    IngestController(Ingest ingest, InboundProperties properties, IngestRateLimit rateLimit) {
         this.ingest = ingest;
         this.properties = properties;
+        this.rateLimit = rateLimit;
     }
 
     @Operation(
             summary = "Receive a webhook for a source",
             description = "Verifies the provider's signature, deduplicates on its event id, stores the raw request and"
                     + " answers 200 only after the commit. 401 signature_missing | signature_invalid |"
-                    + " timestamp_out_of_tolerance; 404 unknown source; 413 body too large; 503 source_disabled.",
+                    + " timestamp_out_of_tolerance; 404 unknown source; 413 body too large; 429 rate_limited (retry after"
+                    + " Retry-After); 503 source_disabled.",
             security = {})
     @PostMapping("/webhooks/{sourceId}")
     ResponseEntity<?> receive(@PathVariable String sourceId, HttpServletRequest request) {
+        // Before the body is read: a flood costs neither memory nor a database round trip.
+        rateLimit.acquire(sourceId);
         byte[] body = read(request);
         var outcome = ingest.receive(new Ingest.Received(
                 sourceId, headers(request), body, urls(request), request.getContentType(), request.getRemoteAddr()));

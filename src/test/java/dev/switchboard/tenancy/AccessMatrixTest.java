@@ -284,7 +284,9 @@ class AccessMatrixTest extends ServerTest {
             new Route("GET", "/api/v1/alerts/alr_none", null, 404, 403, 403, 403, 401, 401),
             new Route("GET", "/api/v1/admin/jobs", null, 200, 403, 403, 403, 401, 401),
             new Route("GET", "/api/v1/tenants/{t}/audit", null, 200, 200, 200, 404, 401, 401),
-            new Route("GET", "/api/v1/audit", null, 200, 403, 403, 403, 401, 401));
+            new Route("GET", "/api/v1/audit", null, 200, 403, 403, 403, 401, 401),
+            new Route("GET", "/api/v1/tenants/{t}/calls", null, 200, 200, 200, 404, 401, 401),
+            new Route("GET", "/api/v1/tenants/{t}/calls/{call}", null, 200, 200, 200, 404, 401, 401));
 
     /** A mapped API route: its method and its path pattern as declared. */
     record Mapped(String method, PathPattern pattern) {
@@ -413,7 +415,18 @@ class AccessMatrixTest extends ServerTest {
                 .json()
                 .get("id")
                 .asString();
+        // The call log: one recorded call (written directly: recording is CallLog's, not under test here).
+        String callId = "call_" + java.util.UUID.randomUUID().toString().replace("-", "");
+        jdbc.sql("""
+                INSERT INTO provider_calls (id, tenant_id, connection_id, provider, origin, method, path, status,
+                    latency_ms, request_bytes, response_bytes, called_at)
+                VALUES (:id, :tenant, :connection, 'stripe', 'proxy', 'GET', '/v1/charges', 200, 1, 0, 0, CURRENT_TIMESTAMP)""")
+                .param("id", callId)
+                .param("tenant", tenant)
+                .param("connection", connectionId)
+                .update();
         String path = route.path()
+                .replace("{call}", callId)
                 .replace("{ac}", channelId)
                 .replace("{ar}", ruleId)
                 .replace("{al}", alertId)
