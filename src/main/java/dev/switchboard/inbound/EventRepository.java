@@ -368,4 +368,48 @@ class EventRepository {
                 .param("ids", ids)
                 .update();
     }
+
+    Optional<Instant> earliest() {
+        return jdbc.sql("SELECT min(received_at) AS t FROM inbound_events")
+                .query((rs, n) -> instant(rs, "t"))
+                .optional();
+    }
+
+    /** Events stored in [from, to). */
+    void facts(Instant from, Instant to, java.util.function.Consumer<InboundFacts.Fact> sink) {
+        jdbc.sql("""
+                SELECT tenant_id, source_id, provider, received_at FROM inbound_events
+                WHERE received_at >= :from AND received_at < :to
+                """).param("from", ts(from)).param("to", ts(to)).query(rs -> {
+            sink.accept(new InboundFacts.Fact(
+                    InboundFacts.Kind.RECEIVED,
+                    rs.getString("tenant_id"),
+                    rs.getString("source_id"),
+                    rs.getString("provider"),
+                    instant(rs, "received_at")));
+        });
+    }
+
+    /** Per source of a tenant: events received since {@code since}, and the latest event's time (any age). */
+    Map<String, SourceActivity> activity(String tenantId, java.util.Collection<String> sourceIds, Instant since) {
+        Map<String, SourceActivity> out = new LinkedHashMap<>();
+        if (sourceIds.isEmpty()) return out;
+        // One index probe per source for the latest (max over the (source_id, received_at) index), and a
+        // range count over the last day: neither reads a source's whole history.
+        jdbc.sql("""
+                SELECT s.id,
+                       (SELECT max(e.received_at) FROM inbound_events e WHERE e.source_id = s.id) AS last_at,
+                       (SELECT count(*) FROM inbound_events e WHERE e.source_id = s.id AND e.received_at >= :since) AS recent
+                FROM sources s WHERE s.tenant_id = :tenant AND s.id IN (:sources)
+                """)
+                .param("tenant", tenantId)
+                .param("sources", sourceIds)
+                .param("since", ts(since))
+                .query(rs -> {
+                    out.put(rs.getString("id"), new SourceActivity(rs.getLong("recent"), instant(rs, "last_at")));
+                });
+        return out;
+    }
+
+    record SourceActivity(long receivedLast24h, Instant lastReceivedAt) {}
 }

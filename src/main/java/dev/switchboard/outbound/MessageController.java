@@ -60,6 +60,7 @@ class MessageController {
             List<DeliveryView> deliveries) {}
 
     private final Messages messages;
+    private final Deliveries search;
     private final DeliveryRepository deliveries;
     private final EndpointRepository endpoints;
     private final DeliveryEngine engine;
@@ -68,12 +69,14 @@ class MessageController {
 
     MessageController(
             Messages messages,
+            Deliveries search,
             DeliveryRepository deliveries,
             EndpointRepository endpoints,
             DeliveryEngine engine,
             JsonMapper json,
             Clock clock) {
         this.messages = messages;
+        this.search = search;
         this.deliveries = deliveries;
         this.endpoints = endpoints;
         this.engine = engine;
@@ -94,6 +97,23 @@ class MessageController {
             case Messages.Sent.Accepted a -> ResponseEntity.accepted().body(accepted);
             case Messages.Sent.Repeated r -> ResponseEntity.ok(accepted);
         };
+    }
+
+    @Operation(
+            summary = "Search messages, newest first: eventType, endpoint, status (of any of its deliveries),"
+                    + " since, until (RFC 3339); no payloads")
+    @GetMapping("/api/v1/tenants/{tenant}/messages")
+    Page<DeliveryRepository.MessageItem> list(
+            TenantScope scope,
+            @RequestParam(required = false) String eventType,
+            @RequestParam(required = false) String endpoint,
+            @RequestParam(required = false) String status,
+            @RequestParam(required = false) String since,
+            @RequestParam(required = false) String until,
+            @RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) String cursor) {
+        return search.messages(
+                scope.tenantId(), new Deliveries.Query(status, endpoint, eventType, since, until), limit, cursor);
     }
 
     @Operation(summary = "A message and its delivery status per endpoint")
