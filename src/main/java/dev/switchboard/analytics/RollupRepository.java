@@ -56,14 +56,19 @@ class RollupRepository {
         return jdbc.sql("SELECT rolled_up_to FROM analytics_watermarks WHERE stream = :stream FOR UPDATE")
                 .param("stream", stream)
                 .query((rs, n) -> instant(rs, "rolled_up_to"))
-                .single();
+                .list()
+                .getFirst();
     }
 
     Instant watermark(String stream) {
-        return jdbc.sql("SELECT rolled_up_to FROM analytics_watermarks WHERE stream = :stream")
+        return jdbc
+                .sql("SELECT rolled_up_to FROM analytics_watermarks WHERE stream = :stream")
                 .param("stream", stream)
                 .query((rs, n) -> instant(rs, "rolled_up_to"))
-                .optional()
+                .list()
+                .stream()
+                .filter(java.util.Objects::nonNull)
+                .findFirst()
                 .orElse(null);
     }
 

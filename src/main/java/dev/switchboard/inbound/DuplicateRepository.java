@@ -39,9 +39,13 @@ class DuplicateRepository {
     }
 
     java.util.Optional<Instant> earliest() {
-        return jdbc.sql("SELECT min(received_at) AS t FROM inbound_duplicates")
+        return jdbc
+                .sql("SELECT min(received_at) AS t FROM inbound_duplicates")
                 .query((rs, n) -> dev.switchboard.common.Sql.instant(rs, "t"))
-                .optional();
+                .list()
+                .stream()
+                .filter(java.util.Objects::nonNull)
+                .findFirst();
     }
 
     /** Duplicates recorded in [from, to), with their source's provider. */

@@ -159,6 +159,46 @@ class EventRepository {
                 .list();
     }
 
+    long count(Filter f) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        return jdbc.sql("SELECT count(*) FROM inbound_events WHERE " + where(f, params))
+                .params(params)
+                .query(Long.class)
+                .single();
+    }
+
+    /** The oldest {@code limit} events of a filter after (afterAt, afterId) (both null: from the first). */
+    List<EventRow> oldestAfter(Filter f, Instant afterAt, String afterId, int limit) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        StringBuilder where = where(f, params);
+        if (afterAt != null) {
+            where.append(" AND (received_at > :afterAt OR (received_at = :afterAt AND id > :afterId))");
+            params.put("afterAt", ts(afterAt));
+            params.put("afterId", afterId);
+        }
+        return jdbc.sql("SELECT " + COLUMNS + " FROM inbound_events WHERE " + where
+                        + " ORDER BY received_at, id LIMIT :limit")
+                .params(params)
+                .param("limit", limit)
+                .query(row)
+                .list();
+    }
+
+    /** A new processing run for each of these events of the tenant (as {@link #replay} does one). */
+    int replayAll(String tenantId, List<String> ids, Instant now) {
+        if (ids.isEmpty()) return 0;
+        return jdbc.sql("""
+                        UPDATE inbound_events
+                        SET status = 'received', attempts = 0, runs = runs + 1, next_attempt_at = :now,
+                            locked_until = NULL, last_error = NULL, processed_at = NULL
+                        WHERE tenant_id = :tenant AND id IN (:ids)
+                        """)
+                .param("tenant", tenantId)
+                .param("ids", ids)
+                .param("now", ts(now))
+                .update();
+    }
+
     /** Counts by provider and by type over the same filter (all pages). */
     Summary summary(Filter f) {
         Map<String, Object> params = new LinkedHashMap<>();
@@ -370,9 +410,13 @@ class EventRepository {
     }
 
     Optional<Instant> earliest() {
-        return jdbc.sql("SELECT min(received_at) AS t FROM inbound_events")
+        return jdbc
+                .sql("SELECT min(received_at) AS t FROM inbound_events")
                 .query((rs, n) -> instant(rs, "t"))
-                .optional();
+                .list()
+                .stream()
+                .filter(java.util.Objects::nonNull)
+                .findFirst();
     }
 
     /** Events stored in [from, to). */

@@ -79,9 +79,13 @@ class RejectionRepository {
     }
 
     java.util.Optional<Instant> earliest() {
-        return jdbc.sql("SELECT min(received_at) AS t FROM inbound_rejections")
+        return jdbc
+                .sql("SELECT min(received_at) AS t FROM inbound_rejections")
                 .query((rs, n) -> instant(rs, "t"))
-                .optional();
+                .list()
+                .stream()
+                .filter(java.util.Objects::nonNull)
+                .findFirst();
     }
 
     /** Rejections recorded in [from, to), with their source's provider. */

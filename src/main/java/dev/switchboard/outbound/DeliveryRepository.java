@@ -533,9 +533,13 @@ class DeliveryRepository {
     }
 
     Optional<Instant> earliestAttempt() {
-        return jdbc.sql("SELECT min(attempted_at) AS t FROM delivery_attempts")
+        return jdbc
+                .sql("SELECT min(attempted_at) AS t FROM delivery_attempts")
                 .query((rs, n) -> instant(rs, "t"))
-                .optional();
+                .list()
+                .stream()
+                .filter(java.util.Objects::nonNull)
+                .findFirst();
     }
 
     /** Attempts made in [from, to), with their message's provider. */
