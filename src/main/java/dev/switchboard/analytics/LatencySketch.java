@@ -3,9 +3,9 @@ package dev.switchboard.analytics;
 import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.DDSketches;
 import com.datadoghq.sketch.ddsketch.encoding.ByteArrayInput;
+import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 
 /**
  * Latencies in milliseconds as a DDSketch: quantiles within 1 % of the true value, a few hundred bytes
@@ -53,9 +53,14 @@ final class LatencySketch {
     /** The stored form; null when empty. */
     byte[] encode() {
         if (sketch.isEmpty()) return null;
-        ByteBuffer b = sketch.serialize();
-        byte[] out = new byte[b.remaining()];
-        b.get(out);
-        return out;
+        // DDSketch's own encoding (with its index mapping), which decodeAndMergeWith reads; serialize()
+        // is the protobuf form, which it does not.
+        GrowingByteArrayOutput out = GrowingByteArrayOutput.withDefaultInitialCapacity();
+        try {
+            sketch.encode(out, false);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.trimmedCopy();
     }
 }

@@ -86,11 +86,13 @@ class EventReplays implements SmartLifecycle {
         if (max < 1 || max > MAX_EVENTS) throw ApiException.invalid("max", "must be between 1 and " + MAX_EVENTS);
         Instant now = Sql.now(clock);
         EventRepository.Filter filter = filter(tenantId, r, now);
+        String stored = json.writeValueAsString(r);
+        if (stored.length() > 4000) throw ApiException.invalid("filter", "is too long (4000 characters as JSON)");
         long count = events.count(filter);
         var job = new ReplayRepository.Job(
                 Ids.next("rpl"),
                 tenantId,
-                json.writeValueAsString(r),
+                stored,
                 max,
                 now,
                 (int) Math.min(count, max),

@@ -107,7 +107,7 @@ class ReplayRepository {
     boolean progress(Job j, Instant afterAt, String afterId, int replayed, boolean finished, Instant now) {
         return jdbc.sql("""
                         UPDATE event_replays SET after_at = :afterAt, after_id = :afterId, replayed = :replayed,
-                            status = :status, finished_at = :finished, locked_until = :locked, updated_at = :now
+                            status = :status, finished_at = :finished, locked_until = NULL, updated_at = :now
                         WHERE id = :id AND lease_token = :token
                         """)
                         .param("afterAt", ts(afterAt))
@@ -115,7 +115,6 @@ class ReplayRepository {
                         .param("replayed", replayed)
                         .param("status", finished ? "done" : "running")
                         .param("finished", finished ? ts(now) : null)
-                        .param("locked", null)
                         .param("now", ts(now))
                         .param("id", j.id())
                         .param("token", j.leaseToken())

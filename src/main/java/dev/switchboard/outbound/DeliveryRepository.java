@@ -688,7 +688,7 @@ class DeliveryRepository {
         return page.select(jdbc, """
                         SELECT * FROM (SELECT d.id, d.message_id, d.endpoint_id, m.event_type, d.status, d.attempts,
                                               d.last_status_code, d.last_error, d.created_at, d.updated_at
-                                       FROM deliveries d JOIN messages m ON m.id = d.message_id WHERE """ + where + ") x WHERE 1 = 1", "created_at")
+                                       FROM deliveries d JOIN messages m ON m.id = d.message_id""" + " WHERE " + where + ") x WHERE 1 = 1", "created_at")
                 .params(p)
                 .query((rs, n) -> new DeliveryItem(
                         rs.getString("id"),
