@@ -69,9 +69,11 @@ class ReplayRepository {
     void insert(Job j) {
         jdbc.sql("""
                 INSERT INTO event_replays (id, tenant_id, filter, max_events, received_to, matched, replayed, status,
-                    lease_token, created_at, updated_at)
-                VALUES (:id, :tenant, :filter, :max, :to, :matched, 0, 'queued', 0, :now, :now)
+                    lease_token, created_at, updated_at, finished_at)
+                VALUES (:id, :tenant, :filter, :max, :to, :matched, 0, :status, 0, :now, :now, :finished)
                 """)
+                .param("status", j.status())
+                .param("finished", ts(j.finishedAt()))
                 .param("id", j.id())
                 .param("tenant", j.tenantId())
                 .param("filter", j.filter())
