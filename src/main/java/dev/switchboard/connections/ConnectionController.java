@@ -113,6 +113,7 @@ class ConnectionController {
     private final HealthChecks health;
     private final ConnectionAccess connectionAccess;
     private final Catalog catalog;
+    private final ConnectionCounts counts;
     private final ConnectionsProperties properties;
 
     ConnectionController(
@@ -123,7 +124,9 @@ class ConnectionController {
             HealthChecks health,
             ConnectionAccess connectionAccess,
             Catalog catalog,
+            ConnectionCounts counts,
             ConnectionsProperties properties) {
+        this.counts = counts;
         this.connections = connections;
         this.lifecycle = lifecycle;
         this.oauth = oauth;
@@ -172,6 +175,12 @@ class ConnectionController {
                         page,
                         c -> new Cursor(c.createdAt(), c.id()))
                 .map(this::view);
+    }
+
+    @Operation(summary = "The tenant's connections counted by state, health and provider category")
+    @GetMapping("/counts")
+    ConnectionCounts.Breakdown counts(TenantScope scope) {
+        return counts.breakdown(scope.tenantId());
     }
 
     @Operation(summary = "One connection")

@@ -324,4 +324,18 @@ class ConnectionRepository {
                         new ConnectionCounts.Summary(rs.getLong("total"), rs.getLong("active"), rs.getLong("error")))
                 .single();
     }
+
+    interface CountSink {
+        void accept(String provider, String state, String health, long n);
+    }
+
+    /** A tenant's connections counted by provider, state and health: one aggregate, no secrets read. */
+    void countsByProviderStateHealth(String tenantId, CountSink sink) {
+        jdbc.sql("""
+                        SELECT provider, state, health, count(*) AS n FROM connections WHERE tenant_id = :tenant
+                        GROUP BY provider, state, health
+                        """).param("tenant", tenantId).query(rs -> {
+            sink.accept(rs.getString("provider"), rs.getString("state"), rs.getString("health"), rs.getLong("n"));
+        });
+    }
 }

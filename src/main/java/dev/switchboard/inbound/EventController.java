@@ -23,9 +23,11 @@ import org.springframework.web.bind.annotation.RestController;
 class EventController {
 
     private final Events events;
+    private final EventReplays replays;
 
-    EventController(Events events) {
+    EventController(Events events, EventReplays replays) {
         this.events = events;
+        this.replays = replays;
     }
 
     @Operation(summary = "List a tenant's inbound events, newest first, with optional counts by provider and type")
@@ -71,5 +73,23 @@ class EventController {
     @PostMapping("/api/v1/tenants/{tenant}/events/{id}/replay")
     ResponseEntity<Replayed> replay(TenantScope scope, @PathVariable String id) {
         return ResponseEntity.accepted().body(events.replay(scope.tenantId(), id));
+    }
+
+    @Operation(
+            summary = "Replay every event matching a filter (the list's), as a job: at most max (≤ 10 000), oldest"
+                    + " first, only events received before the request; 202 with the job")
+    @PostMapping("/api/v1/tenants/{tenant}/events/replay")
+    ResponseEntity<EventReplays.View> replayMany(
+            TenantScope scope, @org.springframework.web.bind.annotation.RequestBody EventReplays.Request body) {
+        var job = replays.start(scope.tenantId(), body);
+        return ResponseEntity.accepted()
+                .location(java.net.URI.create("/api/v1/tenants/" + scope.tenantId() + "/events/replay/" + job.id()))
+                .body(job);
+    }
+
+    @Operation(summary = "A bulk replay job's progress")
+    @GetMapping("/api/v1/tenants/{tenant}/events/replay/{job}")
+    EventReplays.View replayJob(TenantScope scope, @PathVariable String job) {
+        return replays.find(scope.tenantId(), job);
     }
 }

@@ -159,6 +159,46 @@ class EventRepository {
                 .list();
     }
 
+    long count(Filter f) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        return jdbc.sql("SELECT count(*) FROM inbound_events WHERE " + where(f, params))
+                .params(params)
+                .query(Long.class)
+                .single();
+    }
+
+    /** The oldest {@code limit} events of a filter after (afterAt, afterId) (both null: from the first). */
+    List<EventRow> oldestAfter(Filter f, Instant afterAt, String afterId, int limit) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        StringBuilder where = where(f, params);
+        if (afterAt != null) {
+            where.append(" AND (received_at > :afterAt OR (received_at = :afterAt AND id > :afterId))");
+            params.put("afterAt", ts(afterAt));
+            params.put("afterId", afterId);
+        }
+        return jdbc.sql("SELECT " + COLUMNS + " FROM inbound_events WHERE " + where
+                        + " ORDER BY received_at, id LIMIT :limit")
+                .params(params)
+                .param("limit", limit)
+                .query(row)
+                .list();
+    }
+
+    /** A new processing run for each of these events of the tenant (as {@link #replay} does one). */
+    int replayAll(String tenantId, List<String> ids, Instant now) {
+        if (ids.isEmpty()) return 0;
+        return jdbc.sql("""
+                        UPDATE inbound_events
+                        SET status = 'received', attempts = 0, runs = runs + 1, next_attempt_at = :now,
+                            locked_until = NULL, last_error = NULL, processed_at = NULL
+                        WHERE tenant_id = :tenant AND id IN (:ids)
+                        """)
+                .param("tenant", tenantId)
+                .param("ids", ids)
+                .param("now", ts(now))
+                .update();
+    }
+
     /** Counts by provider and by type over the same filter (all pages). */
     Summary summary(Filter f) {
         Map<String, Object> params = new LinkedHashMap<>();
@@ -409,4 +449,52 @@ class EventRepository {
                 })
                 .single();
     }
+
+    Optional<Instant> earliest() {
+        return jdbc
+                .sql("SELECT min(received_at) AS t FROM inbound_events")
+                .query((rs, n) -> instant(rs, "t"))
+                .list()
+                .stream()
+                .filter(java.util.Objects::nonNull)
+                .findFirst();
+    }
+
+    /** Events stored in [from, to). */
+    void facts(Instant from, Instant to, java.util.function.Consumer<InboundFacts.Fact> sink) {
+        jdbc.sql("""
+                SELECT tenant_id, source_id, provider, received_at FROM inbound_events
+                WHERE received_at >= :from AND received_at < :to
+                """).param("from", ts(from)).param("to", ts(to)).query(rs -> {
+            sink.accept(new InboundFacts.Fact(
+                    InboundFacts.Kind.RECEIVED,
+                    rs.getString("tenant_id"),
+                    rs.getString("source_id"),
+                    rs.getString("provider"),
+                    instant(rs, "received_at")));
+        });
+    }
+
+    /** Per source of a tenant: events received since {@code since}, and the latest event's time (any age). */
+    Map<String, SourceActivity> activity(String tenantId, java.util.Collection<String> sourceIds, Instant since) {
+        Map<String, SourceActivity> out = new LinkedHashMap<>();
+        if (sourceIds.isEmpty()) return out;
+        // One index probe per source for the latest (max over the (source_id, received_at) index), and a
+        // range count over the last day: neither reads a source's whole history.
+        jdbc.sql("""
+                SELECT s.id,
+                       (SELECT max(e.received_at) FROM inbound_events e WHERE e.source_id = s.id) AS last_at,
+                       (SELECT count(*) FROM inbound_events e WHERE e.source_id = s.id AND e.received_at >= :since) AS recent
+                FROM sources s WHERE s.tenant_id = :tenant AND s.id IN (:sources)
+                """)
+                .param("tenant", tenantId)
+                .param("sources", sourceIds)
+                .param("since", ts(since))
+                .query(rs -> {
+                    out.put(rs.getString("id"), new SourceActivity(rs.getLong("recent"), instant(rs, "last_at")));
+                });
+        return out;
+    }
+
+    record SourceActivity(long receivedLast24h, Instant lastReceivedAt) {}
 }

@@ -122,6 +122,17 @@ class Events {
 
     /** One page of events, of one tenant or (tenant null, platform admins) of all. */
     EventsPage search(String tenant, EventQuery q) {
+        var filter = filter(tenant, q);
+        PageRequest page = PageRequest.of(q.limit(), q.cursor());
+        Page<EventRow> rows = Page.of(events.search(filter, page), page, e -> new Cursor(e.receivedAt(), e.id()));
+        return new EventsPage(
+                rows.data().stream().map(EventItem::of).toList(),
+                rows.nextCursor(),
+                Boolean.TRUE.equals(q.summary()) ? events.summary(filter) : null);
+    }
+
+    /** The list's filter from its query parameters; bad values are 400s naming the parameter. */
+    EventRepository.Filter filter(String tenant, EventQuery q) {
         String provider = q.provider();
         if (provider != null
                 && java.util.Arrays.stream(Provider.values())
@@ -131,22 +142,13 @@ class Events {
         if (q.status() != null && !STATUSES.contains(q.status())) {
             throw ApiException.invalid("status", "must be one of received, processed, failed");
         }
-        var filter = new EventRepository.Filter(
-                tenant,
-                q.source(),
-                provider,
-                q.type(),
-                q.subject(),
-                q.userId(),
-                q.status(),
-                Timestamps.parse("since", q.since()),
-                Timestamps.parse("until", q.until()));
-        PageRequest page = PageRequest.of(q.limit(), q.cursor());
-        Page<EventRow> rows = Page.of(events.search(filter, page), page, e -> new Cursor(e.receivedAt(), e.id()));
-        return new EventsPage(
-                rows.data().stream().map(EventItem::of).toList(),
-                rows.nextCursor(),
-                Boolean.TRUE.equals(q.summary()) ? events.summary(filter) : null);
+        var since = Timestamps.parse("since", q.since());
+        var until = Timestamps.parse("until", q.until());
+        if (since != null && until != null && !since.isBefore(until)) {
+            throw ApiException.invalid("until", "must be after since");
+        }
+        return new EventRepository.Filter(
+                tenant, q.source(), provider, q.type(), q.subject(), q.userId(), q.status(), since, until);
     }
 
     /** One event in full; another tenant's is not found. */

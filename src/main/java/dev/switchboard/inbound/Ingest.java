@@ -44,6 +44,7 @@ class Ingest {
     private final IngestSources sources;
     private final EventRepository events;
     private final RejectionRepository rejections;
+    private final DuplicateRepository duplicates;
     private final RejectionBudget rejectionBudget;
     private final Normalizer normalizer;
     private final EventProcessor processor;
@@ -54,6 +55,7 @@ class Ingest {
             IngestSources sources,
             EventRepository events,
             RejectionRepository rejections,
+            DuplicateRepository duplicates,
             RejectionBudget rejectionBudget,
             JsonMapper json,
             EventProcessor processor,
@@ -62,6 +64,7 @@ class Ingest {
         this.sources = sources;
         this.events = events;
         this.rejections = rejections;
+        this.duplicates = duplicates;
         this.rejectionBudget = rejectionBudget;
         this.normalizer = new Normalizer(json);
         this.processor = processor;
@@ -113,6 +116,7 @@ class Ingest {
             String original = events.idByDedupeKey(source.id(), n.dedupeKey())
                     .orElseThrow(() -> new IllegalStateException(
                             "An event with dedupe key of source " + source.id() + " conflicted but cannot be found"));
+            recordDuplicate(source, original, now);
             return new Outcome.Stored(original, true);
         }
         processor.wake();
@@ -168,6 +172,15 @@ class Ingest {
         } catch (RuntimeException e) {
             // The record is for the logs; failing to write it must not change the answer.
             log.warn("Could not record a rejected webhook for source {}", source.id(), e);
+        }
+    }
+
+    /** Counted for analytics; like a rejection's record, failing to write it must not change the answer. */
+    private void recordDuplicate(Source source, String eventId, Instant now) {
+        try {
+            duplicates.insert(source.tenantId(), source.id(), eventId, now);
+        } catch (RuntimeException e) {
+            log.warn("Could not record a duplicate webhook for source {}", source.id(), e);
         }
     }
 

@@ -77,4 +77,30 @@ class RejectionRepository {
                 WHERE id IN (SELECT id FROM inbound_rejections WHERE received_at < :cutoff ORDER BY received_at LIMIT :batch)
                 """).param("cutoff", ts(cutoff)).param("batch", batch).update();
     }
+
+    java.util.Optional<Instant> earliest() {
+        return jdbc
+                .sql("SELECT min(received_at) AS t FROM inbound_rejections")
+                .query((rs, n) -> instant(rs, "t"))
+                .list()
+                .stream()
+                .filter(java.util.Objects::nonNull)
+                .findFirst();
+    }
+
+    /** Rejections recorded in [from, to), with their source's provider. */
+    void facts(Instant from, Instant to, java.util.function.Consumer<InboundFacts.Fact> sink) {
+        jdbc.sql("""
+                SELECT r.tenant_id, r.source_id, s.provider, r.received_at
+                FROM inbound_rejections r JOIN sources s ON s.id = r.source_id
+                WHERE r.received_at >= :from AND r.received_at < :to
+                """).param("from", ts(from)).param("to", ts(to)).query(rs -> {
+            sink.accept(new InboundFacts.Fact(
+                    InboundFacts.Kind.REJECTED,
+                    rs.getString("tenant_id"),
+                    rs.getString("source_id"),
+                    rs.getString("provider"),
+                    instant(rs, "received_at")));
+        });
+    }
 }

@@ -26,6 +26,7 @@ class Retention implements SmartLifecycle {
 
     private final EventRepository events;
     private final RejectionRepository rejections;
+    private final DuplicateRepository duplicates;
     private final InboundProperties properties;
     private final Clock clock;
     private final PollingWorker worker;
@@ -33,11 +34,13 @@ class Retention implements SmartLifecycle {
     Retention(
             EventRepository events,
             RejectionRepository rejections,
+            DuplicateRepository duplicates,
             InboundProperties properties,
             Clock clock,
             @Value("${switchboard.inbound.retention-interval:PT10M}") Duration interval) {
         this.events = events;
         this.rejections = rejections;
+        this.duplicates = duplicates;
         this.properties = properties;
         this.clock = clock;
         // Each run does up to 100 batches of each kind; the next waits for the interval.
@@ -69,6 +72,10 @@ class Retention implements SmartLifecycle {
         }
         for (int i = 0, n = BATCH; i < maxBatches && n == BATCH; i++) {
             n = rejections.deleteOlderThan(now.minus(properties.rawRetention()), BATCH);
+            touched += n;
+        }
+        for (int i = 0, n = BATCH; i < maxBatches && n == BATCH; i++) {
+            n = duplicates.deleteOlderThan(now.minus(properties.rawRetention()), BATCH);
             touched += n;
         }
         for (int i = 0, n = BATCH; i < maxBatches && n == BATCH; i++) {

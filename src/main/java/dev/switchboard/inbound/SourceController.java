@@ -46,6 +46,8 @@ class SourceController {
             Instant previousSecretExpiresAt,
             Instant createdAt,
             Instant updatedAt,
+            long receivedLast24h,
+            Instant lastReceivedAt,
 
             @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
             String secret) {
@@ -79,14 +81,20 @@ class SourceController {
             @RequestParam(required = false) Integer limit,
             @RequestParam(required = false) String cursor) {
         PageRequest page = PageRequest.of(limit, cursor);
-        return Page.of(sources.page(scope.tenantId(), page), page, s -> new Cursor(s.createdAt(), s.id()))
-                .map(s -> view(s, null));
+        var rows = Page.of(sources.page(scope.tenantId(), page), page, s -> new Cursor(s.createdAt(), s.id()));
+        var activity = sources.activity(
+                scope.tenantId(), rows.data().stream().map(Source::id).toList());
+        return rows.map(s -> view(s, null, activity.get(s.id())));
     }
 
     @Operation(summary = "Get a source (never its secret)")
     @GetMapping("/{id}")
     SourceView get(TenantScope scope, @PathVariable String id) {
-        return view(sources.find(scope.tenantId(), id), null);
+        Source s = sources.find(scope.tenantId(), id);
+        return view(
+                s,
+                null,
+                sources.activity(scope.tenantId(), java.util.List.of(id)).get(id));
     }
 
     @Operation(summary = "Rename, reconfigure, disable or re-enable a source")
@@ -130,6 +138,10 @@ class SourceController {
     }
 
     private SourceView view(Source s, String shownSecret) {
+        return view(s, shownSecret, null);
+    }
+
+    private SourceView view(Source s, String shownSecret, EventRepository.SourceActivity activity) {
         return new SourceView(
                 s.id(),
                 s.tenantId(),
@@ -143,6 +155,8 @@ class SourceController {
                 s.previousSecretExpiresAt(),
                 s.createdAt(),
                 s.updatedAt(),
+                activity == null ? 0 : activity.receivedLast24h(),
+                activity == null ? null : activity.lastReceivedAt(),
                 shownSecret);
     }
 }

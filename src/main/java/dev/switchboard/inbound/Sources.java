@@ -58,6 +58,7 @@ class Sources {
     private final TenantLimits limits;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final EventRepository events;
 
     Sources(
             SourceRepository sources,
@@ -66,7 +67,9 @@ class Sources {
             SourceSecrets secrets,
             TenantLimits limits,
             TransactionTemplate tx,
-            Clock clock) {
+            Clock clock,
+            EventRepository events) {
+        this.events = events;
         this.sources = sources;
         this.rejections = rejections;
         this.ingestSources = ingestSources;
@@ -74,6 +77,12 @@ class Sources {
         this.limits = limits;
         this.tx = tx;
         this.clock = clock;
+    }
+
+    /** Events received in the last 24 hours and the latest one's time, per source of the tenant. */
+    java.util.Map<String, EventRepository.SourceActivity> activity(String tenant, List<String> sourceIds) {
+        return events.activity(
+                tenant, sourceIds, dev.switchboard.common.Sql.now(clock).minus(java.time.Duration.ofHours(24)));
     }
 
     Source find(String tenant, String id) {

@@ -22,8 +22,15 @@ import org.springframework.stereotype.Repository;
 @Repository
 class DeliveryRepository {
 
+    /** {@code provider}: the inbound provider of a forwarded event, else null. */
     record Message(
-            String id, String tenantId, String eventType, byte[] payload, String orderingKey, Instant createdAt) {}
+            String id,
+            String tenantId,
+            String eventType,
+            byte[] payload,
+            String orderingKey,
+            Instant createdAt,
+            String provider) {}
 
     record Delivery(
             String id,
@@ -103,7 +110,8 @@ class DeliveryRepository {
 
     void insertMessage(Message m) {
         jdbc.sql(
-                        "INSERT INTO messages (id, tenant_id, event_type, payload, ordering_key, created_at) VALUES (:id, :tenant, :type, :payload, :key, :at)")
+                        "INSERT INTO messages (id, tenant_id, event_type, payload, ordering_key, created_at, provider) VALUES (:id, :tenant, :type, :payload, :key, :at, :provider)")
+                .param("provider", m.provider())
                 .param("id", m.id())
                 .param("tenant", m.tenantId())
                 .param("type", m.eventType())
@@ -148,7 +156,8 @@ class DeliveryRepository {
                         rs.getString("event_type"),
                         rs.getBytes("payload"),
                         rs.getString("ordering_key"),
-                        instant(rs, "created_at")))
+                        instant(rs, "created_at"),
+                        rs.getString("provider")))
                 .optional();
     }
 
@@ -156,7 +165,7 @@ class DeliveryRepository {
     List<Message> recentMessages(String tenantId, PageRequest page) {
         return page.select(
                         jdbc,
-                        "SELECT id, tenant_id, event_type, ordering_key, created_at FROM messages WHERE tenant_id = :tenant",
+                        "SELECT id, tenant_id, event_type, ordering_key, created_at, provider FROM messages WHERE tenant_id = :tenant",
                         "created_at")
                 .param("tenant", tenantId)
                 .query((rs, n) -> new Message(
@@ -165,7 +174,8 @@ class DeliveryRepository {
                         rs.getString("event_type"),
                         null,
                         rs.getString("ordering_key"),
-                        instant(rs, "created_at")))
+                        instant(rs, "created_at"),
+                        rs.getString("provider")))
                 .list();
     }
 
@@ -210,6 +220,19 @@ class DeliveryRepository {
         }
         return page.select(jdbc, "SELECT * FROM delivery_attempts WHERE " + where, "attempted_at")
                 .params(p)
+                .query(ATTEMPT)
+                .list();
+    }
+
+    /** A tenant's attempts, newest first (the activity feed). */
+    List<Attempt> attemptsOfTenant(String tenantId, Instant since, PageRequest page) {
+        return page.select(
+                        jdbc,
+                        "SELECT * FROM delivery_attempts WHERE tenant_id = :tenant"
+                                + (since == null ? "" : " AND attempted_at >= :since"),
+                        "attempted_at")
+                .param("tenant", tenantId)
+                .params(since == null ? Map.of() : Map.of("since", ts(since)))
                 .query(ATTEMPT)
                 .list();
     }
@@ -597,5 +620,216 @@ class DeliveryRepository {
                 .param("since", ts(since))
                 .query(Long.class)
                 .single();
+    }
+
+    Optional<Instant> earliestAttempt() {
+        return jdbc
+                .sql("SELECT min(attempted_at) AS t FROM delivery_attempts")
+                .query((rs, n) -> instant(rs, "t"))
+                .list()
+                .stream()
+                .filter(java.util.Objects::nonNull)
+                .findFirst();
+    }
+
+    /** Attempts made in [from, to), with their message's provider. */
+    void attemptFacts(Instant from, Instant to, java.util.function.Consumer<DeliveryFacts.Attempt> sink) {
+        jdbc.sql("""
+                SELECT a.tenant_id, a.endpoint_id, m.provider, a.attempted_at, a.outcome, a.latency_ms
+                FROM delivery_attempts a JOIN messages m ON m.id = a.message_id
+                WHERE a.attempted_at >= :from AND a.attempted_at < :to
+                """).param("from", ts(from)).param("to", ts(to)).query(rs -> {
+            sink.accept(new DeliveryFacts.Attempt(
+                    rs.getString("tenant_id"),
+                    rs.getString("endpoint_id"),
+                    rs.getString("provider"),
+                    instant(rs, "attempted_at"),
+                    "SUCCESS".equals(rs.getString("outcome")),
+                    rs.getInt("latency_ms")));
+        });
+    }
+
+    /** Attempts in the last day and the latest attempt's time, per endpoint of a tenant. */
+    record EndpointActivity(long attemptsLast24h, long succeededLast24h, Instant lastDeliveryAt) {}
+
+    Map<String, EndpointActivity> activity(String tenantId, Collection<String> endpointIds, Instant since) {
+        Map<String, EndpointActivity> out = new LinkedHashMap<>();
+        if (endpointIds.isEmpty()) return out;
+        // Index probes on (endpoint_id, attempted_at): the latest, and the last day's range.
+        jdbc.sql("""
+                SELECT e.id,
+                       (SELECT max(a.attempted_at) FROM delivery_attempts a WHERE a.endpoint_id = e.id) AS last_at,
+                       (SELECT count(*) FROM delivery_attempts a WHERE a.endpoint_id = e.id AND a.attempted_at >= :since) AS recent,
+                       (SELECT count(*) FROM delivery_attempts a
+                        WHERE a.endpoint_id = e.id AND a.attempted_at >= :since AND a.outcome = 'SUCCESS') AS ok
+                FROM endpoints e WHERE e.tenant_id = :tenant AND e.id IN (:ids)
+                """)
+                .param("tenant", tenantId)
+                .param("ids", endpointIds)
+                .param("since", ts(since))
+                .query(rs -> {
+                    out.put(
+                            rs.getString("id"),
+                            new EndpointActivity(rs.getLong("recent"), rs.getLong("ok"), instant(rs, "last_at")));
+                });
+        return out;
+    }
+
+    /** A message in a search result: no payload. */
+    record MessageItem(String id, String eventType, String orderingKey, String provider, Instant createdAt) {}
+
+    /** Newest first; any filter may be null. {@code status} and {@code endpointId} match any of its deliveries. */
+    List<MessageItem> searchMessages(
+            String tenantId,
+            String eventType,
+            String endpointId,
+            String status,
+            Instant since,
+            Instant until,
+            PageRequest page) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        StringBuilder where = new StringBuilder("tenant_id = :tenant");
+        p.put("tenant", tenantId);
+        if (eventType != null) {
+            where.append(" AND event_type = :type");
+            p.put("type", eventType);
+        }
+        if (endpointId != null || status != null) {
+            where.append(" AND EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = messages.id");
+            if (endpointId != null) {
+                where.append(" AND d.endpoint_id = :endpoint");
+                p.put("endpoint", endpointId);
+            }
+            if (status != null) {
+                where.append(" AND d.status = :status");
+                p.put("status", status);
+            }
+            where.append(")");
+        }
+        if (since != null) {
+            where.append(" AND created_at >= :since");
+            p.put("since", ts(since));
+        }
+        if (until != null) {
+            where.append(" AND created_at < :until");
+            p.put("until", ts(until));
+        }
+        return page.select(
+                        jdbc,
+                        "SELECT id, event_type, ordering_key, provider, created_at FROM messages WHERE " + where,
+                        "created_at")
+                .params(p)
+                .query((rs, n) -> new MessageItem(
+                        rs.getString("id"),
+                        rs.getString("event_type"),
+                        rs.getString("ordering_key"),
+                        rs.getString("provider"),
+                        instant(rs, "created_at")))
+                .list();
+    }
+
+    /** A delivery in a tenant-wide list. */
+    record DeliveryItem(
+            String id,
+            String messageId,
+            String endpointId,
+            String eventType,
+            String status,
+            int attempts,
+            Integer lastStatusCode,
+            String lastError,
+            Instant createdAt,
+            Instant updatedAt) {}
+
+    /** What a tenant-wide delivery list or bulk resend selects; any field may be null. */
+    record DeliveryFilter(String status, String endpointId, String eventType, Instant since, Instant until) {}
+
+    private static String where(String tenantId, DeliveryFilter f, Map<String, Object> p) {
+        StringBuilder where = new StringBuilder("d.tenant_id = :tenant");
+        p.put("tenant", tenantId);
+        if (f.status() != null) {
+            where.append(" AND d.status = :status");
+            p.put("status", f.status());
+        }
+        if (f.endpointId() != null) {
+            where.append(" AND d.endpoint_id = :endpoint");
+            p.put("endpoint", f.endpointId());
+        }
+        if (f.eventType() != null) {
+            where.append(" AND EXISTS (SELECT 1 FROM messages m WHERE m.id = d.message_id AND m.event_type = :type)");
+            p.put("type", f.eventType());
+        }
+        if (f.since() != null) {
+            where.append(" AND d.created_at >= :since");
+            p.put("since", ts(f.since()));
+        }
+        if (f.until() != null) {
+            where.append(" AND d.created_at < :until");
+            p.put("until", ts(f.until()));
+        }
+        return where.toString();
+    }
+
+    /** Newest first (by creation). */
+    List<DeliveryItem> searchDeliveries(String tenantId, DeliveryFilter f, PageRequest page) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        String where = where(tenantId, f, p);
+        // The page's keyset names the bare columns: select from a derived table that has them.
+        return page.select(jdbc, """
+                        SELECT * FROM (SELECT d.id, d.message_id, d.endpoint_id, m.event_type, d.status, d.attempts,
+                                              d.last_status_code, d.last_error, d.created_at, d.updated_at
+                                       FROM deliveries d JOIN messages m ON m.id = d.message_id""" + " WHERE " + where + ") x WHERE 1 = 1", "created_at")
+                .params(p)
+                .query((rs, n) -> new DeliveryItem(
+                        rs.getString("id"),
+                        rs.getString("message_id"),
+                        rs.getString("endpoint_id"),
+                        rs.getString("event_type"),
+                        rs.getString("status"),
+                        rs.getInt("attempts"),
+                        (Integer) rs.getObject("last_status_code"),
+                        rs.getString("last_error"),
+                        instant(rs, "created_at"),
+                        instant(rs, "updated_at")))
+                .list();
+    }
+
+    /** Ids of up to {@code max} deliveries matching a filter, oldest first. */
+    List<String> idsMatching(String tenantId, DeliveryFilter f, int max) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        String where = where(tenantId, f, p);
+        return jdbc.sql("SELECT d.id FROM deliveries d WHERE " + where + " ORDER BY d.created_at, d.id LIMIT :max")
+                .params(p)
+                .param("max", max)
+                .query(String.class)
+                .list();
+    }
+
+    /**
+     * Queues a tenant's deliveries again now, as {@link #resend} does one: those in flight are left
+     * alone. Returns the ids queued.
+     */
+    List<String> resendAll(String tenantId, Collection<String> ids, Instant now) {
+        if (ids.isEmpty()) return List.of();
+        String resendable = "tenant_id = :tenant AND id IN (:ids)"
+                + " AND (status <> 'pending' OR locked_until IS NULL OR locked_until <= :now)";
+        List<String> queued = jdbc.sql("SELECT id FROM deliveries WHERE " + resendable + " FOR UPDATE")
+                .param("tenant", tenantId)
+                .param("ids", ids)
+                .param("now", ts(now))
+                .query(String.class)
+                .list();
+        if (queued.isEmpty()) return queued;
+        jdbc.sql("""
+                UPDATE deliveries SET status = CASE WHEN status = 'paused' THEN 'paused' ELSE 'pending' END,
+                    attempts = 0, next_attempt_at = :now, locked_until = NULL, lease_token = lease_token + 1,
+                    updated_at = :now
+                WHERE tenant_id = :tenant AND id IN (:ids)
+                """)
+                .param("tenant", tenantId)
+                .param("ids", queued)
+                .param("now", ts(now))
+                .update();
+        return queued;
     }
 }

@@ -70,14 +70,18 @@ class EndpointController {
             @RequestParam(required = false) Integer limit,
             @RequestParam(required = false) String cursor) {
         PageRequest page = PageRequest.of(limit, cursor);
-        return Page.of(endpoints.page(scope.tenantId(), page), page, e -> new Cursor(e.createdAt(), e.id()))
-                .map(e -> EndpointView.of(e, null, audience(scope), json));
+        var rows = Page.of(endpoints.page(scope.tenantId(), page), page, e -> new Cursor(e.createdAt(), e.id()));
+        var activity = endpoints.activity(
+                scope.tenantId(), rows.data().stream().map(Endpoint::id).toList());
+        return rows.map(e -> EndpointView.of(e, null, audience(scope), json, activity.get(e.id())));
     }
 
     @Operation(summary = "Get an endpoint (a viewer key sees its URL's origin only)")
     @GetMapping("/{id}")
     EndpointView get(TenantScope scope, @PathVariable String id) {
-        return EndpointView.of(endpoints.find(scope.tenantId(), id), null, audience(scope), json);
+        Endpoint e = endpoints.find(scope.tenantId(), id);
+        var activity = endpoints.activity(scope.tenantId(), java.util.List.of(id));
+        return EndpointView.of(e, null, audience(scope), json, activity.get(id));
     }
 
     @Operation(summary = "Change an endpoint; disabling pauses its deliveries, enabling resumes them")

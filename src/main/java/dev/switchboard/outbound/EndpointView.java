@@ -31,6 +31,9 @@ record EndpointView(
         Instant previousSecretExpiresAt,
         Instant createdAt,
         Instant updatedAt,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Long attemptsLast24h,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Long succeededLast24h,
+        Instant lastDeliveryAt,
         @JsonInclude(JsonInclude.Include.NON_NULL) String secret) {
 
     /** Who is looking decides how much of the URL they see. */
@@ -40,6 +43,16 @@ record EndpointView(
     }
 
     static EndpointView of(Endpoint e, String secret, Audience audience, JsonMapper json) {
+        return of(e, secret, audience, json, null);
+    }
+
+    /** With the endpoint's last day of attempts (lists and reads; null leaves them out). */
+    static EndpointView of(
+            Endpoint e,
+            String secret,
+            Audience audience,
+            JsonMapper json,
+            DeliveryRepository.EndpointActivity activity) {
         Map<String, String> headers = new TreeMap<>();
         e.headerNames().forEach(name -> headers.put(name, EndpointInput.REDACTED));
         return new EndpointView(
@@ -59,6 +72,9 @@ record EndpointView(
                 e.previousSecretExpiresAt(),
                 e.createdAt(),
                 e.updatedAt(),
+                activity == null ? null : activity.attemptsLast24h(),
+                activity == null ? null : activity.succeededLast24h(),
+                activity == null ? null : activity.lastDeliveryAt(),
                 secret);
     }
 

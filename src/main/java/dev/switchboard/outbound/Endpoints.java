@@ -240,6 +240,11 @@ class Endpoints {
         return deliveries.attemptsOfEndpoint(tenant, id, null, null, page);
     }
 
+    /** Attempts in the last 24 hours and the latest attempt's time, per endpoint of the tenant. */
+    Map<String, DeliveryRepository.EndpointActivity> activity(String tenant, List<String> ids) {
+        return deliveries.activity(tenant, ids, Sql.now(clock).minus(Duration.ofHours(24)));
+    }
+
     Stats stats(String tenant, String id) {
         find(tenant, id);
         var recent = deliveries.recentOutcomes(tenant, id, Sql.now(clock).minus(Duration.ofHours(24)), 10_000);

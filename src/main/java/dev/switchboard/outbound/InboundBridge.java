@@ -38,6 +38,7 @@ class InboundBridge implements InboundEventRouter {
                 event.verified(),
                 () -> json.writeValueAsBytes(event.cloudEvent(body, json)),
                 Text.storable(event.subject(), 200),
+                event.provider(),
                 Sql.now(clock));
     }
 }

@@ -59,6 +59,7 @@ class MessageController {
 
     private final Messages messages;
     private final MessageLog messageLog;
+    private final Deliveries search;
     private final DeliveryRepository deliveries;
     private final EndpointRepository endpoints;
     private final JsonMapper json;
@@ -66,11 +67,13 @@ class MessageController {
     MessageController(
             Messages messages,
             MessageLog messageLog,
+            Deliveries search,
             DeliveryRepository deliveries,
             EndpointRepository endpoints,
             JsonMapper json) {
         this.messages = messages;
         this.messageLog = messageLog;
+        this.search = search;
         this.deliveries = deliveries;
         this.endpoints = endpoints;
         this.json = json;
@@ -89,6 +92,23 @@ class MessageController {
             case Messages.Sent.Accepted a -> ResponseEntity.accepted().body(accepted);
             case Messages.Sent.Repeated r -> ResponseEntity.ok(accepted);
         };
+    }
+
+    @Operation(
+            summary = "Search messages, newest first: eventType, endpoint, status (of any of its deliveries),"
+                    + " since, until (RFC 3339); no payloads")
+    @GetMapping("/api/v1/tenants/{tenant}/messages")
+    Page<DeliveryRepository.MessageItem> list(
+            TenantScope scope,
+            @RequestParam(required = false) String eventType,
+            @RequestParam(required = false) String endpoint,
+            @RequestParam(required = false) String status,
+            @RequestParam(required = false) String since,
+            @RequestParam(required = false) String until,
+            @RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) String cursor) {
+        return search.messages(
+                scope.tenantId(), new Deliveries.Query(status, endpoint, eventType, since, until), limit, cursor);
     }
 
     @Operation(summary = "A message and its delivery status per endpoint")

@@ -144,9 +144,10 @@ class Messages {
             boolean verified,
             java.util.function.Supplier<byte[]> payload,
             String orderingKey,
+            String provider,
             Instant now) {
         int fanOut = publisher.publishIfSubscribed(
-                Ids.next("msg"), tenantId, eventType, !verified, payload, orderingKey, now);
+                Ids.next("msg"), tenantId, eventType, !verified, payload, orderingKey, provider, now);
         if (fanOut > 0) engine.getObject().wake();
         return fanOut;
     }

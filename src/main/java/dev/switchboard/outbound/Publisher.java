@@ -36,7 +36,14 @@ class Publisher {
     /** Returns how many endpoints the message goes to. */
     int publish(String messageId, String tenantId, String eventType, byte[] payload, String orderingKey, Instant now) {
         return publish(
-                messageId, tenantId, eventType, payload, orderingKey, endpoints.subscribers(tenantId, eventType), now);
+                messageId,
+                tenantId,
+                eventType,
+                payload,
+                orderingKey,
+                null,
+                endpoints.subscribers(tenantId, eventType),
+                now);
     }
 
     /**
@@ -52,6 +59,7 @@ class Publisher {
             boolean exactTypeOnly,
             java.util.function.Supplier<byte[]> payload,
             String orderingKey,
+            String provider,
             Instant now) {
         List<Endpoint> subscribers = endpoints.subscribers(tenantId, eventType);
         if (exactTypeOnly) {
@@ -60,7 +68,7 @@ class Publisher {
                     .toList();
         }
         if (subscribers.isEmpty()) return 0;
-        return publish(messageId, tenantId, eventType, payload.get(), orderingKey, subscribers, now);
+        return publish(messageId, tenantId, eventType, payload.get(), orderingKey, provider, subscribers, now);
     }
 
     private int publish(
@@ -69,10 +77,11 @@ class Publisher {
             String eventType,
             byte[] payload,
             String orderingKey,
+            String provider,
             List<Endpoint> subscribers,
             Instant now) {
         deliveries.insertMessage(
-                new DeliveryRepository.Message(messageId, tenantId, eventType, payload, orderingKey, now));
+                new DeliveryRepository.Message(messageId, tenantId, eventType, payload, orderingKey, now, provider));
         JsonNode tree = null;
         int fanOut = 0;
         for (Endpoint e : subscribers) {
@@ -91,7 +100,7 @@ class Publisher {
     /** A message for one endpoint only, whatever it subscribes to (the endpoint test event). */
     void publishTo(Endpoint e, String messageId, String eventType, byte[] payload, Instant now) {
         deliveries.insertMessage(
-                new DeliveryRepository.Message(messageId, e.tenantId(), eventType, payload, null, now));
+                new DeliveryRepository.Message(messageId, e.tenantId(), eventType, payload, null, now, null));
         deliveries.insertDelivery(Ids.next("dlv"), e.tenantId(), messageId, e.id(), null, !e.active(), now);
     }
 }

@@ -49,7 +49,8 @@ class HostileRoutesFuzzTest extends ServerTest {
             "connections",
             "alert_channels",
             "alert_rules",
-            "alerts");
+            "alerts",
+            "event_replays");
 
     @Autowired
     @Qualifier("requestMappingHandlerMapping")

@@ -286,8 +286,25 @@ class AccessMatrixTest extends ServerTest {
             new Route("GET", "/api/v1/tenants/{t}/audit", null, 200, 200, 200, 404, 401, 401),
             new Route("GET", "/api/v1/audit", null, 200, 403, 403, 403, 401, 401),
             new Route("GET", "/api/v1/tenants/{t}/calls", null, 200, 200, 200, 404, 401, 401),
-            new Route("GET", "/api/v1/tenants/{t}/calls/{call}", null, 200, 200, 200, 404, 401, 401));
-
+            new Route("GET", "/api/v1/tenants/{t}/calls/{call}", null, 200, 200, 200, 404, 401, 401),
+            // Read models and analytics (issue 12).
+            new Route("GET", "/api/v1/tenants/{t}/messages", null, 200, 200, 200, 404, 401, 401),
+            new Route("GET", "/api/v1/tenants/{t}/deliveries", null, 200, 200, 200, 404, 401, 401),
+            new Route(
+                    "POST",
+                    "/api/v1/tenants/{t}/deliveries/resend",
+                    "{\"status\":\"failed\"}",
+                    200,
+                    200,
+                    403,
+                    404,
+                    401,
+                    401),
+            new Route("POST", "/api/v1/tenants/{t}/events/replay", "{}", 202, 202, 403, 404, 401, 401),
+            new Route("GET", "/api/v1/tenants/{t}/events/replay/{rp}", null, 200, 200, 200, 404, 401, 401),
+            new Route("GET", "/api/v1/tenants/{t}/connections/counts", null, 200, 200, 200, 404, 401, 401),
+            new Route("GET", "/api/v1/tenants/{t}/analytics", null, 200, 200, 200, 404, 401, 401),
+            new Route("GET", "/api/v1/tenants/{t}/activity", null, 200, 200, 200, 404, 401, 401));
     /** A mapped API route: its method and its path pattern as declared. */
     record Mapped(String method, PathPattern pattern) {
         boolean covers(Route route) {
@@ -425,7 +442,13 @@ class AccessMatrixTest extends ServerTest {
                 .param("tenant", tenant)
                 .param("connection", connectionId)
                 .update();
+        // A bulk replay job (matching nothing).
+        String replayId = api.post("/api/v1/tenants/" + tenant + "/events/replay", ADMIN, "{\"type\":\"no.such\"}")
+                .json()
+                .get("id")
+                .asString();
         String path = route.path()
+                .replace("{rp}", replayId)
                 .replace("{call}", callId)
                 .replace("{ac}", channelId)
                 .replace("{ar}", ruleId)

@@ -1,0 +1,19 @@
+package dev.switchboard.analytics;
+
+import java.util.Locale;
+
+/** What a rollup row is about: its subject is a source, an endpoint or a connection. */
+enum Kind {
+    SOURCE,
+    ENDPOINT,
+    /** Provider calls on a connection: written once the call log's facts are rolled up. */
+    CONNECTION;
+
+    String wire() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    static Kind fromWire(String wire) {
+        return valueOf(wire.toUpperCase(Locale.ROOT));
+    }
+}
