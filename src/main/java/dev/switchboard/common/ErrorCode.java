@@ -31,6 +31,9 @@ public enum ErrorCode {
     OAUTH_STATE_INVALID(HttpStatus.BAD_REQUEST, "The OAuth state is unknown, used or expired"),
     OAUTH_FAILED(HttpStatus.BAD_GATEWAY, "The provider's OAuth server refused or failed"),
     PROVIDER_IN_USE(HttpStatus.CONFLICT, "Connections still use this provider"),
+    RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "Over the provider's rate limit for this connection"),
+    PROVIDER_UNAVAILABLE(HttpStatus.BAD_GATEWAY, "The provider could not be reached or answered unusably"),
+    PROVIDER_TIMEOUT(HttpStatus.GATEWAY_TIMEOUT, "The provider did not answer in time"),
     INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
 
     private final HttpStatus status;

@@ -324,4 +324,16 @@ class ConnectionRepository {
                         new ConnectionCounts.Summary(rs.getLong("total"), rs.getLong("active"), rs.getLong("error")))
                 .single();
     }
+
+    /** Moves {@code last_activity_at} forward to {@code at} (never back: calls finish out of order). */
+    void touch(String tenantId, String id, Instant at) {
+        jdbc.sql("""
+                        UPDATE connections SET last_activity_at = :at
+                        WHERE id = :id AND tenant_id = :tenant AND (last_activity_at IS NULL OR last_activity_at < :at)
+                        """)
+                .param("id", id)
+                .param("tenant", tenantId)
+                .param("at", ts(at))
+                .update();
+    }
 }
