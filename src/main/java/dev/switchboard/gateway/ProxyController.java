@@ -44,7 +44,7 @@ class ProxyController {
             summary = "Call the connection's provider API now, with its credentials, under its rate limits"
                     + " (429 with Retry-After over them)")
     @RequestMapping(
-            path = {BASE, BASE + "/**"},
+            path = BASE + "/**",
             method = {
                 RequestMethod.GET,
                 RequestMethod.HEAD,
