@@ -74,12 +74,10 @@ class LimitRepository {
                 .param("id", connectionId)
                 .param("tenant", tenantId)
                 .query((rs, n) -> {
-                    long spacing = rs.getLong("spacing_millis");
+                    long millis = rs.getLong("spacing_millis");
+                    Duration spacing = rs.wasNull() ? null : Duration.ofMillis(millis);
                     return new Throttle(
-                            instant(rs, "resume_at"),
-                            rs.wasNull() ? null : Duration.ofMillis(spacing),
-                            instant(rs, "next_at"),
-                            rs.getString("reason"));
+                            instant(rs, "resume_at"), spacing, instant(rs, "next_at"), rs.getString("reason"));
                 })
                 .optional();
     }
