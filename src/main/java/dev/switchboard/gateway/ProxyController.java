@@ -37,8 +37,9 @@ class ProxyController {
     }
 
     /**
-     * Everything below {@code …/proxy} is the path below the connection's API base URL. GET and HEAD
-     * read (a viewer may); the other methods write. The provider's answer is written as it came.
+     * Everything below {@code …/proxy} is the path below the connection's API base URL. GET (and the
+     * HEAD Spring MVC maps with it) read, so a viewer may; the other methods write. The provider's
+     * answer is written as it came.
      */
     @Operation(
             summary = "Call the connection's provider API now, with its credentials, under its rate limits"
@@ -47,7 +48,6 @@ class ProxyController {
             path = BASE + "/**",
             method = {
                 RequestMethod.GET,
-                RequestMethod.HEAD,
                 RequestMethod.POST,
                 RequestMethod.PUT,
                 RequestMethod.PATCH,
