@@ -212,8 +212,6 @@ class AccessMatrixTest extends ServerTest {
             new Route(
                     "GET", "/api/v1/tenants/{t}/connections/{c}/proxy/v1/balance", null, 409, 409, 409, 404, 401, 401),
             new Route(
-                    "HEAD", "/api/v1/tenants/{t}/connections/{c}/proxy/v1/balance", null, 409, 409, 409, 404, 401, 401),
-            new Route(
                     "POST", "/api/v1/tenants/{t}/connections/{c}/proxy/v1/charges", "{}", 409, 409, 403, 404, 401, 401),
             new Route("PUT", "/api/v1/tenants/{t}/connections/{c}/proxy/v1/x", "{}", 409, 409, 403, 404, 401, 401),
             new Route("PATCH", "/api/v1/tenants/{t}/connections/{c}/proxy/v1/x", "{}", 409, 409, 403, 404, 401, 401),
