@@ -83,9 +83,9 @@ public class ConnectionAccess {
      * {@code burst} the most at once in the shortest window (null: its rate).
      */
     public record Limits(
-            Integer perSecond, Integer perMinute, Integer perHour, Integer perDay, Integer perMonth, Integer burst) {
-        public static final Limits NONE = new Limits(null, null, null, null, null, null);
-    }
+            Integer perSecond, Integer perMinute, Integer perHour, Integer perDay, Integer perMonth, Integer burst) {}
+
+    private static final Limits NO_LIMITS = new Limits(null, null, null, null, null, null);
 
     /** What the gateway needs to know of a connection, in any state. */
     public record Target(
@@ -118,7 +118,7 @@ public class ConnectionAccess {
     public Target target(String tenantId, String connectionId) {
         Connection c = connections.find(tenantId, connectionId).orElseThrow(() -> ApiException.notFound("connection"));
         Provider p = catalog.find(c.provider()).orElse(null);
-        Limits limits = Limits.NONE;
+        Limits limits = NO_LIMITS;
         if (p != null && p.rateLimits() != null) {
             var r = p.rateLimits().forEnvironment(c.environment());
             limits = new Limits(r.perSecond(), r.perMinute(), r.perHour(), r.perDay(), r.perMonth(), r.burst());

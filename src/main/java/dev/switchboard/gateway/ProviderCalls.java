@@ -32,8 +32,11 @@ import org.springframework.stereotype.Component;
 @Component
 class ProviderCalls {
 
-    /** The default deadline; {@link #deadline()} is the one in force. */
+    /** The default deadline; {@link #deadline()} is the one in force ({@code switchboard.gateway.deadline}). */
     static final Duration DEADLINE = Duration.ofSeconds(30);
+
+    /** The default bound on an answer read; the one in force is {@code switchboard.gateway.max-response-bytes}. */
+    static final int MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 
     private static final Logger log = LoggerFactory.getLogger(ProviderCalls.class);
 

@@ -5,6 +5,8 @@ import dev.switchboard.common.ProblemWriter;
 import dev.switchboard.common.RequestIds;
 import dev.switchboard.tenancy.TenantScope;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -16,9 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestMethod;
@@ -31,9 +30,11 @@ class ProxyController {
     static final String BASE = "/api/v1/tenants/{tenant}/connections/{id}/proxy";
 
     private final Proxy proxy;
+    private final ProblemWriter problems;
 
-    ProxyController(Proxy proxy) {
+    ProxyController(Proxy proxy, ProblemWriter problems) {
         this.proxy = proxy;
+        this.problems = problems;
     }
 
     /**
@@ -44,6 +45,8 @@ class ProxyController {
     @Operation(
             summary = "Call the connection's provider API now, with its credentials, under its rate limits"
                     + " (429 with Retry-After over them)")
+    // The answer is the provider's, of any type: described without a schema.
+    @ApiResponse(responseCode = "200", description = "The provider's answer, as it came", content = @Content)
     @RequestMapping(
             path = BASE + "/**",
             method = {
@@ -53,8 +56,7 @@ class ProxyController {
                 RequestMethod.PATCH,
                 RequestMethod.DELETE
             })
-    ResponseEntity<ProblemDetail> proxy(
-            TenantScope scope, @PathVariable String id, HttpServletRequest request, HttpServletResponse response)
+    void proxy(TenantScope scope, @PathVariable String id, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (String name : Collections.list(request.getHeaderNames())) {
@@ -72,14 +74,13 @@ class ProxyController {
                 RequestIds.of(request)));
         if (outcome.retryAfter() != null) {
             long seconds = Math.max(1, (outcome.retryAfter().toMillis() + 999) / 1000);
-            return ResponseEntity.status(429)
-                    .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                    .header("Retry-After", Long.toString(seconds))
-                    .body(ProblemWriter.problem(
-                            ErrorCode.RATE_LIMITED,
-                            "Over this connection's rate limit; nothing was sent. Retry after " + seconds + " s.",
-                            List.of(),
-                            request));
+            response.setHeader("Retry-After", Long.toString(seconds));
+            problems.write(
+                    request,
+                    response,
+                    ErrorCode.RATE_LIMITED,
+                    "Over this connection's rate limit; nothing was sent. Retry after " + seconds + " s.");
+            return;
         }
         response.setStatus(outcome.status());
         Set<String> set = new HashSet<>();
@@ -93,7 +94,6 @@ class ProxyController {
             response.getOutputStream().write(outcome.body());
         }
         response.flushBuffer();
-        return null;
     }
 
     /** The raw (still percent-encoded) request path after {@code …/proxy}: seven segments in. */
