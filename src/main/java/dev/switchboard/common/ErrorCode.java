@@ -32,6 +32,8 @@ public enum ErrorCode {
     OAUTH_FAILED(HttpStatus.BAD_GATEWAY, "The provider's OAuth server refused or failed"),
     PROVIDER_IN_USE(HttpStatus.CONFLICT, "Connections still use this provider"),
     RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "Too many requests: retry after the time Retry-After gives"),
+    PROVIDER_UNAVAILABLE(HttpStatus.BAD_GATEWAY, "The provider could not be reached or answered unusably"),
+    PROVIDER_TIMEOUT(HttpStatus.GATEWAY_TIMEOUT, "The provider did not answer in time"),
     INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
 
     private final HttpStatus status;

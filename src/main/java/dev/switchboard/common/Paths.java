@@ -22,6 +22,17 @@ public final class Paths {
         return routed(request).startsWith("/webhooks/");
     }
 
+    private static final java.util.regex.Pattern PROXY =
+            java.util.regex.Pattern.compile("/api/v1/tenants/[^/]+/connections/[^/]+/proxy(/.*)?");
+
+    /**
+     * The provider proxy, which forwards the body byte for byte (a form body must not be read as
+     * parameters) and its query string as it came.
+     */
+    public static boolean isProxy(HttpServletRequest request) {
+        return PROXY.matcher(routed(request)).matches();
+    }
+
     /** The management API. */
     public static boolean isApi(HttpServletRequest request) {
         return routed(request).startsWith("/api/");

@@ -19,7 +19,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Spring MVC as exceptions a caller could turn into 500s.
  *
  * <p>Webhook ingest is left alone: it reads neither parameters nor the declared type, and must keep
- * the body byte for byte (reading parameters would consume a form body before verification).
+ * the body byte for byte (reading parameters would consume a form body before verification); the
+ * provider proxy's parameters are left unread for the same reason.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 20)
@@ -49,6 +50,11 @@ class RequestShape extends OncePerRequestFilter {
                     response,
                     ErrorCode.UNSUPPORTED_MEDIA_TYPE,
                     "Content-Type must be a concrete media type such as application/json.");
+            return;
+        }
+        if (Paths.isProxy(request)) {
+            // Forwarded as it came: the provider judges its own query and form body.
+            chain.doFilter(request, response);
             return;
         }
         try {

@@ -5,6 +5,7 @@ import dev.switchboard.common.ErrorCode;
 import dev.switchboard.common.Sql;
 import dev.switchboard.connections.Connection.Operation;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
@@ -67,21 +68,68 @@ public class ConnectionAccess {
         return ProviderRequests.build(p, c, connections.secrets(c), token, method, path);
     }
 
-    /** A request to send and the egress client (tenant's or operator's guard) that must send it. */
-    public record Prepared(HttpUriRequestBase request, CloseableHttpClient client, String provider) {}
+    /** The longest deadline a gateway call may have: the socket timeout of the clients {@link #prepare} hands out. */
+    public static final Duration MAX_CALL_DEADLINE = Duration.ofMinutes(5);
+
+    /**
+     * A request to send and the egress client (tenant's or operator's guard) that must send it;
+     * {@code idempotencyHeader} is the header the provider de-duplicates by, null when it has none.
+     */
+    public record Prepared(
+            HttpUriRequestBase request, CloseableHttpClient client, String provider, String idempotencyHeader) {}
+
+    /**
+     * A provider's published limits for one connection: calls per window (null: none published),
+     * {@code burst} the most at once in the shortest window (null: its rate).
+     */
+    public record Limits(
+            Integer perSecond, Integer perMinute, Integer perHour, Integer perDay, Integer perMonth, Integer burst) {}
+
+    private static final Limits NO_LIMITS = new Limits(null, null, null, null, null, null);
+
+    /** What the gateway needs to know of a connection, in any state. */
+    public record Target(
+            String tenantId, String connectionId, String provider, String environment, boolean active, Limits limits) {}
 
     /**
      * Like {@link #request} and with the client to send it through: the tenant's guard when the tenant
-     * steers the host, else the operator's. {@code path} may carry a query string.
+     * steers the host, else the operator's, both with a socket timeout of {@link #MAX_CALL_DEADLINE}
+     * (the caller bounds the whole call). {@code path} may carry a query string; a path whose URL
+     * would leave the base URL's host or climb above its path is a 400 on {@code path}.
      */
     public Prepared prepare(String tenantId, String connectionId, String method, String path) {
         Connection c = usable(tenantId, connectionId);
         Provider p = catalog.require(c.provider());
         String token = p.oauth() ? accessToken(tenantId, connectionId).accessToken() : null;
-        return new Prepared(
-                ProviderRequests.build(p, c, connections.secrets(c), token, method, path),
-                clients.forApi(p, c),
-                c.provider());
+        var secrets = connections.secrets(c);
+        HttpUriRequestBase request;
+        try {
+            request = ProviderRequests.build(p, c, secrets, token, method, path);
+            if (!ProviderRequests.below(p, c, secrets.credentials(), request.getUri())) {
+                throw ApiException.invalid("path", "must stay below the connection's API base URL");
+            }
+        } catch (IllegalArgumentException | java.net.URISyntaxException e) {
+            throw ApiException.invalid("path", "is not a valid path below the connection's API base URL");
+        }
+        return new Prepared(request, clients.forGateway(p, c), c.provider(), p.idempotencyHeader());
+    }
+
+    /** The connection (404 when it is not this tenant's) and its provider's limits for its environment. */
+    public Target target(String tenantId, String connectionId) {
+        Connection c = connections.find(tenantId, connectionId).orElseThrow(() -> ApiException.notFound("connection"));
+        Provider p = catalog.find(c.provider()).orElse(null);
+        Limits limits = NO_LIMITS;
+        if (p != null && p.rateLimits() != null) {
+            var r = p.rateLimits().forEnvironment(c.environment());
+            limits = new Limits(r.perSecond(), r.perMinute(), r.perHour(), r.perDay(), r.perMonth(), r.burst());
+        }
+        return new Target(
+                c.tenantId(), c.id(), c.provider(), c.environment(), c.state() == Connection.State.ACTIVE, limits);
+    }
+
+    /** Records a call made with the connection (its {@code lastActivityAt}); never moves it back. */
+    public void recordActivity(String tenantId, String connectionId, Instant at) {
+        connections.touch(tenantId, connectionId, at);
     }
 
     private Connection usable(String tenantId, String connectionId) {

@@ -338,4 +338,16 @@ class ConnectionRepository {
             sink.accept(rs.getString("provider"), rs.getString("state"), rs.getString("health"), rs.getLong("n"));
         });
     }
+
+    /** Moves {@code last_activity_at} forward to {@code at} (never back: calls finish out of order). */
+    void touch(String tenantId, String id, Instant at) {
+        jdbc.sql("""
+                        UPDATE connections SET last_activity_at = :at
+                        WHERE id = :id AND tenant_id = :tenant AND (last_activity_at IS NULL OR last_activity_at < :at)
+                        """)
+                .param("id", id)
+                .param("tenant", tenantId)
+                .param("at", ts(at))
+                .update();
+    }
 }

@@ -16,6 +16,8 @@ import tools.jackson.databind.JsonNode;
  *     {@code access_type=offline} without which it issues no refresh token (may be absent)
  * @param auth how credentials are applied to a request: {@code {"in":"header"|"query","name",
  *     "prefix","field"}} for api_key and oauth2, {@code {"usernameField","passwordField"}} for basic
+ * @param idempotencyHeader the request header the provider de-duplicates retries by (Stripe's
+ *     {@code Idempotency-Key}); the gateway forwards an idempotency key only where one is declared
  */
 record Provider(
         String key,
@@ -34,7 +36,8 @@ record Provider(
         RateLimits rateLimits,
         String webhookScheme,
         String docsUrl,
-        Map<String, String> authorizationParams) {
+        Map<String, String> authorizationParams,
+        String idempotencyHeader) {
 
     /** How a provider authenticates, by its exact wire value (anything else is null, refused by the check). */
     enum AuthType {
@@ -85,7 +88,33 @@ record Provider(
      */
     record HealthCheck(String method, String path, List<Integer> expect, Map<String, JsonNode> expectBody) {}
 
-    record RateLimits(Integer perSecond, Integer perMinute, Integer perHour, Integer perDay) {}
+    /**
+     * The provider's published limits per connection (one account's credentials): a sustained rate per
+     * window (null where none is published), {@code burst} the most calls at once in the shortest
+     * window (default: its rate), {@code test} the limits of test-mode connections where they differ
+     * (Stripe), {@code source} where the figures come from.
+     */
+    record RateLimits(
+            Integer perSecond,
+            Integer perMinute,
+            Integer perHour,
+            Integer perDay,
+            Integer perMonth,
+            Integer burst,
+            RateLimits test,
+            String source) {
+
+        /** The limits for a connection in this environment ({@code live} or {@code test}). */
+        RateLimits forEnvironment(String environment) {
+            return "test".equals(environment) && test != null ? test : this;
+        }
+
+        Integer[] rates() {
+            return new Integer[] {perSecond, perMinute, perHour, perDay, perMonth};
+        }
+
+        static final String[] NAMES = {"perSecond", "perMinute", "perHour", "perDay", "perMonth"};
+    }
 
     boolean oauth() {
         return authType == AuthType.OAUTH2;

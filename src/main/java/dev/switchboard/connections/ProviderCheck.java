@@ -64,16 +64,28 @@ final class ProviderCheck {
         map("authorizationParams", p.authorizationParams(), false);
         if (p.healthCheck() != null) healthCheck(p);
         if (p.rateLimits() != null) {
-            var r = p.rateLimits();
-            Integer[] values = {r.perSecond(), r.perMinute(), r.perHour(), r.perDay()};
-            String[] names = {"perSecond", "perMinute", "perHour", "perDay"};
-            for (int i = 0; i < values.length; i++) {
-                if (values[i] != null && values[i] < 1) fail("rateLimits." + names[i], "must be at least 1");
+            rateLimits("rateLimits", p.rateLimits());
+            if (p.rateLimits().test() != null) {
+                if (p.rateLimits().test().test() != null) fail("rateLimits.test.test", "is not allowed");
+                rateLimits("rateLimits.test", p.rateLimits().test());
             }
+        }
+        if (p.idempotencyHeader() != null && !p.idempotencyHeader().matches("[A-Za-z0-9-]{1,64}")) {
+            fail("idempotencyHeader", "must be 1 to 64 letters, digits or '-'");
         }
         if (p.webhookScheme() != null && !p.webhookScheme().matches("[A-Za-z0-9_-]{1,64}")) {
             fail("webhookScheme", "must be 1 to 64 letters, digits, '_' or '-'");
         }
+    }
+
+    private void rateLimits(String path, Provider.RateLimits r) {
+        Integer[] values = r.rates();
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] != null && values[i] < 1)
+                fail(path + "." + Provider.RateLimits.NAMES[i], "must be at least 1");
+        }
+        if (r.burst() != null && r.burst() < 1) fail(path + ".burst", "must be at least 1");
+        if (r.source() != null && r.source().length() > 500) fail(path + ".source", "must be at most 500 characters");
     }
 
     /** The names of a field list, null for a null entry; the whole list null when absent. */

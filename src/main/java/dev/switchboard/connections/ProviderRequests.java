@@ -37,6 +37,25 @@ final class ProviderRequests {
     }
 
     /**
+     * Whether {@code target} stays on the base URL's scheme, host and port and below its path, with
+     * no dot segment: the proof that a caller-supplied path reaches nothing else.
+     */
+    static boolean below(Provider p, Connection c, Map<String, String> credentials, URI target) {
+        URI base = url(p, c, credentials, "");
+        if (target.getRawAuthority() == null || target.getRawUserInfo() != null) return false;
+        if (!base.getScheme().equalsIgnoreCase(target.getScheme())
+                || !base.getHost().equalsIgnoreCase(String.valueOf(target.getHost()))
+                || base.getPort() != target.getPort()) return false;
+        String basePath = base.getRawPath() == null ? "" : base.getRawPath();
+        String path = target.getRawPath() == null ? "" : target.getRawPath();
+        if (!(path.equals(basePath) || path.startsWith(basePath + "/"))) return false;
+        for (String segment : path.split("/")) {
+            if (segment.equals(".") || segment.equals("..")) return false;
+        }
+        return true;
+    }
+
+    /**
      * Whether the tenant steers where this connection's API requests go: its own {@code config.baseUrl},
      * or a placeholder in the host of the provider's base URL ({@code https://{shop}.myshopify.com}).
      */

@@ -1,9 +1,14 @@
 package dev.switchboard.gateway;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.switchboard.calllog.CallLog;
 import dev.switchboard.connections.ConnectionAccess;
 import dev.switchboard.egress.BoundedCalls;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -12,6 +17,8 @@ import java.util.Set;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,8 +32,13 @@ import org.springframework.stereotype.Component;
 @Component
 class ProviderCalls {
 
+    /** The default deadline; {@link #deadline()} is the one in force ({@code switchboard.gateway.deadline}). */
     static final Duration DEADLINE = Duration.ofSeconds(30);
+
+    /** The default bound on an answer read; the one in force is {@code switchboard.gateway.max-response-bytes}. */
     static final int MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
+
+    private static final Logger log = LoggerFactory.getLogger(ProviderCalls.class);
 
     /** Headers a caller may not set: hop-by-hop, and the credentials this gateway applies itself. */
     static final Set<String> STRIPPED = Set.of(
@@ -65,11 +77,33 @@ class ProviderCalls {
     record Response(int status, List<Header> headers, byte[] body, boolean truncated, Duration latency) {}
 
     private final ConnectionAccess connections;
+    private final CallLog callLog;
+    private final Clock clock;
+    private final Duration deadline;
+    private final int maxResponseBytes;
+    /** When this node last moved each connection's {@code lastActivityAt}: at most once a second each. */
+    private final Cache<String, Instant> touched = Caffeine.newBuilder()
+            .maximumSize(100_000)
+            .expireAfterWrite(Duration.ofMinutes(1))
+            .build();
 
-    ProviderCalls(ConnectionAccess connections) {
+    ProviderCalls(ConnectionAccess connections, CallLog callLog, Clock clock, GatewayProperties properties) {
         this.connections = connections;
+        this.callLog = callLog;
+        this.clock = clock;
+        this.deadline = properties.deadline();
+        this.maxResponseBytes = properties.maxResponseBytes();
     }
 
+    /** The deadline on each call ({@code switchboard.gateway.deadline}, 30 s by default). */
+    Duration deadline() {
+        return deadline;
+    }
+
+    /**
+     * Sends the request; records it in the call log and as the connection's last activity, whether
+     * it was answered or failed on the way.
+     */
     Response send(Request r) throws IOException {
         String target = r.query() == null || r.query().isEmpty() ? r.path() : r.path() + "?" + r.query();
         var prepared = connections.prepare(r.tenantId(), r.connectionId(), r.method(), target);
@@ -84,27 +118,102 @@ class ProviderCalls {
             }
             for (String v : e.getValue()) request.addHeader(e.getKey(), v);
         }
-        if (r.idempotencyKey() != null) request.setHeader("Idempotency-Key", r.idempotencyKey());
+        // Only where the provider declares it de-duplicates by a key: elsewhere it is noise at best.
+        if (r.idempotencyKey() != null && prepared.idempotencyHeader() != null) {
+            request.setHeader(prepared.idempotencyHeader(), r.idempotencyKey());
+        }
         if (r.body() != null && r.body().length > 0) {
             request.setEntity(new ByteArrayEntity(
                     r.body(), contentType == null ? ContentType.APPLICATION_JSON : ContentType.parse(contentType)));
         }
+        Instant at = clock.instant();
         long started = System.nanoTime();
-        return BoundedCalls.call(prepared.client(), request, DEADLINE, response -> {
-            byte[] body = new byte[0];
-            boolean truncated = false;
-            if (response.getEntity() != null) {
-                try (var in = response.getEntity().getContent()) {
-                    body = in.readNBytes(MAX_RESPONSE_BYTES);
-                    truncated = in.read() >= 0;
+        long requestBytes = r.body() == null ? 0 : r.body().length;
+        Response response;
+        try {
+            response = BoundedCalls.call(prepared.client(), request, deadline, answer -> {
+                byte[] body = new byte[0];
+                boolean truncated = false;
+                if (answer.getEntity() != null) {
+                    try (var in = answer.getEntity().getContent()) {
+                        body = in.readNBytes(maxResponseBytes);
+                        truncated = in.read() >= 0;
+                    }
                 }
-            }
-            return new Response(
-                    response.getCode(),
-                    new ArrayList<>(List.of(response.getHeaders())),
-                    body,
-                    truncated,
-                    Duration.ofNanos(System.nanoTime() - started));
-        });
+                return new Response(
+                        answer.getCode(),
+                        new ArrayList<>(List.of(answer.getHeaders())),
+                        body,
+                        truncated,
+                        Duration.ofNanos(System.nanoTime() - started));
+            });
+        } catch (IOException e) {
+            record(r, prepared.provider(), target, null, started, requestBytes, 0, error(e), at);
+            activity(r, at);
+            throw e;
+        }
+        record(
+                r,
+                prepared.provider(),
+                target,
+                response.status(),
+                started,
+                requestBytes,
+                response.body().length,
+                null,
+                at);
+        activity(r, at);
+        return response;
+    }
+
+    private void record(
+            Request r,
+            String provider,
+            String target,
+            Integer status,
+            long started,
+            long requestBytes,
+            long responseBytes,
+            String error,
+            Instant at) {
+        try {
+            callLog.record(new CallLog.Call(
+                    r.tenantId(),
+                    r.connectionId(),
+                    provider,
+                    r.origin() == Origin.PROXY ? CallLog.Origin.PROXY : CallLog.Origin.OUTBOX,
+                    r.method(),
+                    target,
+                    status,
+                    Duration.ofNanos(System.nanoTime() - started).toMillis(),
+                    requestBytes,
+                    responseBytes,
+                    error,
+                    r.actor(),
+                    r.requestId(),
+                    at,
+                    null,
+                    null));
+        } catch (RuntimeException e) {
+            log.warn("Could not record a provider call of connection {}: {}", r.connectionId(), e.toString());
+        }
+    }
+
+    private void activity(Request r, Instant at) {
+        Instant last = touched.getIfPresent(r.connectionId());
+        if (last != null && Duration.between(last, at).compareTo(Duration.ofSeconds(1)) < 0) return;
+        touched.put(r.connectionId(), at);
+        try {
+            connections.recordActivity(r.tenantId(), r.connectionId(), at);
+        } catch (RuntimeException e) {
+            log.warn("Could not record activity of connection {}: {}", r.connectionId(), e.toString());
+        }
+    }
+
+    /** What went wrong, without the exception's message (it may carry the URL and its query). */
+    private static String error(IOException e) {
+        return e instanceof java.net.SocketTimeoutException
+                ? "timeout"
+                : "network: " + e.getClass().getSimpleName();
     }
 }

@@ -1,21 +1,224 @@
 package dev.switchboard.gateway;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.switchboard.connections.ConnectionAccess;
+import dev.switchboard.connections.ConnectionAccess.Limits;
+import dev.switchboard.connections.ConnectionAccess.Target;
+import dev.switchboard.outbound.OperationalEvents;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
-/** Placeholder that grants every call; the catalog-driven, cluster-wide limiter replaces it. */
+/**
+ * The limiter: a connection's limits (its override, else its provider's catalog figures for its
+ * environment) as a cluster-wide token bucket ({@link Pacer} over {@link LimitBuckets}), and on top
+ * the provider's own signals ({@link ProviderSignals}) kept in the database for every node: a pause
+ * until its reset, or calls spread out while few remain. Crossing 80 % and 100 % of a window of a
+ * minute or longer is reported once per calendar window as {@code switchboard.ratelimit.warning} and
+ * {@code switchboard.ratelimit.exceeded}; per-second windows are pacing, not quotas, and reaching
+ * them is routine, so they report nothing.
+ */
 @Component
 class ProviderLimits implements ProviderLimiter {
 
+    static final String WARNING = "switchboard.ratelimit.warning";
+    static final String EXCEEDED = "switchboard.ratelimit.exceeded";
+    static final double WARN_AT = 0.8;
+
+    private static final Logger log = LoggerFactory.getLogger(ProviderLimits.class);
+
+    /** A connection's limits as they apply now, and where they come from. */
+    record Effective(Target target, Limits limits, boolean overridden, Optional<Pacer> pacer) {}
+
+    /** One window's figures for the usage view. */
+    record WindowUsage(String window, int limit, long capacity, long used, long remaining) {}
+
+    record ThrottleView(Instant until, Long spacingMillis, String reason) {}
+
+    record Usage(
+            String connection,
+            String provider,
+            String environment,
+            String backend,
+            Limits limits,
+            String source,
+            List<WindowUsage> windows,
+            ThrottleView throttle) {}
+
+    private final LimitBuckets buckets;
+    private final LimitRepository repository;
+    private final ConnectionAccess connections;
+    private final OperationalEvents events;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+    private final Cache<String, Effective> effective;
+    private final Cache<String, Boolean> reported = Caffeine.newBuilder()
+            .maximumSize(100_000)
+            .expireAfterWrite(Duration.ofDays(32))
+            .build();
+    private volatile Instant prunedAt = Instant.EPOCH;
+
+    ProviderLimits(
+            LimitBuckets buckets,
+            LimitRepository repository,
+            ConnectionAccess connections,
+            OperationalEvents events,
+            TransactionTemplate tx,
+            Clock clock,
+            GatewayProperties properties) {
+        this.buckets = buckets;
+        this.repository = repository;
+        this.connections = connections;
+        this.events = events;
+        this.tx = tx;
+        this.clock = clock;
+        this.effective = Caffeine.newBuilder()
+                .maximumSize(100_000)
+                .expireAfterWrite(properties.limitsCacheTtl())
+                .build();
+    }
+
     @Override
     public Optional<Duration> tryAcquire(String tenantId, String connectionId, String provider) {
+        Instant now = clock.instant();
+        Effective e = effective(tenantId, connectionId);
+        var throttle = repository.throttle(tenantId, connectionId).filter(t -> now.isBefore(t.resumeAt()));
+        if (throttle.isPresent()) {
+            var t = throttle.get();
+            if (t.spacing() == null) return Optional.of(Duration.between(now, t.resumeAt()));
+            if (t.nextAt() != null && t.nextAt().isAfter(now)) return Optional.of(Duration.between(now, t.nextAt()));
+        }
+        Pacer.Take take = null;
+        if (e.pacer().isPresent()) {
+            take = e.pacer().get().take(buckets);
+            if (!take.granted()) {
+                report(e, take.available(), now);
+                return Optional.of(take.delay());
+            }
+        }
+        if (throttle.isPresent()
+                && !repository.claimSlot(
+                        tenantId, connectionId, now, throttle.get().spacing())) {
+            // Another node took the slot between our read and our claim: give the token back and wait.
+            if (take != null) e.pacer().get().refund(buckets);
+            return Optional.of(throttle.get().spacing());
+        }
+        if (take != null) report(e, take.available(), now);
         return Optional.empty();
     }
 
     @Override
     public void observe(
-            String tenantId, String connectionId, String provider, int status, Map<String, List<String>> headers) {}
+            String tenantId, String connectionId, String provider, int status, Map<String, List<String>> headers) {
+        Instant now = clock.instant();
+        ProviderSignals s = ProviderSignals.read(status, headers, now);
+        if (!s.any()) return;
+        repository.throttle(tenantId, connectionId, now.plus(s.resumeIn()), s.spacing(), s.reason(), now);
+    }
+
+    /** The connection's usage per window, its limits and any throttle the provider asked for. */
+    Usage usage(String tenantId, String connectionId) {
+        effective.invalidate(tenantId + "/" + connectionId);
+        Effective e = effective(tenantId, connectionId);
+        List<WindowUsage> windows = new ArrayList<>();
+        if (e.pacer().isPresent()) {
+            Pacer p = e.pacer().get();
+            long[] available = p.peek(buckets);
+            for (int i = 0; i < p.windows().size(); i++) {
+                long capacity = p.capacities().get(i);
+                long left = Math.max(0, Math.min(capacity, available[i]));
+                windows.add(
+                        new WindowUsage(p.windows().get(i).wire(), p.limits().get(i), capacity, capacity - left, left));
+            }
+        }
+        Instant now = clock.instant();
+        ThrottleView throttle = repository
+                .throttle(tenantId, connectionId)
+                .filter(t -> now.isBefore(t.resumeAt()))
+                .map(t -> new ThrottleView(
+                        t.resumeAt(), t.spacing() == null ? null : t.spacing().toMillis(), t.reason()))
+                .orElse(null);
+        Target t = e.target();
+        return new Usage(
+                t.connectionId(),
+                t.provider(),
+                t.environment(),
+                buckets.backend(),
+                e.limits(),
+                e.overridden() ? "override" : "catalog",
+                windows,
+                throttle);
+    }
+
+    /** Sets (or with null, removes) the connection's own limits; they replace its provider's. */
+    Usage override(String tenantId, String connectionId, Limits limits) {
+        connections.target(tenantId, connectionId);
+        repository.putOverride(tenantId, connectionId, limits, clock.instant());
+        effective.invalidate(tenantId + "/" + connectionId);
+        return usage(tenantId, connectionId);
+    }
+
+    Effective effective(String tenantId, String connectionId) {
+        return effective.get(tenantId + "/" + connectionId, k -> {
+            Target t = connections.target(tenantId, connectionId);
+            var own = repository.override(tenantId, connectionId);
+            Limits l = own.orElse(t.limits());
+            return new Effective(t, l, own.isPresent(), Pacer.of(connectionId, l));
+        });
+    }
+
+    /** Reports the 80 % and 100 % crossings of minute-and-longer windows, once per calendar window. */
+    private void report(Effective e, long[] available, Instant now) {
+        Pacer p = e.pacer().orElseThrow();
+        for (int i = 0; i < p.windows().size(); i++) {
+            Window w = p.windows().get(i);
+            if (w == Window.SECOND) continue;
+            long capacity = p.capacities().get(i);
+            long used = capacity - Math.max(0, available[i]);
+            if (used >= capacity) {
+                crossing(e, w, p.limits().get(i), used, "warning", now);
+                crossing(e, w, p.limits().get(i), used, "exceeded", now);
+            } else if (used >= Math.ceil(capacity * WARN_AT)) {
+                crossing(e, w, p.limits().get(i), used, "warning", now);
+            }
+        }
+    }
+
+    private void crossing(Effective e, Window w, int limit, long used, String level, Instant now) {
+        Target t = e.target();
+        Instant start = w.start(now);
+        String key = t.connectionId() + "|" + w.wire() + "|" + start.toEpochMilli() + "|" + level;
+        if (reported.getIfPresent(key) != null) return;
+        try {
+            tx.executeWithoutResult(status -> {
+                if (!repository.firstCrossing(t.tenantId(), t.connectionId(), w, start, level, now)) return;
+                Map<String, Object> data = new LinkedHashMap<>();
+                data.put("connection", t.connectionId());
+                data.put("provider", t.provider());
+                data.put("window", w.wire());
+                data.put("windowStart", start.toString());
+                data.put("limit", limit);
+                data.put("used", used);
+                events.emit(t.tenantId(), level.equals("warning") ? WARNING : EXCEEDED, data, now);
+            });
+            reported.put(key, Boolean.TRUE);
+        } catch (RuntimeException ex) {
+            // Reporting never stops the call it counts; the next call tries again.
+            log.warn("Could not report a rate-limit crossing for connection {}: {}", t.connectionId(), ex.toString());
+        }
+        if (Duration.between(prunedAt, now).compareTo(Duration.ofHours(1)) > 0) {
+            prunedAt = now;
+            repository.pruneCrossings(now.minus(Duration.ofDays(40)));
+        }
+    }
 }

@@ -197,6 +197,25 @@ class AccessMatrixTest extends ServerTest {
             new Route("POST", "/api/v1/tenants/{t}/connections/{c}/access-token", null, 409, 409, 403, 404, 401, 401),
             new Route("POST", "/api/v1/tenants/{t}/connections/{c}/check", null, 409, 409, 403, 404, 401, 401),
             new Route("GET", "/api/v1/tenants/{t}/connections/{c}/health", null, 200, 200, 200, 404, 401, 401),
+            new Route("GET", "/api/v1/tenants/{t}/connections/{c}/usage", null, 200, 200, 200, 404, 401, 401),
+            new Route(
+                    "PUT",
+                    "/api/v1/tenants/{t}/connections/{c}/limits",
+                    "{\"perSecond\":5}",
+                    200,
+                    200,
+                    403,
+                    404,
+                    401,
+                    401),
+            // The proxy takes any path below …/proxy; the matrix's connection is not active yet (409).
+            new Route(
+                    "GET", "/api/v1/tenants/{t}/connections/{c}/proxy/v1/balance", null, 409, 409, 409, 404, 401, 401),
+            new Route(
+                    "POST", "/api/v1/tenants/{t}/connections/{c}/proxy/v1/charges", "{}", 409, 409, 403, 404, 401, 401),
+            new Route("PUT", "/api/v1/tenants/{t}/connections/{c}/proxy/v1/x", "{}", 409, 409, 403, 404, 401, 401),
+            new Route("PATCH", "/api/v1/tenants/{t}/connections/{c}/proxy/v1/x", "{}", 409, 409, 403, 404, 401, 401),
+            new Route("DELETE", "/api/v1/tenants/{t}/connections/{c}/proxy/v1/x", null, 409, 409, 403, 404, 401, 401),
             new Route("GET", "/api/v1/admin/vault", null, 200, 403, 403, 403, 401, 401),
             new Route("POST", "/api/v1/admin/vault/rewrap", null, 202, 403, 403, 403, 401, 401),
             // Operations: a tenant's alert channels, rules and alerts; the platform's; the job log.

@@ -44,6 +44,8 @@ public abstract class ServerTest {
         registry.add("switchboard.connections.poll-interval", () -> "300ms");
         registry.add("switchboard.connections.check-timeout", () -> "2s");
         registry.add("switchboard.connections.slow-after", () -> "500ms");
+        // Gateway: a trickling provider is cut after 2 s, not 30.
+        registry.add("switchboard.gateway.deadline", () -> "2s");
         if (TestServices.suiteRedisUrl() != null) {
             registry.add("switchboard.outbound.redis-url", TestServices::suiteRedisUrl);
         }
