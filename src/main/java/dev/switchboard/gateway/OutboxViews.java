@@ -49,7 +49,8 @@ class OutboxViews {
             JsonNode responseHeaders,
             String responseExcerpt) {}
 
-    record JobDetail(@JsonUnwrapped JobView job, List<AttemptView> attempts) {}
+    /** A job and every attempt to send it, oldest first ({@code attempts} is the job's count). */
+    record JobDetail(@JsonUnwrapped JobView job, List<AttemptView> history) {}
 
     private static final TypeReference<Map<String, List<String>>> HEADERS = new TypeReference<>() {};
     private static final TypeReference<Map<String, String>> METADATA = new TypeReference<>() {};
