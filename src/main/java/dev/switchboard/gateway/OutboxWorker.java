@@ -158,6 +158,9 @@ class OutboxWorker implements SmartLifecycle {
         ProviderCalls.Response response = null;
         OutboxRetries.Outcome outcome;
         String error = null;
+        // The attempt is stamped when it starts; its end is that plus how long it took, so
+        // retryAt - attemptedAt is exactly its latency plus the backoff.
+        Instant sentAt = Sql.now(clock);
         long started = System.nanoTime();
         try {
             response = calls.send(request(job));
@@ -183,14 +186,15 @@ class OutboxWorker implements SmartLifecycle {
             outcome = OutboxRetries.Outcome.NETWORK_ERROR;
             error = e.getClass().getSimpleName() + ": " + e.getMessage();
         }
-        Duration latency = response != null ? response.latency() : Duration.ofNanos(System.nanoTime() - started);
+        Duration latency =
+                Duration.ofNanos(System.nanoTime() - started).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         Map<String, List<String>> headers = response == null ? Map.of() : headers(response.headers());
         Integer code = response == null ? null : response.status();
         if (response != null) {
             limiter.observe(job.tenantId(), job.connectionId(), job.provider(), response.status(), headers);
             if (outcome != OutboxRetries.Outcome.SUCCEEDED) error = "HTTP " + response.status();
         }
-        Instant end = Sql.now(clock);
+        Instant end = sentAt.plus(latency);
         String status;
         Instant next = null;
         if (outcome == OutboxRetries.Outcome.SUCCEEDED) {
@@ -213,7 +217,7 @@ class OutboxWorker implements SmartLifecycle {
                 Ids.next("att"),
                 job.series(),
                 attempt,
-                now,
+                sentAt,
                 outcome.name(),
                 code,
                 (int) Math.min(Integer.MAX_VALUE, latency.toMillis()),

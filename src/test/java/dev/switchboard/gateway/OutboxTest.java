@@ -141,7 +141,7 @@ class OutboxTest extends OutboxTestBase {
                 "{\"method\":\"POST\",\"path\":\"/charges\",\"body\":\"amount=1\"}", "\"idempotencyKey\":\"order-77\"");
         JsonNode failed = awaitStatus(id, "failed");
         assertThat(failed.get("lastStatusCode").asInt()).isEqualTo(400);
-        await().atMost(Duration.ofSeconds(15)).until(() -> eventTypes().contains(OutboxWorker.JOB_FAILED));
+        await().atMost(Duration.ofSeconds(30)).until(() -> eventTypes().contains(OutboxWorker.JOB_FAILED));
 
         var retried = api.post(outbox + "/" + id + "/retry", ADMIN, null);
         assertThat(retried.status()).as(retried.toString()).isEqualTo(202);
@@ -306,7 +306,7 @@ class OutboxTest extends OutboxTestBase {
         assertThat(failed.get("lastError").asString()).contains("deadline");
         assertThat(failed.get("attempts").asInt()).isZero();
         assertThat(provider.requests).isEmpty();
-        await().atMost(Duration.ofSeconds(15)).until(() -> eventTypes().contains(OutboxWorker.JOB_FAILED));
+        await().atMost(Duration.ofSeconds(30)).until(() -> eventTypes().contains(OutboxWorker.JOB_FAILED));
         JsonNode event = dev.switchboard.testing.Api.JSON.readTree(
                 events.requests.getFirst().body());
         assertThat(event.get("data").get("jobId").asString()).isEqualTo(id);
