@@ -46,7 +46,8 @@ class HostileRoutesFuzzTest extends ServerTest {
             "messages",
             "deliveries",
             "custom_providers",
-            "connections");
+            "connections",
+            "outbox_jobs");
 
     @Autowired
     @Qualifier("requestMappingHandlerMapping")

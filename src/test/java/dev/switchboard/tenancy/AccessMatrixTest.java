@@ -197,6 +197,20 @@ class AccessMatrixTest extends ServerTest {
             new Route("POST", "/api/v1/tenants/{t}/connections/{c}/access-token", null, 409, 409, 403, 404, 401, 401),
             new Route("POST", "/api/v1/tenants/{t}/connections/{c}/check", null, 409, 409, 403, 404, 401, 401),
             new Route("GET", "/api/v1/tenants/{t}/connections/{c}/health", null, 200, 200, 200, 404, 401, 401),
+            new Route(
+                    "POST",
+                    "/api/v1/tenants/{t}/outbox",
+                    "{\"connection\":\"{c}\",\"request\":{\"method\":\"GET\",\"path\":\"/v1/balance\"}}",
+                    202,
+                    202,
+                    403,
+                    404,
+                    401,
+                    401),
+            new Route("GET", "/api/v1/tenants/{t}/outbox", null, 200, 200, 200, 404, 401, 401),
+            new Route("GET", "/api/v1/tenants/{t}/outbox/{j}", null, 200, 200, 200, 404, 401, 401),
+            new Route("POST", "/api/v1/tenants/{t}/outbox/{j}/cancel", null, 200, 200, 403, 404, 401, 401),
+            new Route("POST", "/api/v1/tenants/{t}/outbox/{j}/retry", null, 409, 409, 403, 404, 401, 401),
             new Route("GET", "/api/v1/admin/vault", null, 200, 403, 403, 403, 401, 401),
             new Route("POST", "/api/v1/admin/vault/rewrap", null, 202, 403, 403, 403, 401, 401));
 
@@ -310,7 +324,17 @@ class AccessMatrixTest extends ServerTest {
                 .json()
                 .get("id")
                 .asString();
+        // Outbox: a job on that connection, held until it is configured (nothing is ever sent).
+        String jobId = api.post(
+                        "/api/v1/tenants/" + tenant + "/outbox",
+                        ADMIN,
+                        "{\"connection\":\"" + connectionId
+                                + "\",\"request\":{\"method\":\"GET\",\"path\":\"/v1/balance\"}}")
+                .json()
+                .get("id")
+                .asString();
         String path = route.path()
+                .replace("{j}", jobId)
                 .replace("{c}", connectionId)
                 .replace("{ep}", endpointId)
                 .replace("{msg}", messageId)
@@ -326,7 +350,9 @@ class AccessMatrixTest extends ServerTest {
                 path,
                 key,
                 route.body() == null ? null : "application/json",
-                route.body() == null ? null : route.body().getBytes(StandardCharsets.UTF_8));
+                route.body() == null
+                        ? null
+                        : route.body().replace("{c}", connectionId).getBytes(StandardCharsets.UTF_8));
         assertThat(r.status()).as(r.toString()).isEqualTo(expected);
         if (expected >= 400) {
             assertThat(r.contentType()).startsWith("application/problem+json");
