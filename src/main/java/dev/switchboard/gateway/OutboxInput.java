@@ -129,9 +129,8 @@ final class OutboxInput {
             }
             List<String> values = strings(e.getValue(), field + "." + name);
             for (String v : values) {
-                if (v.length() > 4000 || v.chars().anyMatch(c -> (c < 0x20 && c != '\t') || c == 0x7f)) {
-                    throw ApiException.invalid(
-                            field + "." + name, "must be at most 4000 characters, without control characters");
+                if (v.length() > 4000 || v.chars().anyMatch(c -> (c < 0x20 && c != '\t') || c > 0x7e)) {
+                    throw ApiException.invalid(field + "." + name, "must be at most 4000 printable ASCII characters");
                 }
             }
             out.put(name, values);

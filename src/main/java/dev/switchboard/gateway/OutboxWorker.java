@@ -185,6 +185,13 @@ class OutboxWorker implements SmartLifecycle {
         } catch (IOException e) {
             outcome = OutboxRetries.Outcome.NETWORK_ERROR;
             error = e.getClass().getSimpleName() + ": " + e.getMessage();
+        } catch (RuntimeException e) {
+            // Anything else on the way out (the database briefly away while preparing): an attempt
+            // like a network error, so a job that always fails this way ends after maxAttempts
+            // instead of coming back after every lease.
+            log.warn("Outbox job {} could not be sent", job.id(), e);
+            outcome = OutboxRetries.Outcome.NETWORK_ERROR;
+            error = "could not be sent: " + e.getClass().getSimpleName();
         }
         Duration latency =
                 Duration.ofNanos(System.nanoTime() - started).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);

@@ -357,4 +357,31 @@ class OutboxTest extends OutboxTestBase {
         assertThat(api.post(outbox, viewer, body(get("/x"), null)).status()).isEqualTo(403);
         assertThat(api.get(outbox, viewer).status()).isEqualTo(200);
     }
+
+    @Test
+    void aJobWhoseLeaseRanOutIsTakenOverWithTheSameKeyAndTheStaleOutcomeIsDropped() {
+        CountDownLatch hold = new CountDownLatch(1);
+        provider.then(Answer.held(hold), Answer.of(200, Map.of(), "{\"second\":true}"));
+        String id = queue("{\"method\":\"POST\",\"path\":\"/charges\",\"body\":{\"amount\":5}}", null);
+        awaitStatus(id, "in_flight");
+        await().atMost(Duration.ofSeconds(30)).until(() -> provider.requests.size() == 1);
+        // The node sending it stops answering (as if killed): once its lease ends, the job is
+        // claimed again and sent with the same Idempotency-Key, the one duplicate a crash can cause.
+        advance(Duration.ofSeconds(91));
+        JsonNode done = awaitStatus(id, "succeeded");
+        assertThat(provider.requests).hasSize(2);
+        assertThat(provider.requests)
+                .extracting(r -> r.header("Idempotency-Key"))
+                .containsOnly(id);
+        // The first call's answer comes in late: its write names a lease token that moved on.
+        hold.countDown();
+        await().atMost(Duration.ofSeconds(30)).until(() -> provider.answered.get() == 2);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10)).until(() -> {
+            JsonNode j = job(id);
+            return j.get("status").asString().equals("succeeded")
+                    && j.get("attempts").asInt() == 1
+                    && j.get("history").size() == 1;
+        });
+        assertThat(done.get("history").get(0).get("responseExcerpt").asString()).contains("second");
+    }
 }

@@ -54,6 +54,9 @@ final class ProviderDouble implements AutoCloseable {
     }
 
     final List<Request> requests = new CopyOnWriteArrayList<>();
+    /** Requests answered in full. */
+    final java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
+
     private final ConcurrentLinkedQueue<Answer> script = new ConcurrentLinkedQueue<>();
     private final HttpServer server;
     private volatile Duration latency = Duration.ZERO;
@@ -85,6 +88,7 @@ final class ProviderDouble implements AutoCloseable {
             exchange.sendResponseHeaders(a.status(), body.length == 0 ? -1 : body.length);
             if (body.length > 0) exchange.getResponseBody().write(body);
             exchange.close();
+            answered.incrementAndGet();
         });
         server.start();
     }

@@ -324,12 +324,13 @@ class AccessMatrixTest extends ServerTest {
                 .json()
                 .get("id")
                 .asString();
-        // Outbox: a job on that connection, held until it is configured (nothing is ever sent).
+        // Outbox: a job on that connection, queued far in the future (never claimed, never sent).
         String jobId = api.post(
                         "/api/v1/tenants/" + tenant + "/outbox",
                         ADMIN,
                         "{\"connection\":\"" + connectionId
-                                + "\",\"request\":{\"method\":\"GET\",\"path\":\"/v1/balance\"}}")
+                                + "\",\"notBefore\":\"2999-01-01T00:00:00Z\","
+                                + "\"request\":{\"method\":\"GET\",\"path\":\"/v1/balance\"}}")
                 .json()
                 .get("id")
                 .asString();
