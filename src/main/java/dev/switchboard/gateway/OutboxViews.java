@@ -1,6 +1,5 @@
 package dev.switchboard.gateway;
 
-import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -49,8 +48,28 @@ class OutboxViews {
             JsonNode responseHeaders,
             String responseExcerpt) {}
 
-    /** A job and every attempt to send it, oldest first ({@code attempts} is the job's count). */
-    record JobDetail(@JsonUnwrapped JobView job, List<AttemptView> history) {}
+    /** A job as {@link JobView} shows it, and every attempt to send it, oldest first. */
+    record JobDetail(
+            String id,
+            String status,
+            String connection,
+            String provider,
+            RequestView request,
+            String idempotencyKey,
+            int priority,
+            int maxAttempts,
+            int attempts,
+            int series,
+            Instant notBefore,
+            Instant deadline,
+            Instant nextAttemptAt,
+            Integer lastStatusCode,
+            String lastError,
+            Map<String, String> metadata,
+            Instant createdAt,
+            Instant updatedAt,
+            Instant completedAt,
+            List<AttemptView> history) {}
 
     private static final TypeReference<Map<String, List<String>>> HEADERS = new TypeReference<>() {};
     private static final TypeReference<Map<String, String>> METADATA = new TypeReference<>() {};
@@ -93,8 +112,27 @@ class OutboxViews {
     }
 
     JobDetail detail(Outbox.Detail d) {
+        JobView j = job(d.job());
         return new JobDetail(
-                job(d.job()),
+                j.id(),
+                j.status(),
+                j.connection(),
+                j.provider(),
+                j.request(),
+                j.idempotencyKey(),
+                j.priority(),
+                j.maxAttempts(),
+                j.attempts(),
+                j.series(),
+                j.notBefore(),
+                j.deadline(),
+                j.nextAttemptAt(),
+                j.lastStatusCode(),
+                j.lastError(),
+                j.metadata(),
+                j.createdAt(),
+                j.updatedAt(),
+                j.completedAt(),
                 d.attempts().stream()
                         .map(a -> new AttemptView(
                                 a.id(),
@@ -112,13 +150,14 @@ class OutboxViews {
     }
 
     /** A JSON body as JSON with secret-named fields redacted, a text body as redacted text. */
-    private Object body(OutboxRepository.Job j) {
+    private JsonNode body(OutboxRepository.Job j) {
         if (j.body() == null) return null;
         if (j.bodyJson()) {
             JsonNode tree = json.readTree(j.body());
             OutboxRedaction.redact(tree);
             return tree;
         }
-        return OutboxRedaction.body(j.body(), properties.maxBodyBytes(), json);
+        return tools.jackson.databind.node.JsonNodeFactory.instance.stringNode(
+                OutboxRedaction.body(j.body(), properties.maxBodyBytes(), json));
     }
 }
