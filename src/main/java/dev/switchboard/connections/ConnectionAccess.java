@@ -132,6 +132,17 @@ public class ConnectionAccess {
         connections.touch(tenantId, connectionId, at);
     }
 
+    /**
+     * The provider key of a tenant's connection, whatever its state (the outbox queues calls for a
+     * suspended connection; they wait). 404 for another tenant's or an unknown connection.
+     */
+    public String provider(String tenantId, String connectionId) {
+        return connections
+                .find(tenantId, connectionId)
+                .orElseThrow(() -> ApiException.notFound("connection"))
+                .provider();
+    }
+
     private Connection usable(String tenantId, String connectionId) {
         Connection c = connections.find(tenantId, connectionId).orElseThrow(() -> ApiException.notFound("connection"));
         Transitions.require(c, Operation.USE);

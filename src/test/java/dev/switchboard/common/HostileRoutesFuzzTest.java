@@ -50,7 +50,8 @@ class HostileRoutesFuzzTest extends ServerTest {
             "alert_channels",
             "alert_rules",
             "alerts",
-            "event_replays");
+            "event_replays",
+            "outbox_jobs");
 
     @Autowired
     @Qualifier("requestMappingHandlerMapping")

@@ -216,6 +216,20 @@ class AccessMatrixTest extends ServerTest {
             new Route("PUT", "/api/v1/tenants/{t}/connections/{c}/proxy/v1/x", "{}", 409, 409, 403, 404, 401, 401),
             new Route("PATCH", "/api/v1/tenants/{t}/connections/{c}/proxy/v1/x", "{}", 409, 409, 403, 404, 401, 401),
             new Route("DELETE", "/api/v1/tenants/{t}/connections/{c}/proxy/v1/x", null, 409, 409, 403, 404, 401, 401),
+            new Route(
+                    "POST",
+                    "/api/v1/tenants/{t}/outbox",
+                    "{\"connection\":\"{c}\",\"request\":{\"method\":\"GET\",\"path\":\"/v1/balance\"}}",
+                    202,
+                    202,
+                    403,
+                    404,
+                    401,
+                    401),
+            new Route("GET", "/api/v1/tenants/{t}/outbox", null, 200, 200, 200, 404, 401, 401),
+            new Route("GET", "/api/v1/tenants/{t}/outbox/{j}", null, 200, 200, 200, 404, 401, 401),
+            new Route("POST", "/api/v1/tenants/{t}/outbox/{j}/cancel", null, 200, 200, 403, 404, 401, 401),
+            new Route("POST", "/api/v1/tenants/{t}/outbox/{j}/retry", null, 409, 409, 403, 404, 401, 401),
             new Route("GET", "/api/v1/admin/vault", null, 200, 403, 403, 403, 401, 401),
             new Route("POST", "/api/v1/admin/vault/rewrap", null, 202, 403, 403, 403, 401, 401),
             // Operations: a tenant's alert channels, rules and alerts; the platform's; the job log.
@@ -466,7 +480,18 @@ class AccessMatrixTest extends ServerTest {
                 .json()
                 .get("id")
                 .asString();
+        // Outbox: a job on that connection, queued far in the future (never claimed, never sent).
+        String jobId = api.post(
+                        "/api/v1/tenants/" + tenant + "/outbox",
+                        ADMIN,
+                        "{\"connection\":\"" + connectionId
+                                + "\",\"notBefore\":\"2999-01-01T00:00:00Z\","
+                                + "\"request\":{\"method\":\"GET\",\"path\":\"/v1/balance\"}}")
+                .json()
+                .get("id")
+                .asString();
         String path = route.path()
+                .replace("{j}", jobId)
                 .replace("{rp}", replayId)
                 .replace("{call}", callId)
                 .replace("{ac}", channelId)
@@ -487,7 +512,9 @@ class AccessMatrixTest extends ServerTest {
                 path,
                 key,
                 route.body() == null ? null : "application/json",
-                route.body() == null ? null : route.body().getBytes(StandardCharsets.UTF_8));
+                route.body() == null
+                        ? null
+                        : route.body().replace("{c}", connectionId).getBytes(StandardCharsets.UTF_8));
         assertThat(r.status()).as(r.toString()).isEqualTo(expected);
         if (expected >= 400) {
             assertThat(r.contentType()).startsWith("application/problem+json");
@@ -501,7 +528,9 @@ class AccessMatrixTest extends ServerTest {
                     path.replace(tenant, "no-such-tenant"),
                     key,
                     route.body() == null ? null : "application/json",
-                    route.body() == null ? null : route.body().getBytes(StandardCharsets.UTF_8));
+                    route.body() == null
+                        ? null
+                        : route.body().replace("{c}", connectionId).getBytes(StandardCharsets.UTF_8));
             assertThat(missing.status()).isEqualTo(404);
             assertThat(missing.json().get("detail")).isEqualTo(r.json().get("detail"));
         }

@@ -1,0 +1,93 @@
+package dev.switchboard.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.common.Sql;
+import dev.switchboard.testing.QueryPlans;
+import dev.switchboard.testing.RequiresPostgres;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The outbox's hot statements keep their plans on a table PostgreSQL has never analyzed: the claim
+ * walks the partial queue index in claim order (priority, then due time) and stops at its limit,
+ * and a fenced write is served by the primary key alone.
+ */
+@RequiresPostgres
+class OutboxPlansTest {
+
+    static QueryPlans plans;
+    static final Object NOW = Sql.ts(Instant.parse("2026-12-01T12:00:00Z"));
+
+    @BeforeAll
+    static void fill() throws Exception {
+        plans = QueryPlans.freshSchema("tenants", "outbox_jobs", "outbox_attempts");
+        plans.execute("INSERT INTO tenants VALUES ('t1', 't', 'active', now(), now())");
+        // Most jobs are finished, some wait, of every priority, as on a busy node.
+        plans.execute("""
+                INSERT INTO outbox_jobs (id, tenant_id, connection_id, provider, method, path, headers, body_json,
+                    request_hash, priority, status, max_attempts, attempts, series, next_attempt_at, lease_token,
+                    metadata, created_at, updated_at)
+                SELECT 'job' || g, 't1', 'con1', 'stripe', 'POST', '/v1/charges', '{}', false, '\\x00', g % 10,
+                       CASE WHEN g % 4 = 0 THEN 'queued' ELSE 'succeeded' END, 8, 1, 1,
+                       CASE WHEN g % 4 = 0 THEN now() END, 1, '{}', now(), now()
+                FROM generate_series(1, 40000) g""");
+    }
+
+    @AfterAll
+    static void close() throws Exception {
+        plans.close();
+    }
+
+    static String checked(String what, String plan) {
+        System.out.println("-- " + what + "\n" + plan);
+        assertThat(plan).as(what).doesNotContain("Seq Scan on outbox_jobs");
+        return plan;
+    }
+
+    @Test
+    void theClaimWalksTheQueueIndexInClaimOrder() throws Exception {
+        String p = checked(
+                "claim",
+                plans.claimPlan(OutboxRepository.DUE.postgresql(), Map.of("now", NOW, "lease", NOW, "claimLimit", 50)));
+        assertThat(p).contains("Index Scan using outbox_jobs_due_idx");
+        assertThat(p).doesNotContain("Sort Key");
+    }
+
+    @Test
+    void fencedWritesUseThePrimaryKeyOnly() throws Exception {
+        String p = checked(
+                "finish",
+                plans.plan(
+                        OutboxRepository.FINISH,
+                        Map.of(
+                                "id",
+                                "job4",
+                                "token",
+                                1,
+                                "status",
+                                "queued",
+                                "attempts",
+                                2,
+                                "next",
+                                NOW,
+                                "code",
+                                500,
+                                "error",
+                                "HTTP 500",
+                                "now",
+                                NOW,
+                                "completed",
+                                NOW)));
+        assertThat(p).contains("Index Scan using outbox_jobs_pkey on outbox_jobs");
+        assertThat(p.replace("outbox_jobs_pkey", "")).doesNotContain("outbox_jobs_");
+    }
+
+    @Test
+    void theBacklogReadsOnlyWaitingJobs() throws Exception {
+        checked("backlog", plans.plan(OutboxRepository.BACKLOG, Map.of("now", NOW)));
+    }
+}
