@@ -46,7 +46,7 @@ abstract class OutboxTestBase extends ServerTest {
                  "configFields":[],"auth":{"in":"header","name":"Authorization","prefix":"Bearer ","field":"apiKey"},
                  "headers":{},"healthCheck":null,
                  "rateLimits":{"perSecond":null,"perMinute":null,"perHour":null,"perDay":null},
-                 "webhookScheme":null,"docsUrl":null}""".formatted(providerKey, provider.url("/v1"));
+                 "webhookScheme":null,"docsUrl":null,"idempotencyHeader":"Idempotency-Key"}""".formatted(providerKey, provider.url("/v1"));
         var added = api.post("/api/v1/providers", ADMIN, definition);
         assertThat(added.status()).as(added.toString()).isEqualTo(201);
         var c = api.post(

@@ -529,8 +529,8 @@ class AccessMatrixTest extends ServerTest {
                     key,
                     route.body() == null ? null : "application/json",
                     route.body() == null
-                        ? null
-                        : route.body().replace("{c}", connectionId).getBytes(StandardCharsets.UTF_8));
+                            ? null
+                            : route.body().replace("{c}", connectionId).getBytes(StandardCharsets.UTF_8));
             assertThat(missing.status()).isEqualTo(404);
             assertThat(missing.json().get("detail")).isEqualTo(r.json().get("detail"));
         }
