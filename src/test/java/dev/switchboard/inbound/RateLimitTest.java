@@ -29,8 +29,12 @@ class RateLimitTest extends InboundTestBase {
         registry.add("switchboard.outbound.enabled", () -> "false");
     }
 
+    /** The latest time a test reached: the buckets' last refill, which the next test must not go back before. */
+    private static java.time.Instant reached;
+
     @AfterEach
     void realTime() {
+        reached = clock.instant();
         clock.reset();
     }
 
@@ -40,6 +44,8 @@ class RateLimitTest extends InboundTestBase {
      */
     void startFrozen() {
         clock.freeze();
+        if (reached != null && clock.instant().isBefore(reached))
+            clock.advance(Duration.between(clock.instant(), reached));
         clock.advance(Duration.ofMinutes(1));
     }
 
