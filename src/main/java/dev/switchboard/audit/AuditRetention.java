@@ -1,12 +1,8 @@
 package dev.switchboard.audit;
 
-import dev.switchboard.common.PollingWorker;
-import dev.switchboard.common.Sql;
+import dev.switchboard.common.RetentionWorker;
 import java.time.Clock;
-import java.time.Instant;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
+import java.util.List;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -16,52 +12,16 @@ import org.springframework.transaction.support.TransactionTemplate;
  * declared itself the purge), on a loop of its own like the inbound retention.
  */
 @Component
-class AuditRetention implements SmartLifecycle {
-
-    private static final Logger log = LoggerFactory.getLogger(AuditRetention.class);
-    static final int BATCH = 500;
-
-    private final AuditRepository entries;
-    private final AuditProperties properties;
-    private final TransactionTemplate tx;
-    private final Clock clock;
-    private final PollingWorker worker;
+class AuditRetention extends RetentionWorker {
 
     AuditRetention(AuditRepository entries, AuditProperties properties, TransactionTemplate tx, Clock clock) {
-        this.entries = entries;
-        this.properties = properties;
-        this.tx = tx;
-        this.clock = clock;
-        // Each run does up to 100 batches; the next waits for the interval.
-        this.worker =
-                new PollingWorker("audit-retention", properties.retentionInterval(), Integer.MAX_VALUE, () -> run(100));
-    }
-
-    @Override
-    public void start() {
-        worker.start();
-    }
-
-    @Override
-    public void stop() {
-        worker.stop();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return worker.running();
-    }
-
-    /** Runs up to {@code maxBatches} batches; returns the entries deleted. */
-    int run(int maxBatches) {
-        Instant cutoff = Sql.now(clock).minus(properties.retention());
-        int deleted = 0;
-        for (int i = 0, n = BATCH; i < maxBatches && n == BATCH; i++) {
-            Integer batch = tx.execute(s -> entries.purgeOlderThan(cutoff, BATCH));
-            n = batch == null ? 0 : batch;
-            deleted += n;
-        }
-        if (deleted > 0) log.info("Audit retention deleted {} entries older than {}", deleted, cutoff);
-        return deleted;
+        super(
+                "audit-retention",
+                properties.retentionInterval(),
+                clock,
+                List.of(new Purge("entries", properties.retention(), (cutoff, limit) -> {
+                    Integer batch = tx.execute(s -> entries.purgeOlderThan(cutoff, limit));
+                    return batch == null ? 0 : batch;
+                })));
     }
 }

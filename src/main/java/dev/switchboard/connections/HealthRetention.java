@@ -1,15 +1,11 @@
 package dev.switchboard.connections;
 
-import dev.switchboard.common.PollingWorker;
-import dev.switchboard.common.Sql;
+import dev.switchboard.common.RetentionWorker;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -17,10 +13,7 @@ import org.springframework.stereotype.Component;
  * connection's current health lives on the connection itself and is never purged.
  */
 @Component
-class HealthRetention implements SmartLifecycle {
-
-    private static final Logger log = LoggerFactory.getLogger(HealthRetention.class);
-    static final int BATCH = 500;
+class HealthRetention extends RetentionWorker {
 
     /**
      * @param healthHistory how long health-check records are kept ({@code SWITCHBOARD_CONNECTIONS_HEALTH_RETENTION})
@@ -42,43 +35,11 @@ class HealthRetention implements SmartLifecycle {
         }
     }
 
-    private final HealthRepository history;
-    private final Properties properties;
-    private final Clock clock;
-    private final PollingWorker worker;
-
     HealthRetention(HealthRepository history, Properties properties, Clock clock) {
-        this.history = history;
-        this.properties = properties;
-        this.clock = clock;
-        this.worker = new PollingWorker(
-                "connection-health-retention", properties.interval(), Integer.MAX_VALUE, () -> run(100));
-    }
-
-    /** Runs up to {@code maxBatches} batches; returns the records deleted. */
-    int run(int maxBatches) {
-        Instant cutoff = Sql.now(clock).minus(properties.healthHistory());
-        int deleted = 0;
-        for (int i = 0, n = BATCH; i < maxBatches && n == BATCH; i++) {
-            n = history.purgeOlderThan(cutoff, BATCH);
-            deleted += n;
-        }
-        if (deleted > 0) log.info("Connection health retention deleted {} records", deleted);
-        return deleted;
-    }
-
-    @Override
-    public void start() {
-        worker.start();
-    }
-
-    @Override
-    public void stop() {
-        worker.stop();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return worker.running();
+        super(
+                "connection-health-retention",
+                properties.interval(),
+                clock,
+                List.of(new Purge("health checks", properties.healthHistory(), history::purgeOlderThan)));
     }
 }

@@ -1,14 +1,10 @@
 package dev.switchboard.inbound;
 
-import dev.switchboard.common.PollingWorker;
-import dev.switchboard.common.Sql;
+import dev.switchboard.common.RetentionWorker;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.List;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -19,17 +15,7 @@ import org.springframework.stereotype.Component;
  * delays no other background work.
  */
 @Component
-class Retention implements SmartLifecycle {
-
-    private static final Logger log = LoggerFactory.getLogger(Retention.class);
-    static final int BATCH = 500;
-
-    private final EventRepository events;
-    private final RejectionRepository rejections;
-    private final DuplicateRepository duplicates;
-    private final InboundProperties properties;
-    private final Clock clock;
-    private final PollingWorker worker;
+class Retention extends RetentionWorker {
 
     Retention(
             EventRepository events,
@@ -38,51 +24,19 @@ class Retention implements SmartLifecycle {
             InboundProperties properties,
             Clock clock,
             @Value("${switchboard.inbound.retention-interval:PT10M}") Duration interval) {
-        this.events = events;
-        this.rejections = rejections;
-        this.duplicates = duplicates;
-        this.properties = properties;
-        this.clock = clock;
-        // Each run does up to 100 batches of each kind; the next waits for the interval.
-        this.worker = new PollingWorker("inbound-retention", interval, Integer.MAX_VALUE, () -> run(100));
-    }
-
-    @Override
-    public void start() {
-        worker.start();
-    }
-
-    @Override
-    public void stop() {
-        worker.stop();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return worker.running();
-    }
-
-    /** Runs up to {@code maxBatches} batches of each kind; returns the rows touched. */
-    int run(int maxBatches) {
-        Instant now = Sql.now(clock);
-        int touched = 0;
-        for (int i = 0, n = BATCH; i < maxBatches && n == BATCH; i++) {
-            n = events.purgeBodies(now.minus(properties.rawRetention()), BATCH, now);
-            touched += n;
-        }
-        for (int i = 0, n = BATCH; i < maxBatches && n == BATCH; i++) {
-            n = rejections.deleteOlderThan(now.minus(properties.rawRetention()), BATCH);
-            touched += n;
-        }
-        for (int i = 0, n = BATCH; i < maxBatches && n == BATCH; i++) {
-            n = duplicates.deleteOlderThan(now.minus(properties.rawRetention()), BATCH);
-            touched += n;
-        }
-        for (int i = 0, n = BATCH; i < maxBatches && n == BATCH; i++) {
-            n = events.deleteOlderThan(now.minus(properties.metadataRetention()), BATCH);
-            touched += n;
-        }
-        if (touched > 0) log.info("Inbound retention purged or deleted {} events", touched);
-        return touched;
+        super(
+                "inbound-retention",
+                interval,
+                clock,
+                List.of(
+                        // The cutoff plus the retention is the run's "now", stamped as the purge time.
+                        new Purge(
+                                "event bodies",
+                                properties.rawRetention(),
+                                (cutoff, limit) ->
+                                        events.purgeBodies(cutoff, limit, cutoff.plus(properties.rawRetention()))),
+                        new Purge("rejections", properties.rawRetention(), rejections::deleteOlderThan),
+                        new Purge("duplicates", properties.rawRetention(), duplicates::deleteOlderThan),
+                        new Purge("events", properties.metadataRetention(), events::deleteOlderThan)));
     }
 }

@@ -1,12 +1,8 @@
 package dev.switchboard.outbound;
 
-import dev.switchboard.common.PollingWorker;
-import dev.switchboard.common.Sql;
+import dev.switchboard.common.RetentionWorker;
 import java.time.Clock;
-import java.time.Instant;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
+import java.util.List;
 import org.springframework.stereotype.Component;
 
 /**
@@ -15,57 +11,18 @@ import org.springframework.stereotype.Component;
  * is never purged while one of its deliveries is pending or paused.
  */
 @Component
-class OutboundRetention implements SmartLifecycle {
-
-    private static final Logger log = LoggerFactory.getLogger(OutboundRetention.class);
-    static final int BATCH = 500;
-
-    private final RetentionRepository purges;
-    private final RetentionProperties retention;
-    private final Clock clock;
-    private final PollingWorker worker;
+class OutboundRetention extends RetentionWorker {
 
     OutboundRetention(RetentionRepository purges, RetentionProperties retention, Clock clock) {
-        this.purges = purges;
-        this.retention = retention;
-        this.clock = clock;
-        this.worker = new PollingWorker("outbound-retention", retention.interval(), Integer.MAX_VALUE, () -> run(100));
-    }
-
-    /** Runs up to {@code maxBatches} batches of each kind; returns the rows deleted. */
-    int run(int maxBatches) {
-        Instant now = Sql.now(clock);
-        int deleted = 0;
-        for (int i = 0, n = BATCH; i < maxBatches && n == BATCH; i++) {
-            n = purges.purgeIdempotencyKeys(now.minus(retention.idempotencyKeys()), BATCH);
-            deleted += n;
-        }
-        for (int i = 0, n = BATCH; i < maxBatches && n == BATCH; i++) {
-            n = purges.purgeAttempts(now.minus(retention.attempts()), BATCH);
-            deleted += n;
-        }
-        // A batch can delete fewer messages than it selected (one resent meanwhile): go on while any went.
-        for (int i = 0, n = 1; i < maxBatches && n > 0; i++) {
-            n = purges.purgeMessages(now.minus(retention.messages()), BATCH);
-            deleted += n;
-            if (n < BATCH) break;
-        }
-        if (deleted > 0) log.info("Outbound retention deleted {} rows", deleted);
-        return deleted;
-    }
-
-    @Override
-    public void start() {
-        worker.start();
-    }
-
-    @Override
-    public void stop() {
-        worker.stop();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return worker.running();
+        super(
+                "outbound-retention",
+                retention.interval(),
+                clock,
+                List.of(
+                        new Purge("idempotency keys", retention.idempotencyKeys(), purges::purgeIdempotencyKeys),
+                        new Purge("attempts", retention.attempts(), purges::purgeAttempts),
+                        // A batch can delete fewer messages than it selected (one resent meanwhile stays):
+                        // that short batch ends this run's message purge, and the rest goes next run.
+                        new Purge("messages", retention.messages(), purges::purgeMessages)));
     }
 }
