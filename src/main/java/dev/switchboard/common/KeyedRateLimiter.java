@@ -29,17 +29,7 @@ public final class KeyedRateLimiter {
                 .expireAfterAccess(Duration.ofMinutes(10))
                 .maximumSize(100_000)
                 .build();
-        this.time = new TimeMeter() {
-            @Override
-            public long currentTimeNanos() {
-                return clock.millis() * 1_000_000L;
-            }
-
-            @Override
-            public boolean isWallClockBased() {
-                return true;
-            }
-        };
+        this.time = Buckets.time(clock);
     }
 
     public boolean enabled() {

@@ -1,10 +1,11 @@
 package dev.switchboard.gateway;
 
+import dev.switchboard.common.Buckets;
 import dev.switchboard.common.Dialect;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
-import io.github.bucket4j.TimeMeter;
 import java.time.Clock;
+import java.time.Duration;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,23 +14,29 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The token buckets behind provider limits (Bucket4j), chosen as the outbound rate limits choose
- * theirs and from the same setting: shared by every node through Redis when
+ * The token buckets behind provider limits ({@link Buckets}), chosen as the outbound rate limits
+ * choose theirs and from the same setting: shared by every node through Redis when
  * {@code switchboard.outbound.redis-url} ({@code SWITCHBOARD_REDIS_URL}) is set, else through
- * PostgreSQL, else (the embedded H2 database, which one node owns) in memory. Bucket time comes from
- * the application clock, so tests move it instead of waiting.
+ * PostgreSQL (table {@code gateway_limit_buckets}), else (the embedded H2 database, which one node
+ * owns) in memory.
  */
-abstract class LimitBuckets implements AutoCloseable {
+final class LimitBuckets implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LimitBuckets.class);
 
+    // Kept in memory as long as the longest window (a month's quota must not be forgotten after an idle hour).
+    private static final Duration IDLE_IN_MEMORY = Duration.ofDays(31);
+
+    private final Buckets buckets;
+
+    private LimitBuckets(Buckets buckets) {
+        this.buckets = buckets;
+    }
+
     static LimitBuckets create(DataSource dataSource, Dialect dialect, String redisUrl, Clock clock) {
-        LimitBuckets buckets;
-        if (redisUrl != null && !redisUrl.isBlank()) buckets = new RedisLimitBuckets(redisUrl, clock);
-        else if (dialect == Dialect.POSTGRESQL) buckets = new PostgresLimitBuckets(dataSource, clock);
-        else buckets = new MemoryLimitBuckets(clock);
+        var buckets = Buckets.create(dataSource, dialect, redisUrl, "gateway_limit_buckets", IDLE_IN_MEMORY, clock);
         log.info("Provider rate limits are kept in {}", buckets.backend());
-        return buckets;
+        return new LimitBuckets(buckets);
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -44,25 +51,17 @@ abstract class LimitBuckets implements AutoCloseable {
         }
     }
 
-    abstract String backend();
+    String backend() {
+        return buckets.backend();
+    }
 
     /** The bucket for this key, made with {@code config} when there is none yet. */
-    abstract Bucket bucket(String key, BucketConfiguration config);
+    Bucket bucket(String key, BucketConfiguration config) {
+        return buckets.bucket(key, config);
+    }
 
     @Override
-    public void close() {}
-
-    static TimeMeter time(Clock clock) {
-        return new TimeMeter() {
-            @Override
-            public long currentTimeNanos() {
-                return clock.millis() * 1_000_000L;
-            }
-
-            @Override
-            public boolean isWallClockBased() {
-                return true;
-            }
-        };
+    public void close() {
+        buckets.close();
     }
 }
