@@ -89,8 +89,10 @@ class LimiterAccuracyTest {
             double seconds = (arrivals.getLast() - arrivals.getFirst()) / 1e9;
             double rate = (CALLS - BURST) / seconds;
             System.out.printf("achieved %.2f/s of %d/s on %s%n", rate, PER_SECOND, one.backend());
-            // Never above the limit; below it only by what a loaded test machine loses to scheduling.
-            assertThat(rate).as("achieved rate").isBetween(PER_SECOND * 0.8, PER_SECOND * 1.02);
+            // Never early: the double, which enforces the rate on its own clock, refused nothing (above).
+            // The rate measured from arrivals carries the scheduling jitter of a loaded machine on both
+            // ends of the span, so it may read a few per cent over the limit without a call being early.
+            assertThat(rate).as("achieved rate").isBetween(PER_SECOND * 0.8, PER_SECOND * 1.05);
             return rate;
         }
     }
