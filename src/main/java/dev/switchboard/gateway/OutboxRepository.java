@@ -275,16 +275,18 @@ class OutboxRepository {
      * Only held jobs: one in flight or backing off keeps its time.
      */
     int releaseHeld(String tenantId, String connectionId, Instant now) {
-        return jdbc.sql("""
-                        UPDATE outbox_jobs SET next_attempt_at = :now, updated_at = :now
-                        WHERE connection_id = :connection AND tenant_id = :tenant AND status = 'held'
-                          AND next_attempt_at > :now
-                        """)
+        return jdbc.sql(RELEASE_HELD)
                 .param("tenant", tenantId)
                 .param("connection", connectionId)
                 .param("now", ts(now))
                 .update();
     }
+
+    static final String RELEASE_HELD = """
+            UPDATE outbox_jobs SET next_attempt_at = :now, updated_at = :now
+            WHERE connection_id = :connection AND tenant_id = :tenant AND status = 'held'
+              AND next_attempt_at > :now
+            """;
 
     static final String FINISH = """
             UPDATE outbox_jobs SET status = :status, attempts = :attempts, next_attempt_at = :next,

@@ -111,8 +111,9 @@ class CallLogBodiesTest extends ServerTest {
         call("application/json", json);
         List<JsonNode> off = calls();
         assertThat(off).hasSize(1);
-        assertThat(off.getFirst().get("requestBody").isNull()).isTrue();
-        assertThat(off.getFirst().get("responseBody").isNull()).isTrue();
+        // Without the opt-in the one-call view has no bodies at all.
+        assertThat(off.getFirst().has("requestBody")).isFalse();
+        assertThat(off.getFirst().has("responseBody")).isFalse();
         assertThat(off.getFirst().get("path").asString()).isEqualTo("/v1/charges?api_key=REDACTED&limit=3");
 
         // Opted in through the connections API.
@@ -150,8 +151,8 @@ class CallLogBodiesTest extends ServerTest {
         // Bounded: a large body is cut to the configured size.
         call("text/plain", "x".repeat(40_000));
         JsonNode big = calls().stream()
-                .filter(c -> !c.get("requestBody").isNull()
-                        && c.get("requestBody").asString().startsWith("xxx"))
+                .filter(c ->
+                        c.has("requestBody") && c.get("requestBody").asString().startsWith("xxx"))
                 .findFirst()
                 .orElseThrow();
         assertThat(big.get("requestBody").asString().length()).isLessThan(17_000);

@@ -363,7 +363,8 @@ class ProxyTest extends ServerTest {
             // Start at the beginning of a minute, so the test's calls stay in one calendar window.
             Instant now = clock.instant();
             clock.advance(Duration.ofMillis(60_000 - now.toEpochMilli() % 60_000 + 1_000));
-            limits("{\"perMinute\":10}");
+            // The minute quota alone: 0 removes the catalog's per-second window (overrides merge per window).
+            limits("{\"perSecond\":0,\"perMinute\":10}");
             for (int i = 0; i < 7; i++) assertThat(call()).isEqualTo(200);
             assertThat(usage().get("windows").get(0).get("used").asInt()).isEqualTo(7);
             assertThat(call()).isEqualTo(200); // the 8th: 80 %
