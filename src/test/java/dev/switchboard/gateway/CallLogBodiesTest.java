@@ -188,7 +188,13 @@ class CallLogBodiesTest extends ServerTest {
                 "{\"connection\":\"" + on
                         + "\",\"request\":{\"method\":\"POST\",\"path\":\"/v1/charges\",\"body\":{\"amount\":1,\"api_key\":\"sekrit-job\"}}}");
         assertThat(job.status()).as(job.toString()).isEqualTo(202);
-        await().atMost(Duration.ofSeconds(15)).until(() -> !rows().equals("[]"));
+        String id = job.json().get("id").asString();
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> api.get("/api/v1/tenants/" + tenant + "/outbox/" + id, ADMIN)
+                        .json()
+                        .get("status")
+                        .asString()
+                        .equals("succeeded"));
         var list = api.get("/api/v1/tenants/" + tenant + "/calls?connection=" + on, ADMIN)
                 .json()
                 .get("data");
