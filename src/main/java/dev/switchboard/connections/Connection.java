@@ -38,7 +38,8 @@ record Connection(
         Instant lastActivityAt,
         String lastError,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        boolean storeCallBodies) {
 
     /**
      * The lifecycle: not_configured → pending_auth → active → error | suspended, and back. The legal
@@ -134,7 +135,7 @@ record Connection(
         return new Builder();
     }
 
-    /** Named fields for the 22 columns; unset ones are empty (no tokens, health unknown). */
+    /** Named fields for the 23 columns; unset ones are empty (no tokens, health unknown). */
     static final class Builder {
         private String id;
         private String tenantId;
@@ -158,6 +159,7 @@ record Connection(
         private String lastError;
         private Instant createdAt;
         private Instant updatedAt;
+        private boolean storeCallBodies;
 
         Builder id(String v) {
             id = v;
@@ -233,6 +235,12 @@ record Connection(
             return this;
         }
 
+        /** Whether the call log keeps this connection's request and response bodies (redacted). */
+        Builder storeCallBodies(boolean v) {
+            storeCallBodies = v;
+            return this;
+        }
+
         Connection build() {
             return new Connection(
                     id,
@@ -256,7 +264,8 @@ record Connection(
                     lastActivityAt,
                     lastError,
                     createdAt,
-                    updatedAt);
+                    updatedAt,
+                    storeCallBodies);
         }
     }
 }

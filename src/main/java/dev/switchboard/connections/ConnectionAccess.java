@@ -73,10 +73,15 @@ public class ConnectionAccess {
 
     /**
      * A request to send and the egress client (tenant's or operator's guard) that must send it;
-     * {@code idempotencyHeader} is the header the provider de-duplicates by, null when it has none.
+     * {@code idempotencyHeader} is the header the provider de-duplicates by, null when it has none;
+     * {@code storeCallBodies} whether the connection opted in to bodies in the call log.
      */
     public record Prepared(
-            HttpUriRequestBase request, CloseableHttpClient client, String provider, String idempotencyHeader) {}
+            HttpUriRequestBase request,
+            CloseableHttpClient client,
+            String provider,
+            String idempotencyHeader,
+            boolean storeCallBodies) {}
 
     /**
      * A provider's published limits for one connection: calls per window (null: none published),
@@ -111,7 +116,8 @@ public class ConnectionAccess {
         } catch (IllegalArgumentException | java.net.URISyntaxException e) {
             throw ApiException.invalid("path", "is not a valid path below the connection's API base URL");
         }
-        return new Prepared(request, clients.forGateway(p, c), c.provider(), p.idempotencyHeader());
+        return new Prepared(
+                request, clients.forGateway(p, c), c.provider(), p.idempotencyHeader(), c.storeCallBodies());
     }
 
     /** The connection (404 when it is not this tenant's) and its provider's limits for its environment. */

@@ -47,6 +47,12 @@ class ConnectionController {
         }
     }
 
+    /**
+     * What the call log keeps of this connection's calls: with {@code storeBodies} the request and
+     * response bodies too (redacted, cut to {@code switchboard.call-log.max-body-chars}); off by default.
+     */
+    record CallLogSettings(Boolean storeBodies) {}
+
     record CreateConnection(
             @NotBlank @Size(max = 64) String provider,
             @NotBlank @Size(max = 200) String name,
@@ -56,7 +62,8 @@ class ConnectionController {
 
             @Size(max = 20) Map<String, String> credentials,
             @Valid OAuthSettings oauth,
-            @Size(max = 20) Map<String, String> config) {
+            @Size(max = 20) Map<String, String> config,
+            CallLogSettings callLog) {
         @Override
         public String toString() {
             return "CreateConnection[provider=" + provider + "]";
@@ -67,7 +74,8 @@ class ConnectionController {
             @Size(max = 200) String name,
             @Size(max = 20) Map<String, String> credentials,
             @Valid OAuthSettings oauth,
-            @Size(max = 20) Map<String, String> config) {
+            @Size(max = 20) Map<String, String> config,
+            CallLogSettings callLog) {
         @Override
         public String toString() {
             return "UpdateConnection[redacted]";
@@ -102,7 +110,8 @@ class ConnectionController {
             Instant lastActivityAt,
             String lastError,
             Instant createdAt,
-            Instant updatedAt) {}
+            Instant updatedAt,
+            CallLogSettings callLog) {}
 
     record AuthorizationStarted(String authorizationUrl) {}
 
@@ -295,6 +304,7 @@ class ConnectionController {
                 c.lastActivityAt(),
                 c.lastError(),
                 c.createdAt(),
-                c.updatedAt());
+                c.updatedAt(),
+                new CallLogSettings(c.storeCallBodies()));
     }
 }

@@ -100,6 +100,8 @@ class ConnectionLifecycle {
                                 : List.copyOf(body.oauth().scopes()))
                 .activity(state == State.ACTIVE ? now : null, null, null)
                 .times(now, now)
+                .storeCallBodies(body.callLog() != null
+                        && Boolean.TRUE.equals(body.callLog().storeBodies()))
                 .build();
         Connection.Secrets secrets = new Connection.Secrets(
                 credentials, body.oauth() == null ? null : body.oauth().clientSecret(), null, null);
@@ -140,6 +142,9 @@ class ConnectionLifecycle {
         Instant now = Sql.now(clock);
         tx.executeWithoutResult(s -> {
             connections.rename(c, body.name(), config, now);
+            if (body.callLog() != null && body.callLog().storeBodies() != null) {
+                connections.storeCallBodies(c, body.callLog().storeBodies(), now);
+            }
             if (newCredentials != null) {
                 connections.setCredentials(c, newCredentials, ConnectionInput.hints(p, newCredentials), now);
                 if (c.state() == State.NOT_CONFIGURED || c.state() == State.ERROR)

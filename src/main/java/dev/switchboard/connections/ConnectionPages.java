@@ -226,7 +226,8 @@ class ConnectionPages {
                     emptyIsNull(form.getFirst("environment")),
                     credentials.isEmpty() ? null : credentials,
                     settings,
-                    config.isEmpty() ? null : config));
+                    config.isEmpty() ? null : config,
+                    null));
             Connection c = lifecycle.create(scope.tenantId(), body);
             if (c.state() == Connection.State.PENDING_AUTH && !p.clientCredentials()) {
                 return "redirect:" + oauth.authorize(c, callback());

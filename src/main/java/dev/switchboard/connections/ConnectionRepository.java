@@ -57,6 +57,7 @@ class ConnectionRepository {
                 .health(Connection.Health.of(rs.getString("health")), instant(rs, "health_checked_at"))
                 .activity(instant(rs, "connected_at"), instant(rs, "last_activity_at"), rs.getString("last_error"))
                 .times(instant(rs, "created_at"), instant(rs, "updated_at"))
+                .storeCallBodies(rs.getBoolean("store_call_bodies"))
                 .build();
     }
 
@@ -64,9 +65,9 @@ class ConnectionRepository {
         jdbc.sql("""
                 INSERT INTO connections (id, tenant_id, provider, name, environment, state, config, credentials,
                     credential_hints, oauth_client_id, oauth_client_secret, scopes, refresh_failures, health,
-                    next_check_at, connected_at, created_at, updated_at)
+                    next_check_at, connected_at, created_at, updated_at, store_call_bodies)
                 VALUES (:id, :tenant, :provider, :name, :env, :state, :config, :credentials, :hints, :clientId,
-                    :clientSecret, :scopes, 0, :health, :nextCheck, :connected, :now, :now)
+                    :clientSecret, :scopes, 0, :health, :nextCheck, :connected, :now, :now, :storeBodies)
                 """)
                 .param("id", c.id())
                 .param("tenant", c.tenantId())
@@ -84,6 +85,7 @@ class ConnectionRepository {
                 .param("nextCheck", ts(c.createdAt()))
                 .param("connected", ts(c.connectedAt()))
                 .param("now", ts(c.createdAt()))
+                .param("storeBodies", c.storeCallBodies())
                 .update();
     }
 
@@ -168,6 +170,15 @@ class ConnectionRepository {
                 .param("id", c.id())
                 .param("name", name)
                 .param("config", config == null ? null : json.writeValueAsString(config))
+                .param("now", ts(now))
+                .update();
+    }
+
+    /** Whether the call log keeps the connection's bodies from now on. */
+    void storeCallBodies(Connection c, boolean store, Instant now) {
+        jdbc.sql("UPDATE connections SET store_call_bodies = :store, updated_at = :now WHERE id = :id")
+                .param("id", c.id())
+                .param("store", store)
                 .param("now", ts(now))
                 .update();
     }

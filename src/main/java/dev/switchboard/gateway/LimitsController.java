@@ -19,17 +19,27 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/tenants/{tenant}/connections/{id}")
 class LimitsController {
 
-    /** A connection's own limits; every field null removes the override (back to the catalog's figures). */
+    /**
+     * A connection's own limits, merged per window over its provider's: a window given here replaces
+     * the catalog's rate for that window, a window left out (null) keeps the catalog's, and 0 removes
+     * the catalog's window. {@code burst} is for the shortest window in force. Every field null
+     * removes the override (back to the catalog's figures).
+     */
     record LimitsInput(
-            @Min(1) @Max(1_000_000) Integer perSecond,
-            @Min(1) @Max(60_000_000) Integer perMinute,
-            @Min(1) @Max(1_000_000_000) Integer perHour,
-            @Min(1) @Max(1_000_000_000) Integer perDay,
-            @Min(1) @Max(2_000_000_000) Integer perMonth,
+            @Min(0) @Max(1_000_000) Integer perSecond,
+            @Min(0) @Max(60_000_000) Integer perMinute,
+            @Min(0) @Max(1_000_000_000) Integer perHour,
+            @Min(0) @Max(1_000_000_000) Integer perDay,
+            @Min(0) @Max(2_000_000_000) Integer perMonth,
             @Min(1) @Max(1_000_000_000) Integer burst) {
 
         Limits limits() {
-            if (perSecond == null && perMinute == null && perHour == null && perDay == null && perMonth == null) {
+            if (perSecond == null
+                    && perMinute == null
+                    && perHour == null
+                    && perDay == null
+                    && perMonth == null
+                    && burst == null) {
                 return null;
             }
             return new Limits(perSecond, perMinute, perHour, perDay, perMonth, burst);
@@ -52,12 +62,9 @@ class LimitsController {
 
     @Operation(
             summary =
-                    "Set a connection's own rate limits (they replace its provider's); all null restores the catalog's")
+                    "Set a connection's own rate limits, merged per window over its provider's (0 removes a window); all null restores the catalog's")
     @PutMapping("/limits")
     ProviderLimits.Usage setLimits(TenantScope scope, @PathVariable String id, @Valid @RequestBody LimitsInput body) {
-        if (body.limits() == null && body.burst() != null) {
-            throw dev.switchboard.common.ApiException.invalid("burst", "needs at least one rate");
-        }
         return limits.override(scope.tenantId(), id, body.limits());
     }
 }

@@ -13,7 +13,8 @@ import org.springframework.validation.annotation.Validated;
  * @param pollInterval how often each node looks for due jobs ({@code SWITCHBOARD_OUTBOX_POLL_INTERVAL})
  * @param batchSize jobs claimed per poll ({@code SWITCHBOARD_OUTBOX_BATCH_SIZE})
  * @param lease how long a claimed job is this node's before another may take it over
- *     ({@code SWITCHBOARD_OUTBOX_LEASE}); at least twice the 30 s deadline of one call
+ *     ({@code SWITCHBOARD_OUTBOX_LEASE}); at least twice the deadline of one call
+ *     ({@code switchboard.gateway.deadline}, 30 s by default), checked when the worker starts
  * @param concurrency jobs in flight per node ({@code SWITCHBOARD_OUTBOX_CONCURRENCY})
  * @param maxBodyBytes the largest request body a job may carry ({@code SWITCHBOARD_OUTBOX_MAX_BODY_BYTES})
  * @param holdRecheck how long a job held by a connection that is not active waits before it is
@@ -33,19 +34,11 @@ record OutboxProperties(
         @DefaultValue("4096") @Min(0) @Max(8000) int responseExcerptBytes,
         @DefaultValue("true") boolean enabled) {
 
-    /**
-     * A job's outcome must be written before its lease ends, or another node takes the job over and
-     * sends it a second time: the lease covers the call's whole deadline twice over.
-     */
+    /** The lease against the configured call deadline is checked by {@link OutboxWorker}, which knows both. */
     OutboxProperties {
         require(pollInterval, "poll-interval", Duration.ofMillis(10), Duration.ofMinutes(10));
         require(holdRecheck, "hold-recheck", Duration.ofSeconds(1), Duration.ofHours(1));
-        if (lease == null || lease.compareTo(ProviderCalls.DEADLINE.multipliedBy(2)) < 0) {
-            throw new IllegalArgumentException("switchboard.outbox.lease (" + lease
-                    + ") must be at least twice the " + ProviderCalls.DEADLINE
-                    + " deadline of a provider call: a job claimed under a shorter lease can still be in flight"
-                    + " when another node takes it over and sends it again (SWITCHBOARD_OUTBOX_LEASE)");
-        }
+        require(lease, "lease", Duration.ofSeconds(1), Duration.ofHours(24));
     }
 
     private static void require(Duration d, String name, Duration min, Duration max) {

@@ -270,6 +270,24 @@ class OutboxRepository {
                 .list();
     }
 
+    /**
+     * Makes the jobs a connection holds due now (when it became active again); returns how many.
+     * Only held jobs: one in flight or backing off keeps its time.
+     */
+    int releaseHeld(String tenantId, String connectionId, Instant now) {
+        return jdbc.sql(RELEASE_HELD)
+                .param("tenant", tenantId)
+                .param("connection", connectionId)
+                .param("now", ts(now))
+                .update();
+    }
+
+    static final String RELEASE_HELD = """
+            UPDATE outbox_jobs SET next_attempt_at = :now, updated_at = :now
+            WHERE connection_id = :connection AND tenant_id = :tenant AND status = 'held'
+              AND next_attempt_at > :now
+            """;
+
     static final String FINISH = """
             UPDATE outbox_jobs SET status = :status, attempts = :attempts, next_attempt_at = :next,
                 last_status = :code, last_error = :error, updated_at = :now, completed_at = :completed

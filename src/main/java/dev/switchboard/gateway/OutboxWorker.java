@@ -42,9 +42,11 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>Over the provider's limit: back to {@code queued} until the limiter says, nothing sent,
  *       no attempt spent.
  *   <li>Connection not active (suspended, error, awaiting authorization) or its token cannot be
- *       refreshed: {@code held}, nothing sent, no attempt spent, looked at again after
- *       {@code hold-recheck}. A held job costs one claim per interval, never a busy loop; it goes
- *       on by itself within one interval of the connection becoming active again.
+ *       refreshed: {@code held}, nothing sent, no attempt spent, no limiter token taken (the
+ *       request is prepared before the limiter is asked), looked at again after {@code
+ *       hold-recheck}. A held job costs one claim per interval, never a busy loop. When the
+ *       connection becomes active again its held jobs are due at once ({@link HeldJobs}); the
+ *       recheck only covers what that misses (a token that could not be refreshed recovers alone).
  *   <li>Past its deadline: {@code failed}, not sent. Connection deleted: {@code failed}.
  *   <li>2xx: {@code succeeded}. Network error, 5xx, 429: again after 2^n s ±25 % (at most 1 h) or
  *       the provider's Retry-After when longer, until {@code maxAttempts}. Any other answer:
@@ -91,6 +93,15 @@ class OutboxWorker implements SmartLifecycle {
         this.tx = tx;
         this.json = json;
         this.clock = clock;
+        // A job's outcome must be written before its lease ends, or another node takes it over and
+        // sends it a second time: the lease covers the call's whole deadline twice over.
+        if (properties.lease().compareTo(calls.deadline().multipliedBy(2)) < 0) {
+            throw new IllegalArgumentException("switchboard.outbox.lease (" + properties.lease()
+                    + ") must be at least twice the " + calls.deadline()
+                    + " deadline of a provider call (switchboard.gateway.deadline): a job claimed under a shorter"
+                    + " lease can still be in flight when another node takes it over and sends it again"
+                    + " (SWITCHBOARD_OUTBOX_LEASE)");
+        }
         this.inFlight = new Semaphore(properties.concurrency());
         this.worker = new PollingWorker("outbox", properties.pollInterval(), 1, this::runOnce);
     }
@@ -139,7 +150,33 @@ class OutboxWorker implements SmartLifecycle {
             fail(job, job.attempts(), job.lastStatus(), "The deadline passed before the call was sent.", now);
             return;
         }
-        Optional<Duration> wait = limiter.tryAcquire(job.tenantId(), job.connectionId(), job.provider());
+        // Prepared before the limiter is asked: a connection that is not active (or gone) holds (or
+        // fails) the job without taking a token it would never spend.
+        ProviderCalls.Ready ready = null;
+        String notPrepared = null;
+        try {
+            ready = calls.prepare(request(job));
+        } catch (ApiException e) {
+            if (e.code() == ErrorCode.NOT_FOUND) {
+                fail(job, job.attempts(), job.lastStatus(), "The connection no longer exists.", now);
+            } else {
+                hold(job, e.getMessage(), now);
+            }
+            return;
+        } catch (IllegalArgumentException e) {
+            // The connection's settings cannot make this URL (a placeholder without a value).
+            fail(job, job.attempts(), job.lastStatus(), clip("The request cannot be built: " + e.getMessage()), now);
+            return;
+        } catch (RuntimeException e) {
+            // The database briefly away while preparing: an attempt like a network error (below),
+            // so a job that always fails this way ends after maxAttempts instead of coming back
+            // after every lease. No token is taken for it.
+            log.warn("Outbox job {} could not be prepared", job.id(), e);
+            notPrepared = "could not be sent: " + e.getClass().getSimpleName();
+        }
+        Optional<Duration> wait = ready == null
+                ? Optional.empty()
+                : limiter.tryAcquire(job.tenantId(), job.connectionId(), job.provider());
         if (wait.isPresent()) {
             Instant next = now.plus(wait.get());
             if (job.deadline() != null && next.isAfter(job.deadline())) {
@@ -163,32 +200,25 @@ class OutboxWorker implements SmartLifecycle {
         Instant sentAt = Sql.now(clock);
         long started = System.nanoTime();
         try {
-            response = calls.send(request(job));
-            outcome = OutboxRetries.Outcome.of(response.status());
-        } catch (ApiException e) {
-            if (e.code() == ErrorCode.NOT_FOUND) {
-                fail(job, job.attempts(), job.lastStatus(), "The connection no longer exists.", now);
+            if (ready == null) {
+                outcome = OutboxRetries.Outcome.NETWORK_ERROR;
+                error = notPrepared;
             } else {
-                hold(job, e.getMessage(), now);
+                response = calls.send(ready);
+                outcome = OutboxRetries.Outcome.of(response.status());
             }
-            return;
-        } catch (IllegalArgumentException e) {
-            // The connection's settings cannot make this URL (a placeholder without a value).
-            fail(job, job.attempts(), job.lastStatus(), clip("The request cannot be built: " + e.getMessage()), now);
-            return;
         } catch (BlockedDestinationException e) {
             outcome = OutboxRetries.Outcome.REJECTED;
             error = "blocked by the SSRF guard: " + e.getMessage();
         } catch (SocketTimeoutException e) {
             outcome = OutboxRetries.Outcome.NETWORK_ERROR;
-            error = "timed out after " + ProviderCalls.DEADLINE;
+            error = "timed out after " + calls.deadline();
         } catch (IOException e) {
             outcome = OutboxRetries.Outcome.NETWORK_ERROR;
             error = e.getClass().getSimpleName() + ": " + e.getMessage();
         } catch (RuntimeException e) {
-            // Anything else on the way out (the database briefly away while preparing): an attempt
-            // like a network error, so a job that always fails this way ends after maxAttempts
-            // instead of coming back after every lease.
+            // Anything else on the way out: an attempt like a network error, so a job that always
+            // fails this way ends after maxAttempts instead of coming back after every lease.
             log.warn("Outbox job {} could not be sent", job.id(), e);
             outcome = OutboxRetries.Outcome.NETWORK_ERROR;
             error = "could not be sent: " + e.getClass().getSimpleName();

@@ -101,10 +101,14 @@ class ProviderCalls {
     }
 
     /**
-     * Sends the request; records it in the call log and as the connection's last activity, whether
-     * it was answered or failed on the way.
+     * A request made ready to send: the connection's credentials applied (its OAuth token refreshed
+     * first when due). Nothing is sent and no limiter token taken: callers prepare before they take
+     * a token, so a connection that is not active ({@code invalid_state}) or gone (404) costs none.
      */
-    Response send(Request r) throws IOException {
+    record Ready(Request request, ConnectionAccess.Prepared prepared, String target) {}
+
+    /** Prepares the request; {@link dev.switchboard.common.ApiException} when the connection cannot be used now. */
+    Ready prepare(Request r) {
         String target = r.query() == null || r.query().isEmpty() ? r.path() : r.path() + "?" + r.query();
         var prepared = connections.prepare(r.tenantId(), r.connectionId(), r.method(), target);
         var request = prepared.request();
@@ -126,12 +130,28 @@ class ProviderCalls {
             request.setEntity(new ByteArrayEntity(
                     r.body(), contentType == null ? ContentType.APPLICATION_JSON : ContentType.parse(contentType)));
         }
+        return new Ready(r, prepared, target);
+    }
+
+    /** Prepares and sends at once (no limiter involved). */
+    Response send(Request r) throws IOException {
+        return send(prepare(r));
+    }
+
+    /**
+     * Sends a prepared request; records it in the call log and as the connection's last activity,
+     * whether it was answered or failed on the way.
+     */
+    Response send(Ready ready) throws IOException {
+        Request r = ready.request();
+        var prepared = ready.prepared();
+        String target = ready.target();
         Instant at = clock.instant();
         long started = System.nanoTime();
         long requestBytes = r.body() == null ? 0 : r.body().length;
         Response response;
         try {
-            response = BoundedCalls.call(prepared.client(), request, deadline, answer -> {
+            response = BoundedCalls.call(prepared.client(), prepared.request(), deadline, answer -> {
                 byte[] body = new byte[0];
                 boolean truncated = false;
                 if (answer.getEntity() != null) {
@@ -148,52 +168,38 @@ class ProviderCalls {
                         Duration.ofNanos(System.nanoTime() - started));
             });
         } catch (IOException e) {
-            record(r, prepared.provider(), target, null, started, requestBytes, 0, error(e), at);
+            record(ready, null, started, requestBytes, null, error(e), at);
             activity(r, at);
             throw e;
         }
-        record(
-                r,
-                prepared.provider(),
-                target,
-                response.status(),
-                started,
-                requestBytes,
-                response.body().length,
-                null,
-                at);
+        record(ready, response.status(), started, requestBytes, response, null, at);
         activity(r, at);
         return response;
     }
 
     private void record(
-            Request r,
-            String provider,
-            String target,
-            Integer status,
-            long started,
-            long requestBytes,
-            long responseBytes,
-            String error,
-            Instant at) {
+            Ready ready, Integer status, long started, long requestBytes, Response response, String error, Instant at) {
+        Request r = ready.request();
+        // Bodies only for a connection that opted in; the call log redacts and cuts them.
+        boolean bodies = ready.prepared().storeCallBodies();
         try {
             callLog.record(new CallLog.Call(
                     r.tenantId(),
                     r.connectionId(),
-                    provider,
+                    ready.prepared().provider(),
                     r.origin() == Origin.PROXY ? CallLog.Origin.PROXY : CallLog.Origin.OUTBOX,
                     r.method(),
-                    target,
+                    ready.target(),
                     status,
                     Duration.ofNanos(System.nanoTime() - started).toMillis(),
                     requestBytes,
-                    responseBytes,
+                    response == null ? 0 : response.body().length,
                     error,
                     r.actor(),
                     r.requestId(),
                     at,
-                    null,
-                    null));
+                    bodies ? (r.body() == null ? new byte[0] : r.body()) : null,
+                    bodies && response != null ? response.body() : null));
         } catch (RuntimeException e) {
             log.warn("Could not record a provider call of connection {}: {}", r.connectionId(), e.toString());
         }

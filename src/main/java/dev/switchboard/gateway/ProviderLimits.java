@@ -20,7 +20,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The limiter: a connection's limits (its override, else its provider's catalog figures for its
+ * The limiter: a connection's limits (its override merged per window over its provider's catalog figures for its
  * environment) as a cluster-wide token bucket ({@link Pacer} over {@link LimitBuckets}), and on top
  * the provider's own signals ({@link ProviderSignals}) kept in the database for every node: a pause
  * until its reset, or calls spread out while few remain. Crossing 80 % and 100 % of a window of a
@@ -45,6 +45,10 @@ class ProviderLimits implements ProviderLimiter {
 
     record ThrottleView(Instant until, Long spacingMillis, String reason) {}
 
+    /**
+     * {@code limits} are the ones in force, {@code source} "override" when the connection has its
+     * own ({@code override}, as set, merged over the catalog's per window), else "catalog".
+     */
     record Usage(
             String connection,
             String provider,
@@ -53,7 +57,8 @@ class ProviderLimits implements ProviderLimiter {
             Limits limits,
             String source,
             List<WindowUsage> windows,
-            ThrottleView throttle) {}
+            ThrottleView throttle,
+            Limits override) {}
 
     private final LimitBuckets buckets;
     private final LimitRepository repository;
@@ -157,10 +162,49 @@ class ProviderLimits implements ProviderLimiter {
                 e.limits(),
                 e.overridden() ? "override" : "catalog",
                 windows,
-                throttle);
+                throttle,
+                e.overridden() ? repository.override(tenantId, connectionId).orElse(null) : null);
     }
 
-    /** Sets (or with null, removes) the connection's own limits; they replace its provider's. */
+    /**
+     * A connection's limits: its override merged window by window over its provider's. A window the
+     * override names takes the override's rate, 0 removing that window; the others keep the
+     * catalog's. The burst belongs to the shortest window: the override's when it gives one, else the
+     * catalog's while that window's rate is still the catalog's, else none (its rate).
+     */
+    static Limits merge(Limits catalog, Limits override) {
+        Integer s = pick(catalog.perSecond(), override.perSecond());
+        Integer m = pick(catalog.perMinute(), override.perMinute());
+        Integer h = pick(catalog.perHour(), override.perHour());
+        Integer d = pick(catalog.perDay(), override.perDay());
+        Integer mo = pick(catalog.perMonth(), override.perMonth());
+        Limits merged = new Limits(s, m, h, d, mo, null);
+        Integer burst = override.burst();
+        if (burst == null) {
+            Window shortest = shortest(merged);
+            if (shortest != null && shortest == shortest(catalog) && shortest.rate(override) == null) {
+                burst = catalog.burst();
+            }
+        }
+        return new Limits(s, m, h, d, mo, burst);
+    }
+
+    private static Integer pick(Integer catalog, Integer override) {
+        if (override == null) return catalog;
+        return override == 0 ? null : override;
+    }
+
+    private static Window shortest(Limits l) {
+        for (Window w : Window.values()) {
+            if (w.rate(l) != null) return w;
+        }
+        return null;
+    }
+
+    /**
+     * Sets (or with null, removes) the connection's own limits, merged per window over its
+     * provider's ({@link #merge}).
+     */
     Usage override(String tenantId, String connectionId, Limits limits) {
         connections.target(tenantId, connectionId);
         repository.putOverride(tenantId, connectionId, limits, clock.instant());
@@ -172,7 +216,7 @@ class ProviderLimits implements ProviderLimiter {
         return effective.get(tenantId + "/" + connectionId, k -> {
             Target t = connections.target(tenantId, connectionId);
             var own = repository.override(tenantId, connectionId);
-            Limits l = own.orElse(t.limits());
+            Limits l = own.map(o -> merge(t.limits(), o)).orElse(t.limits());
             return new Effective(t, l, own.isPresent(), Pacer.of(connectionId, l));
         });
     }

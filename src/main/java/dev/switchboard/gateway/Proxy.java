@@ -87,29 +87,32 @@ class Proxy {
         if (!target.active()) {
             throw new ApiException(ErrorCode.INVALID_STATE, "Only an active connection can be used through the proxy.");
         }
-        var wait = limiter.tryAcquire(c.tenantId(), c.connectionId(), target.provider());
-        if (wait.isPresent()) return new Outcome(429, List.of(), new byte[0], wait.get());
-
         Map<String, List<String>> forwarded = new LinkedHashMap<>();
         Set<String> listed = connectionListed(c.headers());
         c.headers().forEach((name, values) -> {
             String n = name.toLowerCase(Locale.ROOT);
             if (!NOT_FORWARDED.contains(n) && !listed.contains(n)) forwarded.put(name, values);
         });
+        // Prepared before the limiter is asked: a connection that stopped being active since the
+        // check above is a 409 here, before a token is taken that no call would spend.
+        var ready = calls.prepare(new ProviderCalls.Request(
+                c.tenantId(),
+                c.connectionId(),
+                c.method(),
+                path,
+                c.query(),
+                forwarded,
+                c.body(),
+                null,
+                ProviderCalls.Origin.PROXY,
+                c.actor(),
+                c.requestId()));
+        var wait = limiter.tryAcquire(c.tenantId(), c.connectionId(), target.provider());
+        if (wait.isPresent()) return new Outcome(429, List.of(), new byte[0], wait.get());
+
         ProviderCalls.Response r;
         try {
-            r = calls.send(new ProviderCalls.Request(
-                    c.tenantId(),
-                    c.connectionId(),
-                    c.method(),
-                    path,
-                    c.query(),
-                    forwarded,
-                    c.body(),
-                    null,
-                    ProviderCalls.Origin.PROXY,
-                    c.actor(),
-                    c.requestId()));
+            r = calls.send(ready);
         } catch (SocketTimeoutException e) {
             throw new ApiException(
                     ErrorCode.PROVIDER_TIMEOUT, "The provider did not answer within " + calls.deadline() + ".");

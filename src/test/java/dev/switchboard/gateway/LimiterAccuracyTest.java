@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.common.Dialect;
 import dev.switchboard.connections.ConnectionAccess.Limits;
 import dev.switchboard.testing.MutableClock;
+import dev.switchboard.testing.Pacing;
 import dev.switchboard.testing.RequiresPostgres;
 import dev.switchboard.testing.RequiresRedis;
 import dev.switchboard.testing.TestServices;
@@ -12,9 +13,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,9 +20,7 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * The limiter's buckets paced against a provider double that enforces the same limit on its own
@@ -85,9 +81,7 @@ class LimiterAccuracyTest {
             }
             assertThat(provider.requests).hasSize(CALLS);
             assertThat(provider.rejected.get()).as("provider 429s").isZero();
-            List<Long> arrivals = provider.arrivals.stream().sorted().toList();
-            double seconds = (arrivals.getLast() - arrivals.getFirst()) / 1e9;
-            double rate = (CALLS - BURST) / seconds;
+            double rate = Pacing.achievedRate(provider.arrivals, BURST);
             System.out.printf("achieved %.2f/s of %d/s on %s%n", rate, PER_SECOND, one.backend());
             // Never early: the double, which enforces the rate on its own clock, refused nothing (above).
             // The rate measured from arrivals carries the scheduling jitter of a loaded machine on both
@@ -117,34 +111,11 @@ class LimiterAccuracyTest {
     @Test
     @RequiresPostgres
     void acrossTwoNodesSharingPostgresql() throws Exception {
-        String schema = "sb_gw_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-        String url = TestServices.postgresUrl();
-        try (Connection c =
-                        DriverManager.getConnection(url, TestServices.POSTGRES_USER, TestServices.POSTGRES_PASSWORD);
-                Statement s = c.createStatement()) {
-            s.execute("CREATE SCHEMA " + schema);
-        }
-        var dataSource = new DriverManagerDataSource(
-                url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema,
-                TestServices.POSTGRES_USER,
-                TestServices.POSTGRES_PASSWORD);
-        try {
-            Flyway.configure()
-                    .dataSource(dataSource)
-                    .schemas(schema)
-                    .locations("classpath:db/migration/common", "classpath:db/migration/postgresql")
-                    .load()
-                    .migrate();
-            var one = LimitBuckets.create(dataSource, Dialect.POSTGRESQL, null, new MutableClock());
-            var two = LimitBuckets.create(dataSource, Dialect.POSTGRESQL, null, new MutableClock());
+        try (var schema = Pacing.postgresSchema("sb_gw_")) {
+            var one = LimitBuckets.create(schema.dataSource(), Dialect.POSTGRESQL, null, new MutableClock());
+            var two = LimitBuckets.create(schema.dataSource(), Dialect.POSTGRESQL, null, new MutableClock());
             assertThat(one.backend()).isEqualTo("postgresql");
             pace(one, two);
-        } finally {
-            try (Connection c = DriverManager.getConnection(
-                            url, TestServices.POSTGRES_USER, TestServices.POSTGRES_PASSWORD);
-                    Statement s = c.createStatement()) {
-                s.execute("DROP SCHEMA " + schema + " CASCADE");
-            }
         }
     }
 

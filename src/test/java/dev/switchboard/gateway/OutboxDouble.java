@@ -21,7 +21,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class OutboxDouble implements AutoCloseable {
 
-    record Request(String method, String path, String query, Map<String, List<String>> headers, byte[] body) {
+    /** {@code remotePort}: the caller's end of the connection (which process sent it, for kill tests). */
+    record Request(
+            String method, String path, String query, Map<String, List<String>> headers, byte[] body, int remotePort) {
         String header(String name) {
             return headers.entrySet().stream()
                     .filter(e -> e.getKey().equalsIgnoreCase(name))
@@ -70,7 +72,8 @@ final class OutboxDouble implements AutoCloseable {
                     exchange.getRequestURI().getRawPath(),
                     exchange.getRequestURI().getRawQuery(),
                     Map.copyOf(exchange.getRequestHeaders()),
-                    exchange.getRequestBody().readAllBytes()));
+                    exchange.getRequestBody().readAllBytes(),
+                    exchange.getRemoteAddress().getPort()));
             Answer a = script.poll();
             if (a == null) a = Answer.of(200, Map.of("Content-Type", "application/json"), "{\"ok\":true}");
             if (a.drop()) {
@@ -78,7 +81,7 @@ final class OutboxDouble implements AutoCloseable {
                 throw new IOException("dropped on purpose");
             }
             try {
-                if (a.hold() != null) a.hold().await(30, TimeUnit.SECONDS);
+                if (a.hold() != null) a.hold().await(60, TimeUnit.SECONDS);
                 if (!latency.isZero()) Thread.sleep(latency.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -100,6 +103,10 @@ final class OutboxDouble implements AutoCloseable {
 
     void then(Answer... answers) {
         script.addAll(List.of(answers));
+    }
+
+    int port() {
+        return server.getAddress().getPort();
     }
 
     String url(String path) {

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The outbox's hot statements keep their plans on a table PostgreSQL has never analyzed: the claim
  * walks the partial queue index in claim order (priority, then due time) and stops at its limit,
- * and a fenced write is served by the primary key alone.
+ * a fenced write is served by the primary key alone, and releasing a connection's held jobs reads
+ * only held jobs.
  */
 @RequiresPostgres
 class OutboxPlansTest {
@@ -84,6 +85,14 @@ class OutboxPlansTest {
                                 NOW)));
         assertThat(p).contains("Index Scan using outbox_jobs_pkey on outbox_jobs");
         assertThat(p.replace("outbox_jobs_pkey", "")).doesNotContain("outbox_jobs_");
+    }
+
+    @Test
+    void releasingAConnectionsHeldJobsReadsOnlyHeldJobs() throws Exception {
+        String p = checked(
+                "release held",
+                plans.plan(OutboxRepository.RELEASE_HELD, Map.of("tenant", "t1", "connection", "con1", "now", NOW)));
+        assertThat(p).contains("outbox_jobs_held_idx");
     }
 
     @Test

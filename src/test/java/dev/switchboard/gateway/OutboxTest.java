@@ -322,6 +322,10 @@ class OutboxTest extends OutboxTestBase {
     @Test
     void aSuspendedConnectionHoldsItsJobsUntilItIsResumed() {
         String con = "/api/v1/tenants/" + tenant + "/connections/" + connection;
+        // A day's quota (a token refills every 86 s): a held job must not spend any of it.
+        assertThat(api.send("PUT", con + "/limits", ADMIN, "application/json", "{\"perDay\":1000}".getBytes())
+                        .status())
+                .isEqualTo(200);
         assertThat(api.post(con + "/suspend", ADMIN, "{}").status()).isEqualTo(200);
         String id = queue(get("/held"), null);
         JsonNode held = awaitStatus(id, "held");
@@ -342,12 +346,23 @@ class OutboxTest extends OutboxTestBase {
                 j -> !j.get("updatedAt").asString().equals(held.get("updatedAt").asString()));
         assertThat(job(id).get("status").asString()).isEqualTo("held");
         assertThat(provider.requests).isEmpty();
+        // Two looks at the held job, and no token taken from the limiter for either.
+        JsonNode day = api.get(con + "/usage", ADMIN).json().get("windows").get(0);
+        assertThat(day.get("window").asString()).isEqualTo("day");
+        assertThat(day.get("used").asInt()).isZero();
 
+        // Resumed: sent at once, not at the next recheck (the clock does not move).
         assertThat(api.post(con + "/resume", ADMIN, "{}").status()).isEqualTo(200);
-        advance(Duration.ofSeconds(31));
         JsonNode done = awaitStatus(id, "succeeded");
         assertThat(done.get("attempts").asInt()).isEqualTo(1);
         assertThat(provider.requests).hasSize(1);
+        assertThat(api.get(con + "/usage", ADMIN)
+                        .json()
+                        .get("windows")
+                        .get(0)
+                        .get("used")
+                        .asInt())
+                .isEqualTo(1);
         assertThat(eventTypes()).doesNotContain(OutboxWorker.JOB_FAILED);
     }
 

@@ -225,6 +225,41 @@ class ProxyTest extends ServerTest {
     }
 
     @Test
+    void anOverrideOfOneWindowKeepsTheCatalogsOthersAndZeroRemovesOne() {
+        // The catalog: 10/s. A minute quota on top keeps the per-second window.
+        limits("{\"perMinute\":100}");
+        var u = usage();
+        assertThat(u.get("source").asString()).isEqualTo("override");
+        assertThat(u.get("limits").get("perSecond").asInt()).isEqualTo(10);
+        assertThat(u.get("limits").get("perMinute").asInt()).isEqualTo(100);
+        assertThat(u.get("override").get("perSecond").isNull()).isTrue();
+        assertThat(u.get("windows"))
+                .extracting(
+                        w -> w.get("window").asString() + "=" + w.get("limit").asInt())
+                .containsExactly("second=10", "minute=100");
+        // 0 removes the catalog's per-second window; the minute stays.
+        limits("{\"perSecond\":0,\"perMinute\":100}");
+        assertThat(usage().get("windows"))
+                .extracting(
+                        w -> w.get("window").asString() + "=" + w.get("limit").asInt())
+                .containsExactly("minute=100");
+        assertThat(usage().get("limits").get("perSecond").isNull()).isTrue();
+        // A negative rate is refused with its field.
+        var bad = api.send(
+                "PUT",
+                "/api/v1/tenants/" + tenant + "/connections/" + connection + "/limits",
+                ADMIN,
+                "application/json",
+                "{\"perHour\":-1}".getBytes(StandardCharsets.UTF_8));
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().get("errors").get(0).get("field").asString()).isEqualTo("perHour");
+        // All null: the catalog's alone again.
+        limits("{}");
+        assertThat(usage().get("source").asString()).isEqualTo("catalog");
+        assertThat(usage().get("override").isNull()).isTrue();
+    }
+
+    @Test
     void aProviderThatTricklesIsCutAtTheDeadline() throws Exception {
         provider.trickle();
         long started = System.nanoTime();
@@ -328,7 +363,8 @@ class ProxyTest extends ServerTest {
             // Start at the beginning of a minute, so the test's calls stay in one calendar window.
             Instant now = clock.instant();
             clock.advance(Duration.ofMillis(60_000 - now.toEpochMilli() % 60_000 + 1_000));
-            limits("{\"perMinute\":10}");
+            // The minute quota alone: 0 removes the catalog's per-second window (overrides merge per window).
+            limits("{\"perSecond\":0,\"perMinute\":10}");
             for (int i = 0; i < 7; i++) assertThat(call()).isEqualTo(200);
             assertThat(usage().get("windows").get(0).get("used").asInt()).isEqualTo(7);
             assertThat(call()).isEqualTo(200); // the 8th: 80 %

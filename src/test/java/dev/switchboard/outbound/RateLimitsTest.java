@@ -4,23 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.common.Dialect;
 import dev.switchboard.testing.MutableClock;
+import dev.switchboard.testing.Pacing;
 import dev.switchboard.testing.RequiresPostgres;
 import dev.switchboard.testing.RequiresRedis;
 import dev.switchboard.testing.TestServices;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * The buckets behind endpoint rate limits, on each backend. Two {@link RateLimits} over one store
@@ -81,35 +77,12 @@ class RateLimitsTest {
     @Test
     @RequiresPostgres
     void inPostgresqlAcrossNodes() throws Exception {
-        String schema = "sb_rl_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-        String url = TestServices.postgresUrl();
-        try (Connection c =
-                        DriverManager.getConnection(url, TestServices.POSTGRES_USER, TestServices.POSTGRES_PASSWORD);
-                Statement s = c.createStatement()) {
-            s.execute("CREATE SCHEMA " + schema);
-        }
-        var dataSource = new DriverManagerDataSource(
-                url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema,
-                TestServices.POSTGRES_USER,
-                TestServices.POSTGRES_PASSWORD);
-        try {
-            Flyway.configure()
-                    .dataSource(dataSource)
-                    .schemas(schema)
-                    .locations("classpath:db/migration/common", "classpath:db/migration/postgresql")
-                    .load()
-                    .migrate();
+        try (var schema = Pacing.postgresSchema("sb_rl_")) {
             MutableClock clock = frozenClock();
-            RateLimits one = RateLimits.create(dataSource, Dialect.POSTGRESQL, properties(null), clock);
-            RateLimits two = RateLimits.create(dataSource, Dialect.POSTGRESQL, properties(null), clock);
+            RateLimits one = RateLimits.create(schema.dataSource(), Dialect.POSTGRESQL, properties(null), clock);
+            RateLimits two = RateLimits.create(schema.dataSource(), Dialect.POSTGRESQL, properties(null), clock);
             assertThat(one.backend()).isEqualTo("postgresql");
             sharedAcrossNodes(one, two, clock);
-        } finally {
-            try (Connection c = DriverManager.getConnection(
-                            url, TestServices.POSTGRES_USER, TestServices.POSTGRES_PASSWORD);
-                    Statement s = c.createStatement()) {
-                s.execute("DROP SCHEMA " + schema + " CASCADE");
-            }
         }
     }
 

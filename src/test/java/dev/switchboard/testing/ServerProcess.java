@@ -68,6 +68,11 @@ public final class ServerProcess implements AutoCloseable {
         return server;
     }
 
+    /** The process id: a test that must find which node holds a socket looks in its /proc entry. */
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
