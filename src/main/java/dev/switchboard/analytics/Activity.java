@@ -14,8 +14,8 @@ import java.util.Map;
 import org.springframework.stereotype.Service;
 
 /**
- * A tenant's activity feed: the newest entries of every {@link ActivitySource} (inbound events and
- * delivery attempts today; provider calls, alerts and audit entries join as beans), merged newest
+ * A tenant's activity feed: the newest entries of every {@link ActivitySource} (inbound events,
+ * delivery attempts, provider calls, alerts, audit entries: each module provides its own), merged newest
  * first by (time, id). Each source reads one page after the cursor, so a page costs one indexed
  * query per source.
  */

@@ -57,6 +57,7 @@ class Analytics {
             Double latencyP95Ms,
             long calls,
             long calls2xx,
+            long calls3xx,
             long calls4xx,
             long calls5xx,
             long callErrors,
@@ -78,6 +79,7 @@ class Analytics {
                     round(t.deliveryLatency.quantile(0.95)),
                     t.calls,
                     t.calls2xx,
+                    t.calls3xx,
                     t.calls4xx,
                     t.calls5xx,
                     t.callsError,
@@ -108,10 +110,14 @@ class Analytics {
     static final Duration MAX_HOURLY = Duration.ofDays(92);
 
     private final RollupRepository rollups;
+    private final Rollups job;
+    private final Duration minuteRetention;
     private final Clock clock;
 
-    Analytics(RollupRepository rollups, Clock clock) {
+    Analytics(RollupRepository rollups, Rollups job, AnalyticsProperties properties, Clock clock) {
         this.rollups = rollups;
+        this.job = job;
+        this.minuteRetention = properties.minuteRetention();
         this.clock = clock;
     }
 
@@ -131,8 +137,11 @@ class Analytics {
                 case "quarter" -> Duration.ofDays(90);
                 default -> throw ApiException.invalid("range", "must be week, month or quarter");
             };
-            interval =
-                    parse(Interval.class, "interval", q.interval(), span.toDays() <= 7 ? Interval.HOUR : Interval.DAY);
+            interval = parse(
+                    Interval.class,
+                    "interval",
+                    q.interval(),
+                    span.toDays() <= 7 && span.compareTo(minuteRetention) <= 0 ? Interval.HOUR : Interval.DAY);
             to = ceil(now, interval);
             from = to.minus(span);
         } else {
@@ -150,14 +159,27 @@ class Analytics {
                     Interval.class,
                     "interval",
                     q.interval(),
-                    Duration.between(f, t).compareTo(Duration.ofDays(7)) <= 0 ? Interval.HOUR : Interval.DAY);
+                    Duration.between(f, t).compareTo(Duration.ofDays(7)) <= 0 && !f.isBefore(hourlyReach(now))
+                            ? Interval.HOUR
+                            : Interval.DAY);
             from = floor(f, interval);
             to = ceil(t, interval);
         }
         if (interval == Interval.HOUR && Duration.between(from, to).compareTo(MAX_HOURLY) > 0) {
             throw ApiException.invalid("interval", "hour is allowed for ranges up to 92 days; use day");
         }
+        if (interval == Interval.HOUR && from.isBefore(hourlyReach(now))) {
+            // Minute rows are purged after minute-retention; an hourly series older than that would be silently empty.
+            throw ApiException.invalid(
+                    "interval",
+                    "hourly series reach back " + minuteRetention.toDays() + " days; use day for older ranges");
+        }
         return build(tenantId, from, to, interval, groupBy);
+    }
+
+    /** The oldest hour still held in minute rows. */
+    private Instant hourlyReach(Instant now) {
+        return now.minus(minuteRetention).truncatedTo(ChronoUnit.HOURS);
     }
 
     private Report build(String tenantId, Instant from, Instant to, Interval interval, GroupBy groupBy) {
@@ -171,18 +193,33 @@ class Analytics {
             case ENDPOINT -> Set.of(Kind.ENDPOINT);
             case CONNECTION -> Set.of(Kind.CONNECTION);
         };
-        RollupRepository.Grain grain =
-                interval == Interval.HOUR ? RollupRepository.Grain.MINUTE : RollupRepository.Grain.DAY;
-        rollups.forEach(grain, tenantId, kinds, from, to, (k, t) -> {
+        java.util.function.BiConsumer<Buckets.Key, Tally> sink = (k, t) -> {
             String key = groupBy == GroupBy.PROVIDER ? k.provider() : k.subjectId();
-            Instant at = interval == Interval.HOUR ? k.bucket().truncatedTo(ChronoUnit.HOURS) : k.bucket();
+            Instant at = k.bucket().truncatedTo(interval == Interval.HOUR ? ChronoUnit.HOURS : ChronoUnit.DAYS);
             total.add(t);
             groups.computeIfAbsent(key, x -> new Tally()).add(t);
             points.computeIfAbsent(key, x -> new TreeMap<>())
                     .computeIfAbsent(at, x -> new Tally())
                     .add(t);
             providers.computeIfAbsent(k.provider(), x -> new Tally()).add(t);
-        });
+        };
+        if (interval == Interval.HOUR) {
+            rollups.forEach(RollupRepository.Grain.MINUTE, tenantId, kinds, from, to, sink);
+        } else {
+            // Day rows where they are final, the merge of minute rows for the days still open (see Rollups).
+            Map<Instant, Set<Kind>> bySplit = new TreeMap<>();
+            job.finalBefore().forEach((kind, split) -> {
+                if (kinds == null || kinds.contains(kind)) {
+                    bySplit.computeIfAbsent(split, x -> java.util.EnumSet.noneOf(Kind.class))
+                            .add(kind);
+                }
+            });
+            bySplit.forEach((split, ofKinds) -> {
+                Instant mid = split.isBefore(from) ? from : split.isAfter(to) ? to : split;
+                if (from.isBefore(mid)) rollups.forEach(RollupRepository.Grain.DAY, tenantId, ofKinds, from, mid, sink);
+                if (mid.isBefore(to)) rollups.forEach(RollupRepository.Grain.MINUTE, tenantId, ofKinds, mid, to, sink);
+            });
+        }
         List<Series> series = new ArrayList<>();
         groups.entrySet().stream()
                 .sorted(Map.Entry.comparingByKey())

@@ -35,8 +35,9 @@ class AnalyticsController {
     }
 
     @Operation(
-            summary = "What happened, newest first: inbound events and delivery attempts;"
-                    + " type=inbound,delivery (comma-separated), since (RFC 3339), cursor paging")
+            summary = "What happened, newest first: inbound events, delivery attempts, provider calls, alerts and"
+                    + " audit entries; type=inbound,delivery,call,alert,audit (comma-separated), since (RFC 3339),"
+                    + " cursor paging")
     @GetMapping("/api/v1/tenants/{tenant}/activity")
     Activity.Feed activity(
             TenantScope scope,

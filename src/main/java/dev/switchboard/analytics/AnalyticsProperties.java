@@ -13,13 +13,20 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     (a delivery attempt's row is written when it ends), so buckets this recent are recomputed
  * @param maxSpan the most time one run covers, so that catching up on a long history is many short
  *     transactions
+ * @param minuteRetention minute rows older than this are purged (hourly series reach back this far);
+ *     never before their day's row is final
+ * @param dayRetention day rows older than this are purged
+ * @param retentionInterval how often the purge runs
  */
 @ConfigurationProperties("switchboard.analytics")
 record AnalyticsProperties(
         @DefaultValue("true") boolean enabled,
         @DefaultValue("30s") Duration pollInterval,
         @DefaultValue("5m") Duration settle,
-        @DefaultValue("6h") Duration maxSpan) {
+        @DefaultValue("6h") Duration maxSpan,
+        @DefaultValue("14d") Duration minuteRetention,
+        @DefaultValue("730d") Duration dayRetention,
+        @DefaultValue("1h") Duration retentionInterval) {
 
     AnalyticsProperties {
         if (pollInterval.compareTo(Duration.ofMillis(100)) < 0) {
@@ -33,6 +40,19 @@ record AnalyticsProperties(
                 || maxSpan.toSeconds() % 60 != 0) {
             throw new IllegalArgumentException(
                     "switchboard.analytics.max-span must be whole minutes between 10m and 7d, was " + maxSpan);
+        }
+        if (minuteRetention.compareTo(Duration.ofDays(2)) < 0) {
+            // A day's row is built from its minute rows once the day is over: they must outlive it.
+            throw new IllegalArgumentException(
+                    "switchboard.analytics.minute-retention must be at least 2d, was " + minuteRetention);
+        }
+        if (dayRetention.compareTo(minuteRetention) < 0) {
+            throw new IllegalArgumentException("switchboard.analytics.day-retention must be at least minute-retention ("
+                    + minuteRetention + "), was " + dayRetention);
+        }
+        if (retentionInterval.isNegative() || retentionInterval.isZero()) {
+            throw new IllegalArgumentException(
+                    "switchboard.analytics.retention-interval must be positive, was " + retentionInterval);
         }
     }
 }

@@ -6,9 +6,7 @@ import java.util.Set;
 
 /**
  * One module's facts as the rollup job reads them: its own watermark, the kinds of rows it alone
- * writes, and the facts of a time range tallied into buckets. Provider calls become one more
- * implementation (stream {@code calls}, kind {@link Kind#CONNECTION}, {@link Tally#call}) once the
- * call log exposes its facts the way {@code InboundFacts} and {@code DeliveryFacts} do.
+ * writes, and the facts of a time range tallied into buckets.
  */
 interface FactStream {
 

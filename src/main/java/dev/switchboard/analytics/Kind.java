@@ -6,7 +6,7 @@ import java.util.Locale;
 enum Kind {
     SOURCE,
     ENDPOINT,
-    /** Provider calls on a connection: written once the call log's facts are rolled up. */
+    /** Provider calls on a connection, from the call log. */
     CONNECTION;
 
     String wire() {

@@ -32,8 +32,8 @@ class RollupRepository {
     private static final String INSERT = """
             INSERT INTO analytics_rollups (tenant_id, grain, bucket, kind, subject_id, provider, received, rejected,
                 duplicates, attempts, succeeded, failed, calls, calls_2xx, calls_4xx, calls_5xx, calls_error,
-                latency_sum_ms, latency_sketch)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                latency_sum_ms, latency_sketch, calls_3xx)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """;
 
     private final JdbcClient jdbc;
@@ -93,6 +93,26 @@ class RollupRepository {
     }
 
     /**
+     * Deletes up to {@code limit} rows of a grain and these kinds with a bucket before {@code cutoff},
+     * across tenants (retention); returns how many.
+     */
+    int deleteOlderThan(Grain grain, Collection<Kind> kinds, Instant cutoff, int limit) {
+        if (limit <= 0) return 0;
+        return jdbc.sql("""
+                        DELETE FROM analytics_rollups
+                        WHERE (tenant_id, grain, bucket, kind, subject_id, provider) IN (
+                            SELECT tenant_id, grain, bucket, kind, subject_id, provider FROM analytics_rollups
+                            WHERE grain = :grain AND kind IN (:kinds) AND bucket < :cutoff
+                            ORDER BY bucket LIMIT :limit)
+                        """)
+                .param("grain", grain.wire())
+                .param("kinds", kinds.stream().map(Kind::wire).toList())
+                .param("cutoff", ts(cutoff))
+                .param("limit", limit)
+                .update();
+    }
+
+    /**
      * Inserts rows in batches; {@code afterBatch} is told how many are written so far (a test injects
      * a crash there).
      */
@@ -129,6 +149,7 @@ class RollupRepository {
         byte[] sketch = (calls ? t.callLatency : t.deliveryLatency).encode();
         if (sketch == null) ps.setNull(19, Types.BINARY);
         else ps.setBytes(19, sketch);
+        ps.setLong(20, t.calls3xx);
     }
 
     /**
@@ -169,6 +190,7 @@ class RollupRepository {
             t.failed = rs.getLong("failed");
             t.calls = rs.getLong("calls");
             t.calls2xx = rs.getLong("calls_2xx");
+            t.calls3xx = rs.getLong("calls_3xx");
             t.calls4xx = rs.getLong("calls_4xx");
             t.calls5xx = rs.getLong("calls_5xx");
             t.callsError = rs.getLong("calls_error");

@@ -6,7 +6,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,10 +19,15 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * The catch-up job that keeps the rollups. Each run of a stream, in one transaction: lock its
  * watermark, recompute every minute bucket from {@code watermark − settle} to now (at most {@code
- * maxSpan}) from the stream's facts, replace those rows, rebuild the day rows of the days touched
- * from their minute rows, and move the watermark. Whole buckets are replaced, never incremented, so
- * a run that dies halfway leaves nothing behind and the next run computes the same rows; the
- * {@code settle} margin picks up facts written late (an attempt's row lands when it ends).
+ * maxSpan}) from the stream's facts, replace those rows, build the day rows of the days that this
+ * run made final, and move the watermark. Whole buckets are replaced, never incremented, so a run
+ * that dies halfway leaves nothing behind and the next run computes the same rows; the {@code
+ * settle} margin picks up facts written late (an attempt's row lands when it ends).
+ *
+ * <p>A day's rows are built once, when no later run can recompute any of its minutes (the watermark
+ * less the settle margin has passed its end): that is {@link #finalBefore}. Until then readers merge
+ * the day from its minute rows. So a run's work is bounded by its own span (plus, once a day, one
+ * day's minute rows), not by how much of today is already rolled up.
  */
 @Component
 class Rollups implements SmartLifecycle {
@@ -71,6 +78,7 @@ class Rollups implements SmartLifecycle {
             Instant now = Sql.now(clock);
             Instant mark = rollups.lockWatermark(stream.name());
             Instant from;
+            Instant finalBefore;
             if (mark == null) {
                 var earliest = stream.earliest();
                 if (earliest.isEmpty()) {
@@ -79,8 +87,10 @@ class Rollups implements SmartLifecycle {
                     return true;
                 }
                 from = earliest.get().truncatedTo(ChronoUnit.MINUTES);
+                finalBefore = from.truncatedTo(ChronoUnit.DAYS);
             } else {
-                from = mark.minus(properties.settle()).truncatedTo(ChronoUnit.MINUTES);
+                from = recomputeFrom(mark);
+                finalBefore = finalBefore(mark);
             }
             if (!from.isBefore(now)) return true; // the clock went back: nothing to recompute
             Instant to = from.plus(properties.maxSpan());
@@ -92,10 +102,9 @@ class Rollups implements SmartLifecycle {
                     to.minusNanos(1).truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
             rollups.delete(RollupRepository.Grain.MINUTE, stream.kinds(), from, lastBucket);
             rollups.insert(RollupRepository.Grain.MINUTE, buckets.rows(), afterBatch);
-            for (Instant day = from.truncatedTo(ChronoUnit.DAYS);
-                    day.isBefore(to);
-                    day = day.plus(Duration.ofDays(1))) {
-                rebuildDay(stream, day, afterBatch);
+            // The days this run made final (usually none; one when the watermark crosses midnight).
+            for (Instant day = finalBefore; day.isBefore(finalBefore(to)); day = day.plus(Duration.ofDays(1))) {
+                buildDay(stream, day, afterBatch);
             }
             rollups.setWatermark(stream.name(), to);
             return caughtUp;
@@ -103,8 +112,32 @@ class Rollups implements SmartLifecycle {
         return Boolean.TRUE.equals(done);
     }
 
+    /** Where a run after a watermark at {@code mark} starts recomputing minutes. */
+    private Instant recomputeFrom(Instant mark) {
+        return mark.minus(properties.settle()).truncatedTo(ChronoUnit.MINUTES);
+    }
+
+    /** Days before this are final once the watermark is at {@code mark}: no run recomputes their minutes. */
+    private Instant finalBefore(Instant mark) {
+        return recomputeFrom(mark).truncatedTo(ChronoUnit.DAYS);
+    }
+
+    /**
+     * Per kind of row, the UTC midnight before which its day rows are final; from it on, readers merge
+     * days from minute rows. Kinds whose stream was never rolled up (no rows at all) are absent.
+     */
+    Map<Kind, Instant> finalBefore() {
+        Map<Kind, Instant> out = new EnumMap<>(Kind.class);
+        for (FactStream s : streams) {
+            Instant mark = rollups.watermark(s.name());
+            if (mark == null) continue;
+            for (Kind k : s.kinds()) out.put(k, finalBefore(mark));
+        }
+        return out;
+    }
+
     /** A day's rows are the merge of its minute rows. */
-    private void rebuildDay(FactStream stream, Instant day, IntConsumer afterBatch) {
+    private void buildDay(FactStream stream, Instant day, IntConsumer afterBatch) {
         Instant next = day.plus(Duration.ofDays(1));
         Buckets days = new Buckets();
         rollups.forEach(

@@ -14,6 +14,7 @@ final class Tally {
     long failed;
     long calls;
     long calls2xx;
+    long calls3xx;
     long calls4xx;
     long calls5xx;
     long callsError;
@@ -31,6 +32,7 @@ final class Tally {
         failed += o.failed;
         calls += o.calls;
         calls2xx += o.calls2xx;
+        calls3xx += o.calls3xx;
         calls4xx += o.calls4xx;
         calls5xx += o.calls5xx;
         callsError += o.callsError;
@@ -54,8 +56,10 @@ final class Tally {
         calls++;
         if (status == null) callsError++;
         else if (status >= 200 && status < 300) calls2xx++;
+        else if (status >= 300 && status < 400) calls3xx++;
         else if (status >= 400 && status < 500) calls4xx++;
         else if (status >= 500) calls5xx++;
+        else callsError++; // 1xx as a final answer: not a class the API reports
         callLatencySum += latencyMillis;
         callLatency.add(latencyMillis);
     }

@@ -69,6 +69,16 @@ class AuditRecorder extends OncePerRequestFilter {
         return CURRENT.get();
     }
 
+    /** Runs {@code work} as if serving {@code audited} on this thread; for tests of the transaction rules. */
+    static void serving(AuditedRequest audited, Runnable work) {
+        CURRENT.set(audited);
+        try {
+            work.run();
+        } finally {
+            CURRENT.remove();
+        }
+    }
+
     /** One audited call: set while its handler runs on this thread. */
     static final class AuditedRequest {
         final HttpServletRequest request;
@@ -77,6 +87,8 @@ class AuditRecorder extends OncePerRequestFilter {
         String committedEntryId;
         /** The entry inserted by a transaction still committing. */
         String pendingEntryId;
+        /** Transactions of this request begun and not yet ended: more than one means REQUIRES_NEW. */
+        int open;
 
         AuditedRequest(HttpServletRequest request, boolean dashboard) {
             this.request = request;

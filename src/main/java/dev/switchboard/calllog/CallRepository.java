@@ -169,6 +169,32 @@ class CallRepository {
                 .optional();
     }
 
+    Optional<Instant> earliest() {
+        return jdbc
+                .sql("SELECT min(called_at) AS t FROM provider_calls")
+                .query((rs, n) -> instant(rs, "t"))
+                .list()
+                .stream()
+                .filter(java.util.Objects::nonNull)
+                .findFirst();
+    }
+
+    /** Calls made in [from, to), across tenants, for analytics (provider_calls_time_idx). */
+    void facts(Instant from, Instant to, java.util.function.Consumer<CallFacts.Call> sink) {
+        jdbc.sql("""
+                SELECT tenant_id, connection_id, provider, called_at, status, latency_ms FROM provider_calls
+                WHERE called_at >= :from AND called_at < :to
+                """).param("from", ts(from)).param("to", ts(to)).query(rs -> {
+            sink.accept(new CallFacts.Call(
+                    rs.getString("tenant_id"),
+                    rs.getString("connection_id"),
+                    rs.getString("provider"),
+                    instant(rs, "called_at"),
+                    (Integer) rs.getObject("status", Integer.class),
+                    rs.getLong("latency_ms")));
+        });
+    }
+
     static final String OLDEST = """
             SELECT id FROM provider_calls WHERE called_at < :cutoff ORDER BY called_at LIMIT :batch""";
 

@@ -118,6 +118,19 @@ class AlertRepository {
                 .toList();
     }
 
+    /** A page of a tenant's alerts since a time (null: any), newest first, without their sends (the feed). */
+    List<Alert> feed(String tenantId, Instant since, PageRequest page) {
+        return page.select(
+                        jdbc,
+                        "SELECT * FROM alerts WHERE tenant_id = :tenant"
+                                + (since == null ? "" : " AND created_at >= :since"),
+                        "created_at")
+                .param("tenant", tenantId)
+                .params(since == null ? Map.of() : Map.of("since", ts(since)))
+                .query(AlertRepository::map)
+                .list();
+    }
+
     private Map<String, List<Alert.Send>> sendsOf(List<String> alertIds) {
         Map<String, List<Alert.Send>> by = new HashMap<>();
         jdbc.sql("SELECT * FROM alert_deliveries WHERE alert_id IN (:ids) ORDER BY channel_id")

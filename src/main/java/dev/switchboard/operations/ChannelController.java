@@ -2,14 +2,12 @@ package dev.switchboard.operations;
 
 import dev.switchboard.common.Cursor;
 import dev.switchboard.common.Page;
-import dev.switchboard.common.PageRequest;
 import dev.switchboard.operations.Views.AlertView;
 import dev.switchboard.operations.Views.ChannelView;
 import dev.switchboard.tenancy.PlatformAdmin;
 import dev.switchboard.tenancy.TenantScope;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.net.URI;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -30,16 +28,19 @@ class ChannelController {
 
     private final Channels channels;
     private final Alerting alerting;
+    private final ScopedRoutes<Channel, ChannelView> routes;
 
     ChannelController(Channels channels, Alerting alerting) {
         this.channels = channels;
         this.alerting = alerting;
+        this.routes =
+                new ScopedRoutes<>(channels, ChannelView::of, c -> new Cursor(c.createdAt(), c.id()), Channel::id);
     }
 
     @Operation(summary = "Add an alert channel (slack, teams, teams_connector or webhook); its URL is sealed")
     @PostMapping(TENANT)
     ResponseEntity<ChannelView> create(TenantScope scope, @RequestBody Channels.CreateChannel body) {
-        return created(TENANT.replace("{tenant}", scope.tenantId()), channels.create(scope.tenantId(), body));
+        return routes.created(TENANT.replace("{tenant}", scope.tenantId()), channels.create(scope.tenantId(), body));
     }
 
     @Operation(summary = "List alert channels (URLs shown as a hint)")
@@ -48,26 +49,25 @@ class ChannelController {
             TenantScope scope,
             @RequestParam(required = false) Integer limit,
             @RequestParam(required = false) String cursor) {
-        return page(scope.tenantId(), limit, cursor);
+        return routes.list(scope.tenantId(), limit, cursor);
     }
 
     @Operation(summary = "Get an alert channel")
     @GetMapping(TENANT + "/{id}")
     ChannelView get(TenantScope scope, @PathVariable String id) {
-        return ChannelView.of(channels.find(scope.tenantId(), id));
+        return routes.get(scope.tenantId(), id);
     }
 
     @Operation(summary = "Change an alert channel's name, URL or enabled flag")
     @PatchMapping(TENANT + "/{id}")
     ChannelView update(TenantScope scope, @PathVariable String id, @RequestBody Channels.UpdateChannel body) {
-        return ChannelView.of(channels.update(scope.tenantId(), id, body));
+        return routes.view(channels.update(scope.tenantId(), id, body));
     }
 
     @Operation(summary = "Delete an alert channel")
     @DeleteMapping(TENANT + "/{id}")
     ResponseEntity<Void> delete(TenantScope scope, @PathVariable String id) {
-        channels.delete(scope.tenantId(), id);
-        return ResponseEntity.noContent().build();
+        return routes.delete(scope.tenantId(), id);
     }
 
     @Operation(summary = "Send a test alert to this channel only")
@@ -79,7 +79,7 @@ class ChannelController {
     @Operation(summary = "Add a platform alert channel (platform admins)")
     @PostMapping(PLATFORM)
     ResponseEntity<ChannelView> createPlatform(PlatformAdmin admin, @RequestBody Channels.CreateChannel body) {
-        return created(PLATFORM, channels.create(Alerting.PLATFORM, body));
+        return routes.created(PLATFORM, channels.create(Alerting.PLATFORM, body));
     }
 
     @Operation(summary = "List platform alert channels (platform admins)")
@@ -88,41 +88,30 @@ class ChannelController {
             PlatformAdmin admin,
             @RequestParam(required = false) Integer limit,
             @RequestParam(required = false) String cursor) {
-        return page(Alerting.PLATFORM, limit, cursor);
+        return routes.list(Alerting.PLATFORM, limit, cursor);
     }
 
     @Operation(summary = "Get a platform alert channel (platform admins)")
     @GetMapping(PLATFORM + "/{id}")
     ChannelView getPlatform(PlatformAdmin admin, @PathVariable String id) {
-        return ChannelView.of(channels.find(Alerting.PLATFORM, id));
+        return routes.get(Alerting.PLATFORM, id);
     }
 
     @Operation(summary = "Change a platform alert channel (platform admins)")
     @PatchMapping(PLATFORM + "/{id}")
     ChannelView updatePlatform(PlatformAdmin admin, @PathVariable String id, @RequestBody Channels.UpdateChannel body) {
-        return ChannelView.of(channels.update(Alerting.PLATFORM, id, body));
+        return routes.view(channels.update(Alerting.PLATFORM, id, body));
     }
 
     @Operation(summary = "Delete a platform alert channel (platform admins)")
     @DeleteMapping(PLATFORM + "/{id}")
     ResponseEntity<Void> deletePlatform(PlatformAdmin admin, @PathVariable String id) {
-        channels.delete(Alerting.PLATFORM, id);
-        return ResponseEntity.noContent().build();
+        return routes.delete(Alerting.PLATFORM, id);
     }
 
     @Operation(summary = "Send a test alert to this platform channel only (platform admins)")
     @PostMapping(PLATFORM + "/{id}/test")
     ResponseEntity<AlertView> testPlatform(PlatformAdmin admin, @PathVariable String id) {
         return ResponseEntity.accepted().body(AlertView.of(alerting.test(Alerting.PLATFORM, id)));
-    }
-
-    private Page<ChannelView> page(String scope, Integer limit, String cursor) {
-        PageRequest page = PageRequest.of(limit, cursor);
-        return Page.of(channels.page(scope, page), page, c -> new Cursor(c.createdAt(), c.id()))
-                .map(ChannelView::of);
-    }
-
-    private static ResponseEntity<ChannelView> created(String base, Channel c) {
-        return ResponseEntity.created(URI.create(base + "/" + c.id())).body(ChannelView.of(c));
     }
 }

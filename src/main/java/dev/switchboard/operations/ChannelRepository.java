@@ -17,9 +17,11 @@ import org.springframework.stereotype.Repository;
 class ChannelRepository {
 
     private final JdbcClient jdbc;
+    private final ScopedRows<Channel> rows;
 
     ChannelRepository(JdbcClient jdbc) {
         this.jdbc = jdbc;
+        this.rows = new ScopedRows<>(jdbc, "alert_channels", ChannelRepository::map);
     }
 
     void insert(Channel c, byte[] sealedUrl) {
@@ -39,18 +41,11 @@ class ChannelRepository {
     }
 
     Optional<Channel> find(String tenantId, String id) {
-        return jdbc.sql("SELECT * FROM alert_channels WHERE tenant_id = :tenant AND id = :id")
-                .param("tenant", tenantId)
-                .param("id", id)
-                .query(ChannelRepository::map)
-                .optional();
+        return rows.find(tenantId, id);
     }
 
     List<Channel> page(String tenantId, PageRequest page) {
-        return page.select(jdbc, "SELECT * FROM alert_channels WHERE tenant_id = :tenant", "created_at")
-                .param("tenant", tenantId)
-                .query(ChannelRepository::map)
-                .list();
+        return rows.page(tenantId, page);
     }
 
     /** The enabled channels an alert of this scope goes to. */
@@ -89,18 +84,11 @@ class ChannelRepository {
     }
 
     boolean delete(String tenantId, String id) {
-        return jdbc.sql("DELETE FROM alert_channels WHERE tenant_id = :tenant AND id = :id")
-                        .param("tenant", tenantId)
-                        .param("id", id)
-                        .update()
-                == 1;
+        return rows.delete(tenantId, id);
     }
 
     long count(String tenantId) {
-        return jdbc.sql("SELECT count(*) FROM alert_channels WHERE tenant_id = :tenant")
-                .param("tenant", tenantId)
-                .query(Long.class)
-                .single();
+        return rows.count(tenantId);
     }
 
     private static Channel map(ResultSet rs, int n) throws SQLException {

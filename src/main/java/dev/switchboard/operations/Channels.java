@@ -19,7 +19,7 @@ import org.springframework.stereotype.Service;
 
 /** Alert channels of a tenant or of the platform: their URLs checked against the right guard, and sealed. */
 @Service
-class Channels {
+class Channels implements ScopedRoutes.Store<Channel> {
 
     static final int MAX_PER_SCOPE = 50;
 
@@ -70,11 +70,13 @@ class Channels {
         return c;
     }
 
-    Channel find(String scope, String id) {
+    @Override
+    public Channel find(String scope, String id) {
         return channels.find(scope, id).orElseThrow(() -> ApiException.notFound("alert channel"));
     }
 
-    List<Channel> page(String scope, PageRequest page) {
+    @Override
+    public List<Channel> page(String scope, PageRequest page) {
         return channels.page(scope, page);
     }
 
@@ -93,7 +95,8 @@ class Channels {
         return find(scope, id);
     }
 
-    void delete(String scope, String id) {
+    @Override
+    public void delete(String scope, String id) {
         if (!channels.delete(scope, id)) throw ApiException.notFound("alert channel");
     }
 

@@ -2,13 +2,11 @@ package dev.switchboard.operations;
 
 import dev.switchboard.common.Cursor;
 import dev.switchboard.common.Page;
-import dev.switchboard.common.PageRequest;
 import dev.switchboard.operations.Views.RuleView;
 import dev.switchboard.tenancy.PlatformAdmin;
 import dev.switchboard.tenancy.TenantScope;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.net.URI;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -28,15 +26,17 @@ class RuleController {
     private static final String PLATFORM = "/api/v1/alert-rules";
 
     private final Rules rules;
+    private final ScopedRoutes<Rule, RuleView> routes;
 
     RuleController(Rules rules) {
         this.rules = rules;
+        this.routes = new ScopedRoutes<>(rules, RuleView::of, r -> new Cursor(r.createdAt(), r.id()), Rule::id);
     }
 
     @Operation(summary = "Add an alert rule, e.g. {\"kind\":\"endpoint_disabled\"}")
     @PostMapping(TENANT)
     ResponseEntity<RuleView> create(TenantScope scope, @RequestBody Rules.CreateRule body) {
-        return created(TENANT.replace("{tenant}", scope.tenantId()), rules.create(scope.tenantId(), body));
+        return routes.created(TENANT.replace("{tenant}", scope.tenantId()), rules.create(scope.tenantId(), body));
     }
 
     @Operation(summary = "List alert rules")
@@ -45,32 +45,31 @@ class RuleController {
             TenantScope scope,
             @RequestParam(required = false) Integer limit,
             @RequestParam(required = false) String cursor) {
-        return page(scope.tenantId(), limit, cursor);
+        return routes.list(scope.tenantId(), limit, cursor);
     }
 
     @Operation(summary = "Get an alert rule")
     @GetMapping(TENANT + "/{id}")
     RuleView get(TenantScope scope, @PathVariable String id) {
-        return RuleView.of(rules.find(scope.tenantId(), id));
+        return routes.get(scope.tenantId(), id);
     }
 
     @Operation(summary = "Change an alert rule's threshold, window, severity or enabled flag")
     @PatchMapping(TENANT + "/{id}")
     RuleView update(TenantScope scope, @PathVariable String id, @RequestBody Rules.UpdateRule body) {
-        return RuleView.of(rules.update(scope.tenantId(), id, body));
+        return routes.view(rules.update(scope.tenantId(), id, body));
     }
 
     @Operation(summary = "Delete an alert rule")
     @DeleteMapping(TENANT + "/{id}")
     ResponseEntity<Void> delete(TenantScope scope, @PathVariable String id) {
-        rules.delete(scope.tenantId(), id);
-        return ResponseEntity.noContent().build();
+        return routes.delete(scope.tenantId(), id);
     }
 
     @Operation(summary = "Add a platform alert rule, about every tenant (platform admins)")
     @PostMapping(PLATFORM)
     ResponseEntity<RuleView> createPlatform(PlatformAdmin admin, @RequestBody Rules.CreateRule body) {
-        return created(PLATFORM, rules.create(Alerting.PLATFORM, body));
+        return routes.created(PLATFORM, rules.create(Alerting.PLATFORM, body));
     }
 
     @Operation(summary = "List platform alert rules (platform admins)")
@@ -79,35 +78,24 @@ class RuleController {
             PlatformAdmin admin,
             @RequestParam(required = false) Integer limit,
             @RequestParam(required = false) String cursor) {
-        return page(Alerting.PLATFORM, limit, cursor);
+        return routes.list(Alerting.PLATFORM, limit, cursor);
     }
 
     @Operation(summary = "Get a platform alert rule (platform admins)")
     @GetMapping(PLATFORM + "/{id}")
     RuleView getPlatform(PlatformAdmin admin, @PathVariable String id) {
-        return RuleView.of(rules.find(Alerting.PLATFORM, id));
+        return routes.get(Alerting.PLATFORM, id);
     }
 
     @Operation(summary = "Change a platform alert rule (platform admins)")
     @PatchMapping(PLATFORM + "/{id}")
     RuleView updatePlatform(PlatformAdmin admin, @PathVariable String id, @RequestBody Rules.UpdateRule body) {
-        return RuleView.of(rules.update(Alerting.PLATFORM, id, body));
+        return routes.view(rules.update(Alerting.PLATFORM, id, body));
     }
 
     @Operation(summary = "Delete a platform alert rule (platform admins)")
     @DeleteMapping(PLATFORM + "/{id}")
     ResponseEntity<Void> deletePlatform(PlatformAdmin admin, @PathVariable String id) {
-        rules.delete(Alerting.PLATFORM, id);
-        return ResponseEntity.noContent().build();
-    }
-
-    private Page<RuleView> page(String scope, Integer limit, String cursor) {
-        PageRequest page = PageRequest.of(limit, cursor);
-        return Page.of(rules.page(scope, page), page, r -> new Cursor(r.createdAt(), r.id()))
-                .map(RuleView::of);
-    }
-
-    private static ResponseEntity<RuleView> created(String base, Rule r) {
-        return ResponseEntity.created(URI.create(base + "/" + r.id())).body(RuleView.of(r));
+        return routes.delete(Alerting.PLATFORM, id);
     }
 }

@@ -17,9 +17,11 @@ import org.springframework.stereotype.Repository;
 class RuleRepository {
 
     private final JdbcClient jdbc;
+    private final ScopedRows<Rule> rows;
 
     RuleRepository(JdbcClient jdbc) {
         this.jdbc = jdbc;
+        this.rows = new ScopedRows<>(jdbc, "alert_rules", RuleRepository::map);
     }
 
     void insert(Rule r) {
@@ -39,18 +41,11 @@ class RuleRepository {
     }
 
     Optional<Rule> find(String tenantId, String id) {
-        return jdbc.sql("SELECT * FROM alert_rules WHERE tenant_id = :tenant AND id = :id")
-                .param("tenant", tenantId)
-                .param("id", id)
-                .query(RuleRepository::map)
-                .optional();
+        return rows.find(tenantId, id);
     }
 
     List<Rule> page(String tenantId, PageRequest page) {
-        return page.select(jdbc, "SELECT * FROM alert_rules WHERE tenant_id = :tenant", "created_at")
-                .param("tenant", tenantId)
-                .query(RuleRepository::map)
-                .list();
+        return rows.page(tenantId, page);
     }
 
     /** The enabled rules a signal from {@code tenantId} matches: the tenant's own and the platform's. */
@@ -100,18 +95,11 @@ class RuleRepository {
     }
 
     boolean delete(String tenantId, String id) {
-        return jdbc.sql("DELETE FROM alert_rules WHERE tenant_id = :tenant AND id = :id")
-                        .param("tenant", tenantId)
-                        .param("id", id)
-                        .update()
-                == 1;
+        return rows.delete(tenantId, id);
     }
 
     long count(String tenantId) {
-        return jdbc.sql("SELECT count(*) FROM alert_rules WHERE tenant_id = :tenant")
-                .param("tenant", tenantId)
-                .query(Long.class)
-                .single();
+        return rows.count(tenantId);
     }
 
     private static Rule map(ResultSet rs, int n) throws SQLException {

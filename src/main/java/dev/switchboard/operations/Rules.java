@@ -12,7 +12,7 @@ import org.springframework.stereotype.Service;
 
 /** Alert rules of a tenant or of the platform, checked before they are stored. */
 @Service
-class Rules {
+class Rules implements ScopedRoutes.Store<Rule> {
 
     static final int MAX_PER_SCOPE = 100;
 
@@ -58,11 +58,13 @@ class Rules {
         return r;
     }
 
-    Rule find(String scope, String id) {
+    @Override
+    public Rule find(String scope, String id) {
         return rules.find(scope, id).orElseThrow(() -> ApiException.notFound("alert rule"));
     }
 
-    List<Rule> page(String scope, PageRequest page) {
+    @Override
+    public List<Rule> page(String scope, PageRequest page) {
         return rules.page(scope, page);
     }
 
@@ -81,7 +83,8 @@ class Rules {
         return find(scope, id);
     }
 
-    void delete(String scope, String id) {
+    @Override
+    public void delete(String scope, String id) {
         if (!rules.delete(scope, id)) throw ApiException.notFound("alert rule");
     }
 

@@ -7,7 +7,6 @@ import dev.switchboard.common.Ids;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -16,11 +15,16 @@ import org.springframework.stereotype.Repository;
 @Repository
 class SignalRepository {
 
-    record Claimed(String id, long leaseToken, Alerting.Signal signal, Instant at) {}
+    /**
+     * A claimed signal; {@code signal} is null when its stored form cannot be read (a kind this
+     * version does not know), which the worker treats as a failure like any other. {@code attempts}:
+     * failures so far.
+     */
+    record Claimed(String id, long leaseToken, Alerting.Signal signal, Instant at, int attempts) {}
 
     static final Claims.Claim DUE = new Claims.Claim(
             "alert_signals",
-            "locked_until IS NULL OR locked_until <= :now",
+            "gave_up_at IS NULL AND (locked_until IS NULL OR locked_until <= :now)",
             "created_at",
             "locked_until = :lease, lease_token = lease_token + 1");
 
@@ -59,15 +63,51 @@ class SignalRepository {
                 .query((rs, n) -> new Claimed(
                         rs.getString("id"),
                         rs.getLong("lease_token"),
-                        new Alerting.Signal(
+                        signal(
                                 rs.getString("tenant_id"),
-                                Rule.Kind.valueOf(rs.getString("kind").toUpperCase(Locale.ROOT)),
+                                rs.getString("kind"),
                                 rs.getString("subject"),
                                 rs.getBoolean("firing"),
                                 rs.getString("title"),
                                 rs.getString("message")),
-                        dev.switchboard.common.Sql.instant(rs, "created_at")))
+                        dev.switchboard.common.Sql.instant(rs, "created_at"),
+                        rs.getInt("attempts")))
                 .list();
+    }
+
+    private static Alerting.Signal signal(
+            String tenant, String kind, String subject, boolean firing, String title, String message) {
+        for (Rule.Kind k : Rule.Kind.values()) {
+            if (k.wire().equals(kind)) return new Alerting.Signal(tenant, k, subject, firing, title, message);
+        }
+        return null;
+    }
+
+    /**
+     * Records a failed attempt under the claim: the signal waits until {@code retryAt}, or, when
+     * {@code giveUp}, is no longer claimed at all. False when the claim had moved on.
+     */
+    boolean failed(Claimed c, String error, Instant retryAt, boolean giveUp, Instant now) {
+        return jdbc.sql("""
+                        UPDATE alert_signals SET attempts = attempts + 1, last_error = :error, locked_until = :retryAt,
+                            gave_up_at = :gaveUp
+                        WHERE id = :id AND lease_token = :token
+                        """)
+                        .param("id", c.id())
+                        .param("token", c.leaseToken())
+                        .param("error", Alerting.cut(error, 500))
+                        .param("retryAt", ts(retryAt))
+                        .param("gaveUp", giveUp ? ts(now) : null)
+                        .update()
+                == 1;
+    }
+
+    /** Deletes up to {@code batch} signals given up before {@code cutoff} (they were kept to be looked at). */
+    int deleteGivenUpBefore(Instant cutoff, int batch) {
+        return jdbc.sql("""
+                DELETE FROM alert_signals WHERE id IN (
+                    SELECT id FROM alert_signals WHERE gave_up_at < :cutoff ORDER BY created_at LIMIT :batch)
+                """).param("cutoff", ts(cutoff)).param("batch", batch).update();
     }
 
     /** Removes a handled signal, under its claim; false when the claim had moved on. */

@@ -36,6 +36,9 @@ class AnalyticsTest extends ServerTest {
 
     private final Random random = new Random(42);
 
+    /** Connections the generated calls use (the call log has no foreign key to connections); null: none. */
+    private static final List<String> CONNECTIONS = java.util.Arrays.asList("con_a", "con_b", null);
+
     @Test
     void rollupsEqualADirectCountOverTheRawTablesEvenAfterACrash() {
         moveClockPastWatermarks();
@@ -88,6 +91,70 @@ class AnalyticsTest extends ServerTest {
         assertMatchesRawTables(tenant);
     }
 
+    @Autowired
+    AnalyticsRetention retention;
+
+    @Autowired
+    AnalyticsProperties properties;
+
+    @Test
+    void minuteRowsArePurgedAfterTheirRetentionWhileDayRowsStayAndStillAddUp() {
+        moveClockPastWatermarks();
+        String tenant = newTenant();
+        String base = "/api/v1/tenants/" + tenant;
+        String source = api.post(base + "/sources", ADMIN, "{\"name\":\"N\",\"provider\":\"none\"}")
+                .json()
+                .get("id")
+                .asString();
+        String endpoint = api.post(base + "/endpoints", ADMIN, "{\"url\":\"http://127.0.0.1:9/h\",\"disabled\":true}")
+                .json()
+                .get("id")
+                .asString();
+        Instant start = clock.instant();
+        generate(tenant, Map.of(source, "none"), List.of(endpoint), 30);
+        rollups.catchUp();
+        assertThat(rows(tenant, "minute")).isPositive();
+        // Today is still open: its day comes from minute rows, no day row is written yet.
+        assertThat(rows(tenant, "day")).isZero();
+
+        clock.advance(properties.minuteRetention().plus(Duration.ofDays(1)));
+        rollups.catchUp();
+        assertThat(rows(tenant, "day"))
+                .as("the day is final: its rows are built")
+                .isPositive();
+        retention.run(1_000);
+        assertThat(rows(tenant, "minute"))
+                .as("minute rows past their retention")
+                .isZero();
+
+        Instant from = start.truncatedTo(ChronoUnit.DAYS);
+        String range = "?from=" + from + "&to=" + from.plus(Duration.ofDays(2));
+        JsonNode daily = api.get(base + "/analytics" + range + "&interval=day&groupBy=endpoint", ADMIN)
+                .json();
+        assertThat(daily.get("totals").get("received").asLong()).isZero();
+        assertThat(daily.get("totals").get("attempts").asLong()).isEqualTo(count("delivery_attempts", tenant));
+        assertThat(api.get(base + "/analytics" + range + "&groupBy=source", ADMIN)
+                        .json()
+                        .get("totals")
+                        .get("received")
+                        .asLong())
+                .as("an old range defaults to daily")
+                .isEqualTo(count("inbound_events", tenant));
+        var hourly = api.get(base + "/analytics" + range + "&interval=hour", ADMIN);
+        assertThat(hourly.status()).isEqualTo(400);
+        assertThat(hourly.body()).contains("\"interval\"");
+        // Nothing newer was purged: a second run finds nothing of this tenant left to do.
+        assertThat(rows(tenant, "day")).isPositive();
+    }
+
+    private long rows(String tenant, String grain) {
+        return jdbc.sql("SELECT count(*) FROM analytics_rollups WHERE tenant_id = :t AND grain = :g")
+                .param("t", tenant)
+                .param("g", grain)
+                .query(Long.class)
+                .single();
+    }
+
     @Test
     void badQueriesAre400sNamingTheField() {
         String tenant = newTenant();
@@ -130,6 +197,8 @@ class AnalyticsTest extends ServerTest {
             JsonNode byEndpoint = api.get(base + "&groupBy=endpoint&interval=" + interval, ADMIN)
                     .json();
             JsonNode byProvider = api.get(base + "&groupBy=provider&interval=" + interval, ADMIN)
+                    .json();
+            JsonNode byConnection = api.get(base + "&groupBy=connection&interval=" + interval, ADMIN)
                     .json();
             // Per source: received, rejected, duplicates.
             Map<String, long[]> sources = new TreeMap<>();
@@ -204,8 +273,77 @@ class AnalyticsTest extends ServerTest {
                 assertThat(p.get("attempts").asLong()).as(key).isEqualTo(attempts.getOrDefault(key, 0L));
             }
             assertThat(byProvider.get("totals").get("received").asLong()).isEqualTo(count("inbound_events", tenant));
+
+            // Per connection: provider calls by status class, average and p95 latency.
+            assertCallsMatch(tenant, byConnection, byProvider, interval);
             assertThat(byProvider.get("totals").get("successRate").isNull()).isFalse();
         }
+    }
+
+    private void assertCallsMatch(String tenant, JsonNode byConnection, JsonNode byProvider, String interval) {
+        Map<String, long[]> raw = new TreeMap<>();
+        jdbc.sql("""
+                SELECT COALESCE(connection_id, '') AS k, count(*) AS n,
+                    sum(CASE WHEN status >= 200 AND status < 300 THEN 1 ELSE 0 END) AS s2,
+                    sum(CASE WHEN status >= 300 AND status < 400 THEN 1 ELSE 0 END) AS s3,
+                    sum(CASE WHEN status >= 400 AND status < 500 THEN 1 ELSE 0 END) AS s4,
+                    sum(CASE WHEN status >= 500 THEN 1 ELSE 0 END) AS s5,
+                    sum(CASE WHEN status IS NULL OR status < 200 THEN 1 ELSE 0 END) AS se
+                FROM provider_calls WHERE tenant_id = :t GROUP BY COALESCE(connection_id, '')
+                """).param("t", tenant).query(rs -> {
+            raw.put(rs.getString("k"), new long[] {
+                rs.getLong("n"),
+                rs.getLong("s2"),
+                rs.getLong("s3"),
+                rs.getLong("s4"),
+                rs.getLong("s5"),
+                rs.getLong("se")
+            });
+        });
+        assertThat(raw).as("the workload makes calls").isNotEmpty();
+        Map<String, long[]> reported = new TreeMap<>();
+        for (JsonNode s : byConnection.get("series")) {
+            JsonNode t = s.get("totals");
+            String connection = s.get("key").isNull() ? "" : s.get("key").asString();
+            reported.put(connection, new long[] {
+                t.get("calls").asLong(),
+                t.get("calls2xx").asLong(),
+                t.get("calls3xx").asLong(),
+                t.get("calls4xx").asLong(),
+                t.get("calls5xx").asLong(),
+                t.get("callErrors").asLong()
+            });
+            List<Long> latencies = jdbc.sql(
+                            "SELECT latency_ms FROM provider_calls WHERE tenant_id = :t AND COALESCE(connection_id, '') = :c ORDER BY latency_ms")
+                    .param("t", tenant)
+                    .param("c", connection)
+                    .query(Long.class)
+                    .list();
+            double avg = latencies.stream().mapToLong(Long::longValue).average().orElseThrow();
+            assertThat(t.get("callLatencyAvgMs").asDouble()).isCloseTo(avg, org.assertj.core.data.Offset.offset(0.01));
+            double p95 = latencies.get((int) Math.ceil(0.95 * (latencies.size() - 1)));
+            double lower = latencies.get((int) Math.floor(0.95 * (latencies.size() - 1)));
+            assertThat(t.get("callLatencyP95Ms").asDouble())
+                    .as("call p95 within the sketch's 1 %% of the exact value")
+                    .isBetween(lower * 0.98 - 1, p95 * 1.02 + 1);
+            long points = 0;
+            for (JsonNode p : s.get("points"))
+                points += p.get("metrics").get("calls").asLong();
+            assertThat(points).isEqualTo(t.get("calls").asLong());
+        }
+        assertThat(reported).as(interval).usingRecursiveComparison().isEqualTo(raw);
+        Map<String, Long> perProvider = raw(
+                "SELECT COALESCE(provider, '') AS k, count(*) AS n FROM provider_calls WHERE tenant_id = :t GROUP BY COALESCE(provider, '')",
+                tenant);
+        Map<String, Long> reportedPerProvider = new TreeMap<>();
+        for (JsonNode p : byProvider.get("providers")) {
+            if (p.get("calls").asLong() == 0) continue;
+            reportedPerProvider.put(
+                    p.get("provider").isNull() ? "" : p.get("provider").asString(),
+                    p.get("calls").asLong());
+        }
+        assertThat(reportedPerProvider).as(interval).isEqualTo(perProvider);
+        assertThat(byProvider.get("totals").get("calls").asLong()).isEqualTo(count("provider_calls", tenant));
     }
 
     private Map<String, Long> raw(String sql, String tenant) {
@@ -274,6 +412,30 @@ class AnalyticsTest extends ServerTest {
                         .param("at", ts(at))
                         .update();
             }
+            if (random.nextInt(2) == 0) {
+                int pick = random.nextInt(10);
+                Integer status = switch (pick) {
+                    case 0 -> null;
+                    case 1 -> 302;
+                    case 2 -> 404;
+                    case 3 -> 503;
+                    default -> 200;
+                };
+                jdbc.sql("""
+                        INSERT INTO provider_calls (id, tenant_id, connection_id, provider, origin, method, path, status,
+                            latency_ms, request_bytes, response_bytes, error, called_at)
+                        VALUES (:id, :t, :c, :p, 'proxy', 'GET', '/v1/x', :s, :l, 0, 0, :e, :at)
+                        """)
+                        .param("id", dev.switchboard.common.Ids.next("call"))
+                        .param("t", tenant)
+                        .param("c", CONNECTIONS.get(random.nextInt(CONNECTIONS.size())))
+                        .param("p", random.nextBoolean() ? "github" : "slack")
+                        .param("s", status)
+                        .param("l", 1 + random.nextInt(random.nextInt(10) == 0 ? 20_000 : 600))
+                        .param("e", status == null ? "timeout" : null)
+                        .param("at", ts(at.plusMillis(random.nextInt(2000))))
+                        .update();
+            }
             String message = dev.switchboard.common.Ids.next("msg");
             jdbc.sql("""
                     INSERT INTO messages (id, tenant_id, event_type, payload, created_at, provider)
@@ -320,7 +482,7 @@ class AnalyticsTest extends ServerTest {
 
     /** Earlier tests may have moved the shared clock on and back: start after every watermark. */
     private void moveClockPastWatermarks() {
-        for (String stream : List.of("inbound", "outbound")) {
+        for (String stream : List.of("inbound", "outbound", "calls")) {
             Instant mark = repository.watermark(stream);
             Instant now = clock.instant();
             if (mark != null && mark.isAfter(now.minus(Duration.ofMinutes(1)))) {

@@ -226,7 +226,10 @@ class ReadModelsTest extends ServerTest {
         Instant previous = Instant.MAX;
         String cursor = null;
         do {
-            JsonNode page = api.get(base + "/activity?limit=2" + (cursor == null ? "" : "&cursor=" + cursor), ADMIN)
+            JsonNode page = api.get(
+                            base + "/activity?type=inbound,delivery&limit=2"
+                                    + (cursor == null ? "" : "&cursor=" + cursor),
+                            ADMIN)
                     .json();
             for (JsonNode e : page.get("data")) {
                 Instant at = Instant.parse(e.get("at").asString());
@@ -244,7 +247,49 @@ class ReadModelsTest extends ServerTest {
         assertThat(inboundOnly.get("data")).hasSize(3);
         for (JsonNode e : inboundOnly.get("data"))
             assertThat(e.get("type").asString()).isEqualTo("inbound");
-        assertThat(api.get(base + "/activity?type=audit", ADMIN).status()).isEqualTo(400);
+
+        // Provider calls, alerts and audit entries are in the feed too, each under its own type.
+        String call = dev.switchboard.common.Ids.next("call");
+        jdbc.sql("""
+                INSERT INTO provider_calls (id, tenant_id, connection_id, provider, origin, method, path, status,
+                    latency_ms, request_bytes, response_bytes, called_at)
+                VALUES (:id, :t, 'con_feed', 'github', 'proxy', 'GET', '/user?access_token=[redacted]', 503, 12, 0, 0, :at)
+                """)
+                .param("id", call)
+                .param("t", tenant)
+                .param("at", dev.switchboard.common.Sql.ts(clock.instant()))
+                .update();
+        var alert = api.post(
+                base + "/alerts", ADMIN, "{\"title\":\"Feed check\",\"message\":\"m\",\"severity\":\"warning\"}");
+        assertThat(alert.status()).as(alert.toString()).isBetween(200, 299);
+        JsonNode calls = api.get(base + "/activity?type=call", ADMIN).json().get("data");
+        assertThat(calls).singleElement().satisfies(e -> {
+            assertThat(e.get("id").asString()).isEqualTo(call);
+            assertThat(e.get("subjectId").asString()).isEqualTo("con_feed");
+            assertThat(e.get("status").asString()).isEqualTo("5xx");
+            assertThat(e.get("summary").asString()).contains("GET /user").doesNotContain("access_token=x");
+        });
+        JsonNode alerts = api.get(base + "/activity?type=alert", ADMIN).json().get("data");
+        assertThat(alerts).singleElement().satisfies(e -> {
+            assertThat(e.get("status").asString()).isEqualTo("warning");
+            assertThat(e.get("summary").asString()).contains("Feed check");
+        });
+        JsonNode audit =
+                api.get(base + "/activity?type=audit&limit=100", ADMIN).json().get("data");
+        List<String> actions = new ArrayList<>();
+        audit.forEach(e -> {
+            assertThat(e.get("type").asString()).isEqualTo("audit");
+            actions.add(e.get("summary").asString());
+        });
+        assertThat(actions).anySatisfy(a -> assertThat(a).startsWith("source.create"));
+        assertThat(actions).anySatisfy(a -> assertThat(a).startsWith("endpoint.create"));
+        JsonNode all = api.get(base + "/activity?limit=1000", ADMIN).json().get("data");
+        List<String> types = new ArrayList<>();
+        all.forEach(e -> types.add(e.get("type").asString()));
+        assertThat(types).contains("inbound", "delivery", "call", "alert", "audit");
+        assertThat(all).hasSize(6 + 1 + 1 + audit.size());
+        JsonNode two = api.get(base + "/activity?type=call,alert", ADMIN).json().get("data");
+        assertThat(two).hasSize(2);
         assertThat(api.get(base + "/activity?since=x", ADMIN).status()).isEqualTo(400);
         disableEndpoints(tenant);
     }

@@ -104,6 +104,16 @@ class HealthAndJobsTest extends OperationsTestBase {
         assertThat(thresholds.evaluate()).isEqualTo(1);
         received(slack, 1);
         assertThat(body(slack.requests.getFirst()).get("text").asString()).contains(source, "rejected 3 requests");
+        // More failures within the rule's window: counted, not sent again.
+        var again = api.send(HttpRequest.newBuilder(URI.create(api.base() + "/webhooks/" + source))
+                .header("Authorization", "Bearer wrong-again")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"t\"}"))
+                .build());
+        assertThat(again.status()).isEqualTo(401);
+        assertThat(thresholds.evaluate()).as("once per window").isZero();
+        assertThat(alerts(tenant))
+                .singleElement()
+                .satisfies(a -> assertThat(a.get("occurrences").asInt()).isEqualTo(2));
 
         clock.advance(Duration.ofMinutes(6)); // past the spike window: the source is quiet again
         assertThat(thresholds.evaluate()).isEqualTo(1);

@@ -58,6 +58,8 @@ abstract class OperationsTestBase {
         registry.add("switchboard.operations.send-timeout", () -> "2s");
         registry.add("switchboard.operations.poll-interval", () -> "200ms");
         registry.add("switchboard.operations.evaluate-interval", () -> "1h");
+        // Retries on the schedule exactly: deliveries sent together exhaust together (RealConditionRulesTest).
+        registry.add("switchboard.outbound.retry-jitter", () -> "0");
     }
 
     @LocalServerPort
