@@ -342,9 +342,14 @@ class OperationsPagesTest extends ServerTest {
                                     "{\"url\":\"" + customer.url("/hooks") + "\",\"description\":\"Customer app\"}")
                             .status())
                     .isEqualTo(201);
-            browser.signIn(key);
+            // The platform admin's view of the tenant: every card, and the whole navigation.
+            browser.signIn(ADMIN);
+            new Select(browser.find("#tenant-switch")).selectByValue(tenant);
+            browser.clickToLoad(".switcher button");
+            browser.open("/");
             assertThat(browser.find("h1").getText()).isEqualTo("Overview");
-            checkPage("hub-traffic", key);
+            assertThat(browser.find("[data-stat=sources] .figure").getText()).isEqualTo("2");
+            checkPage("hub-traffic", key, ADMIN);
             String target = System.getProperty("switchboard.docs.hub");
             if (target != null && !target.isBlank()) {
                 browser.resize(Browser.DESKTOP_WIDTH);
