@@ -4,6 +4,7 @@ import dev.switchboard.common.ApiException;
 import dev.switchboard.common.Ids;
 import dev.switchboard.common.PageRequest;
 import dev.switchboard.common.Sql;
+import dev.switchboard.common.Timestamps;
 import dev.switchboard.connections.ConnectionAccess;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -157,8 +158,33 @@ class Outbox {
         return new Queued.Accepted(job);
     }
 
+    /** Job statuses, in the order a job passes through them. */
+    static final List<String> STATUSES = List.of("queued", "held", "in_flight", "succeeded", "failed", "cancelled");
+
+    /** The list's filters as the API and the dashboard take them, checked once for both. */
+    static OutboxRepository.Filter filter(
+            String connection, String provider, String status, Integer priority, String since) {
+        if (status != null && !STATUSES.contains(status)) {
+            throw ApiException.invalid(
+                    "status",
+                    "must be one of "
+                            + String.join(", ", STATUSES.stream().sorted().toList()));
+        }
+        if (priority != null && (priority < OutboxInput.MIN_PRIORITY || priority > OutboxInput.MAX_PRIORITY)) {
+            throw ApiException.invalid("priority", "must be between 0 and 9");
+        }
+        return new OutboxRepository.Filter(connection, provider, status, priority, Timestamps.parse("since", since));
+    }
+
     List<OutboxRepository.Job> list(String tenantId, OutboxRepository.Filter filter, PageRequest page) {
         return jobs.list(tenantId, filter, page);
+    }
+
+    /** A page of jobs, newest first, with the cursor to the next. */
+    dev.switchboard.common.Page<OutboxRepository.Job> page(
+            String tenantId, OutboxRepository.Filter filter, PageRequest page) {
+        return dev.switchboard.common.Page.of(
+                list(tenantId, filter, page), page, j -> new dev.switchboard.common.Cursor(j.createdAt(), j.id()));
     }
 
     Detail get(String tenantId, String id) {

@@ -1,16 +1,13 @@
 package dev.switchboard.gateway;
 
 import dev.switchboard.common.ApiException;
-import dev.switchboard.common.Cursor;
 import dev.switchboard.common.Page;
 import dev.switchboard.common.PageRequest;
 import dev.switchboard.common.RequestIds;
-import dev.switchboard.common.Timestamps;
 import dev.switchboard.tenancy.TenantScope;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
-import java.util.Set;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -23,8 +20,6 @@ import tools.jackson.databind.JsonNode;
 @Tag(name = "Provider API outbox")
 @RestController
 class OutboxController {
-
-    static final Set<String> STATUSES = Set.of("queued", "held", "in_flight", "succeeded", "failed", "cancelled");
 
     record QueueRequest(String method, String path, JsonNode query, JsonNode headers, JsonNode body) {}
 
@@ -87,20 +82,9 @@ class OutboxController {
             @RequestParam(required = false) String since,
             @RequestParam(required = false) Integer limit,
             @RequestParam(required = false) String cursor) {
-        if (status != null && !STATUSES.contains(status)) {
-            throw ApiException.invalid(
-                    "status",
-                    "must be one of "
-                            + String.join(", ", STATUSES.stream().sorted().toList()));
-        }
-        if (priority != null && (priority < OutboxInput.MIN_PRIORITY || priority > OutboxInput.MAX_PRIORITY)) {
-            throw ApiException.invalid("priority", "must be between 0 and 9");
-        }
-        var filter =
-                new OutboxRepository.Filter(connection, provider, status, priority, Timestamps.parse("since", since));
+        var filter = Outbox.filter(connection, provider, status, priority, since);
         PageRequest page = PageRequest.of(limit, cursor);
-        return Page.of(outbox.list(scope.tenantId(), filter, page), page, j -> new Cursor(j.createdAt(), j.id()))
-                .map(views::job);
+        return outbox.page(scope.tenantId(), filter, page).map(views::job);
     }
 
     @Operation(summary = "One outbox job with every attempt (responses redacted)")

@@ -409,33 +409,6 @@ class EventRepository {
                 .update();
     }
 
-    /** A tenant's events per day (the database's date of {@code received_at}) since a time, oldest first. */
-    List<EventStats.Day> volumeByDay(String tenantId, Instant since) {
-        return jdbc.sql("""
-                SELECT CAST(received_at AS DATE) AS bucket, COUNT(*) AS n FROM inbound_events
-                WHERE tenant_id = :tenant AND received_at >= :since
-                GROUP BY CAST(received_at AS DATE) ORDER BY bucket
-                """)
-                .param("tenant", tenantId)
-                .param("since", ts(since))
-                .query((rs, n) ->
-                        new EventStats.Day(rs.getObject("bucket", java.time.LocalDate.class), rs.getLong("n")))
-                .list();
-    }
-
-    /** A tenant's events per provider since a time, most first. */
-    List<EventStats.ByProvider> volumeByProvider(String tenantId, Instant since) {
-        return jdbc.sql("""
-                SELECT provider, COUNT(*) AS n FROM inbound_events
-                WHERE tenant_id = :tenant AND received_at >= :since
-                GROUP BY provider ORDER BY n DESC, provider
-                """)
-                .param("tenant", tenantId)
-                .param("since", ts(since))
-                .query((rs, n) -> new EventStats.ByProvider(rs.getString("provider"), rs.getLong("n")))
-                .list();
-    }
-
     /** Events received and not yet processed (retries waiting included), and the oldest one's age. */
     dev.switchboard.common.BacklogSource.Backlog waiting(Instant now) {
         return jdbc.sql(

@@ -3,6 +3,7 @@ package dev.switchboard.inbound;
 import dev.switchboard.common.ApiException;
 import dev.switchboard.common.FormChecks;
 import dev.switchboard.common.PageRequest;
+import dev.switchboard.tenancy.TenantPage;
 import dev.switchboard.tenancy.TenantScope;
 import dev.switchboard.vault.Secret;
 import jakarta.servlet.http.HttpServletResponse;
@@ -67,20 +68,25 @@ class SourcePages {
             @RequestParam(required = false) String secret,
             Model model,
             HttpServletResponse response) {
-        try {
-            var body = checks.valid(new Sources.CreateSource(
-                    name, provider(provider), secret == null || secret.isEmpty() ? null : Secret.of(secret), null));
-            var created = sources.create(scope.tenantId(), body);
-            model.addAttribute("shownSecret", created.shownOnce());
-            model.addAttribute("created", true);
-            return detailPage(scope, created.source().id(), model);
-        } catch (ApiException e) {
-            response.setStatus(e.code().status().value());
-            model.addAttribute("error", e);
-            model.addAttribute("name", name);
-            model.addAttribute("provider", provider);
-            return listPage(scope, model);
-        }
+        return TenantPage.submit(
+                model,
+                response,
+                () -> {
+                    var body = checks.valid(new Sources.CreateSource(
+                            name,
+                            provider(provider),
+                            secret == null || secret.isEmpty() ? null : Secret.of(secret),
+                            null));
+                    var created = sources.create(scope.tenantId(), body);
+                    model.addAttribute("shownSecret", created.shownOnce());
+                    model.addAttribute("created", true);
+                    return detailPage(scope, created.source().id(), model);
+                },
+                () -> listPage(scope, model),
+                "name",
+                name,
+                "provider",
+                provider);
     }
 
     @GetMapping("/{id}")
@@ -107,8 +113,7 @@ class SourcePages {
     }
 
     private String listPage(TenantScope scope, Model model) {
-        model.addAttribute("tenant", scope.tenantId());
-        model.addAttribute("canWrite", scope.caller().canWrite());
+        TenantPage.start(scope, model);
         model.addAttribute(
                 "sources",
                 sources.page(scope.tenantId(), new PageRequest(LIMIT, null)).stream()
@@ -122,8 +127,7 @@ class SourcePages {
     }
 
     private String detailPage(TenantScope scope, String id, Model model) {
-        model.addAttribute("tenant", scope.tenantId());
-        model.addAttribute("canWrite", scope.caller().canWrite());
+        TenantPage.start(scope, model);
         model.addAttribute("source", row(sources.find(scope.tenantId(), id)));
         model.addAttribute("rejections", sources.rejections(scope.tenantId(), id, new PageRequest(REJECTIONS, null)));
         model.addAttribute("graceChoices", List.of(0L, 3_600L, 86_400L, 604_800L));

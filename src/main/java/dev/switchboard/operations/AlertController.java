@@ -1,10 +1,6 @@
 package dev.switchboard.operations;
 
-import dev.switchboard.common.ApiException;
-import dev.switchboard.common.Cursor;
 import dev.switchboard.common.Page;
-import dev.switchboard.common.PageRequest;
-import dev.switchboard.common.Timestamps;
 import dev.switchboard.operations.Views.AlertView;
 import dev.switchboard.tenancy.PlatformAdmin;
 import dev.switchboard.tenancy.TenantScope;
@@ -27,13 +23,11 @@ class AlertController {
     private static final String PLATFORM = "/api/v1/alerts";
 
     private final Alerting alerting;
-    private final AlertRepository alerts;
-    private final JobRunRepository jobs;
+    private final OperationsLog log;
 
-    AlertController(Alerting alerting, AlertRepository alerts, JobRunRepository jobs) {
+    AlertController(Alerting alerting, OperationsLog log) {
         this.alerting = alerting;
-        this.alerts = alerts;
-        this.jobs = jobs;
+        this.log = log;
     }
 
     @Operation(summary = "Send an alert by hand to the tenant's channels: {title, message, severity, userId?}")
@@ -55,7 +49,7 @@ class AlertController {
     @Operation(summary = "One alert, with its delivery status per channel")
     @GetMapping(TENANT + "/{id}")
     AlertView get(TenantScope scope, @PathVariable String id) {
-        return AlertView.of(alerts.find(scope.tenantId(), id).orElseThrow(() -> ApiException.notFound("alert")));
+        return AlertView.of(log.alert(scope.tenantId(), id));
     }
 
     @Operation(summary = "Send an alert by hand to the platform's channels (platform admins)")
@@ -77,7 +71,7 @@ class AlertController {
     @Operation(summary = "One platform alert (platform admins)")
     @GetMapping(PLATFORM + "/{id}")
     AlertView getPlatform(PlatformAdmin admin, @PathVariable String id) {
-        return AlertView.of(alerts.find(Alerting.PLATFORM, id).orElseThrow(() -> ApiException.notFound("alert")));
+        return AlertView.of(log.alert(Alerting.PLATFORM, id));
     }
 
     @Operation(summary = "Background job runs that did work or failed, newest first (platform admins)")
@@ -90,20 +84,10 @@ class AlertController {
             @RequestParam(required = false) String to,
             @RequestParam(required = false) Integer limit,
             @RequestParam(required = false) String cursor) {
-        PageRequest page = PageRequest.of(limit, cursor);
-        if (name != null && name.length() > 100) throw ApiException.invalid("name", "must be at most 100 characters");
-        var filter = new JobRunRepository.Filter(
-                name,
-                failed,
-                from == null ? null : Timestamps.parse("from", from),
-                to == null ? null : Timestamps.parse("to", to));
-        return Page.of(jobs.page(filter, page), page, r -> new Cursor(r.startedAt(), r.id()));
+        return log.jobs(name, failed, from, to, limit, cursor);
     }
 
     private Page<AlertView> page(String scope, String kind, Integer limit, String cursor) {
-        PageRequest page = PageRequest.of(limit, cursor);
-        if (kind != null && kind.length() > 40) throw ApiException.invalid("kind", "must be at most 40 characters");
-        return Page.of(alerts.page(scope, kind, page), page, a -> new Cursor(a.createdAt(), a.id()))
-                .map(AlertView::of);
+        return log.alerts(scope, kind, limit, cursor).map(AlertView::of);
     }
 }

@@ -561,42 +561,6 @@ class DeliveryRepository {
                 .list();
     }
 
-    /** An attempt as the analytics count it. */
-    record Outcome(Instant at, boolean success, int latencyMs) {}
-
-    /** A tenant's attempts since a time, newest first, at most {@code max}. */
-    List<Outcome> recentOutcomes(String tenantId, Instant since, int max) {
-        return jdbc.sql("""
-                SELECT attempted_at, outcome, latency_ms FROM delivery_attempts
-                WHERE tenant_id = :tenant AND attempted_at >= :since
-                ORDER BY attempted_at DESC LIMIT :max
-                """)
-                .param("tenant", tenantId)
-                .param("since", ts(since))
-                .param("max", max)
-                .query((rs, n) -> new Outcome(
-                        instant(rs, "attempted_at"),
-                        "SUCCESS".equals(rs.getString("outcome")),
-                        rs.getInt("latency_ms")))
-                .list();
-    }
-
-    /** A tenant's messages per day (the database's date of {@code created_at}) since a time. */
-    Map<java.time.LocalDate, Long> messagesByDay(String tenantId, Instant since) {
-        Map<java.time.LocalDate, Long> days = new java.util.TreeMap<>();
-        jdbc.sql("""
-                SELECT CAST(created_at AS DATE) AS bucket, COUNT(*) AS n FROM messages
-                WHERE tenant_id = :tenant AND created_at >= :since
-                GROUP BY CAST(created_at AS DATE)
-                """)
-                .param("tenant", tenantId)
-                .param("since", ts(since))
-                .query((rs, n) -> Map.entry(rs.getObject("bucket", java.time.LocalDate.class), rs.getLong("n")))
-                .list()
-                .forEach(e -> days.put(e.getKey(), e.getValue()));
-        return days;
-    }
-
     /** Deliveries due now (in flight included) and when the longest-waiting one became due. */
     dev.switchboard.common.BacklogSource.Backlog due(Instant now) {
         return jdbc.sql("""

@@ -3,6 +3,7 @@ package dev.switchboard.outbound;
 import dev.switchboard.common.ApiException;
 import dev.switchboard.common.FormChecks;
 import dev.switchboard.common.PageRequest;
+import dev.switchboard.tenancy.TenantPage;
 import dev.switchboard.tenancy.TenantScope;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Clock;
@@ -67,28 +68,31 @@ class EndpointPages {
         if (otherTypes != null) {
             Arrays.stream(otherTypes.split("[,\\s]+")).filter(t -> !t.isBlank()).forEach(types::add);
         }
-        try {
-            var body = checks.valid(new Endpoints.CreateEndpoint(
-                    url,
-                    description == null || description.isBlank() ? null : description.strip(),
-                    new ArrayList<>(types),
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null));
-            Endpoint created = endpoints.create(scope.tenantId(), body).endpoint();
-            return "redirect:/ui/tenants/" + scope.tenantId() + "/endpoints/" + created.id() + "?created";
-        } catch (ApiException e) {
-            response.setStatus(e.code().status().value());
-            model.addAttribute("error", e);
-            model.addAttribute("url", url);
-            model.addAttribute("description", description);
-            model.addAttribute("chosen", types);
-            return listPage(scope, model);
-        }
+        return TenantPage.submit(
+                model,
+                response,
+                () -> {
+                    var body = checks.valid(new Endpoints.CreateEndpoint(
+                            url,
+                            description == null || description.isBlank() ? null : description.strip(),
+                            new ArrayList<>(types),
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null));
+                    Endpoint created = endpoints.create(scope.tenantId(), body).endpoint();
+                    return "redirect:/ui/tenants/" + scope.tenantId() + "/endpoints/" + created.id() + "?created";
+                },
+                () -> listPage(scope, model),
+                "url",
+                url,
+                "description",
+                description,
+                "chosen",
+                types);
     }
 
     @GetMapping("/{id}")
@@ -136,8 +140,7 @@ class EndpointPages {
     }
 
     private String listPage(TenantScope scope, Model model) {
-        model.addAttribute("tenant", scope.tenantId());
-        model.addAttribute("canWrite", scope.caller().canWrite());
+        TenantPage.start(scope, model);
         model.addAttribute(
                 "endpoints",
                 endpoints.page(scope.tenantId(), new PageRequest(LIMIT, null)).stream()
@@ -151,8 +154,7 @@ class EndpointPages {
 
     private String detailPage(TenantScope scope, String id, Model model) {
         String tenant = scope.tenantId();
-        model.addAttribute("tenant", tenant);
-        model.addAttribute("canWrite", scope.caller().canWrite());
+        TenantPage.start(scope, model);
         model.addAttribute("endpoint", EndpointView.of(endpoints.find(tenant, id), null, audience(scope), json));
         model.addAttribute("stats", endpoints.stats(tenant, id));
         model.addAttribute(

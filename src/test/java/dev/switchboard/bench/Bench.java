@@ -5,7 +5,7 @@ import java.util.Arrays;
 /**
  * Entry point of the benchmarks (never part of the test suite): {@code jmh [JMH options]} or
  * {@code ingest-load [concurrency] [seconds]}, {@code oauth-server [port]}
- * or {@code delivery-load [concurrency] [seconds] [messages]}. Run through the {@code bench} Maven profile; see
+ * or {@code delivery-load [concurrency] [seconds] [messages]}, {@code page-render [iterations] [events] [endpoints]}. Run through the {@code bench} Maven profile; see
  * docs/BENCHMARKS.md.
  */
 public final class Bench {
@@ -24,9 +24,10 @@ public final class Bench {
             case "ingest-load" -> dev.switchboard.inbound.IngestLoad.main(rest);
             case "delivery-load" -> dev.switchboard.outbound.DeliveryLoad.main(rest);
             case "oauth-server" -> oauthServer(rest.length > 0 ? Integer.parseInt(rest[0]) : 8081);
+            case "page-render" -> dev.switchboard.ui.RenderBench.main(rest);
             default ->
-                throw new IllegalArgumentException(
-                        "unknown benchmark '" + which + "': use jmh, ingest-load, delivery-load or oauth-server");
+                throw new IllegalArgumentException("unknown benchmark '" + which
+                        + "': use jmh, ingest-load, delivery-load, oauth-server or page-render");
         }
     }
 
