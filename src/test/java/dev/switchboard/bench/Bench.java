@@ -27,6 +27,7 @@ public final class Bench {
                 dev.switchboard.gateway.GatewayLoad.main(
                         java.util.stream.Stream.concat(java.util.stream.Stream.of(which), Arrays.stream(rest))
                                 .toArray(String[]::new));
+            case "ops-overhead" -> OpsOverheadLoad.main(rest);
             case "double" -> DoubleProcess.main(rest);
             case "http-load" -> HttpLoadProcess.main(rest);
             case "oauth-server" -> oauthServer(rest.length > 0 ? Integer.parseInt(rest[0]) : 8081);

@@ -216,7 +216,7 @@ public final class GatewayLoad {
     // ---------------------------------------------------------------- outbox throughput
 
     static void outboxThroughput(String[] args) throws Exception {
-        int jobs = args.length > 1 ? Integer.parseInt(args[1]) : 5000;
+        int jobs = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
         int concurrency = args.length > 2 ? Integer.parseInt(args[2]) : 32;
         try (RemoteDouble provider = new RemoteDouble()) {
             provider.reset(0, 1);
