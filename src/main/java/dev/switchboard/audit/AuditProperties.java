@@ -13,6 +13,8 @@ import org.springframework.validation.annotation.Validated;
  * @param ipv4Prefix bits of an IPv4 source address kept ({@code SWITCHBOARD_AUDIT_IPV4_PREFIX}); 32 keeps it whole
  * @param ipv6Prefix bits of an IPv6 source address kept ({@code SWITCHBOARD_AUDIT_IPV6_PREFIX}); 128 keeps it whole
  * @param dashboard whether the dashboard's form posts ({@code /ui/**}) are audited too
+ * @param enabled whether calls are audited at all ({@code SWITCHBOARD_AUDIT_ENABLED}, default on): off
+ *     only to measure what the audit log costs (docs/BENCHMARKS.md); every other setting still applies
  */
 @Validated
 @ConfigurationProperties("switchboard.audit")
@@ -21,7 +23,8 @@ record AuditProperties(
         @DefaultValue("1h") Duration retentionInterval,
         @DefaultValue("24") @Min(0) @Max(32) int ipv4Prefix,
         @DefaultValue("48") @Min(0) @Max(128) int ipv6Prefix,
-        @DefaultValue("true") boolean dashboard) {
+        @DefaultValue("true") boolean dashboard,
+        @DefaultValue("true") boolean enabled) {
 
     AuditProperties {
         if (retention.compareTo(Duration.ofDays(1)) < 0) {

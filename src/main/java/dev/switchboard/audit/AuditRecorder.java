@@ -98,7 +98,7 @@ class AuditRecorder extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !Paths.isApi(request) && !(properties.dashboard() && isDashboard(request));
+        return !properties.enabled() || (!Paths.isApi(request) && !(properties.dashboard() && isDashboard(request)));
     }
 
     @Override

@@ -23,6 +23,13 @@ public final class Bench {
             case "jmh" -> org.openjdk.jmh.Main.main(rest.length == 0 ? new String[] {"VerifyBenchmark"} : rest);
             case "ingest-load" -> dev.switchboard.inbound.IngestLoad.main(rest);
             case "delivery-load" -> dev.switchboard.outbound.DeliveryLoad.main(rest);
+            case "limiter-accuracy", "proxy-overhead", "outbox-throughput" ->
+                dev.switchboard.gateway.GatewayLoad.main(
+                        java.util.stream.Stream.concat(java.util.stream.Stream.of(which), Arrays.stream(rest))
+                                .toArray(String[]::new));
+            case "ops-overhead" -> OpsOverheadLoad.main(rest);
+            case "double" -> DoubleProcess.main(rest);
+            case "http-load" -> HttpLoadProcess.main(rest);
             case "oauth-server" -> oauthServer(rest.length > 0 ? Integer.parseInt(rest[0]) : 8081);
             case "page-render" -> dev.switchboard.ui.RenderBench.main(rest);
             default ->
