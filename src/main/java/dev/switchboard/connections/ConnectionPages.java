@@ -2,6 +2,7 @@ package dev.switchboard.connections;
 
 import dev.switchboard.common.ApiException;
 import dev.switchboard.common.FormChecks;
+import dev.switchboard.common.PagePolicy;
 import dev.switchboard.tenancy.TenantScope;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
@@ -86,7 +87,7 @@ class ConnectionPages {
     }
 
     @GetMapping
-    String list(TenantScope scope, Model model) {
+    String list(TenantScope scope, Model model, HttpServletResponse response) {
         Map<String, List<Row>> byCategory = new TreeMap<>();
         lifecycle.list(scope.tenantId(), LIMIT).stream()
                 .limit(LIMIT)
@@ -97,6 +98,17 @@ class ConnectionPages {
         model.addAttribute("tenant", scope.tenantId());
         model.addAttribute("canWrite", scope.caller().canWrite());
         model.addAttribute("byCategory", byCategory);
+        // Reconnecting an OAuth connection answers with a redirect to its provider: the forms may go there.
+        var providers = byCategory.values().stream()
+                .flatMap(List::stream)
+                .filter(Row::oauth)
+                .map(r -> catalog.find(r.provider())
+                        .map(Provider::authorizationUrl)
+                        .orElse(null))
+                .filter(java.util.Objects::nonNull)
+                .distinct()
+                .toList();
+        if (!providers.isEmpty()) response.setHeader(PagePolicy.HEADER, PagePolicy.allowingFormsTo(providers));
         return "connections/connections";
     }
 
@@ -248,6 +260,10 @@ class ConnectionPages {
         model.addAttribute("facts", facts);
         model.addAttribute("oauth", p.oauth());
         model.addAttribute("redirects", p.oauth() && !p.clientCredentials());
+        if (p.oauth() && !p.clientCredentials() && p.authorizationUrl() != null) {
+            // The create answers with a redirect to the provider: this page's form may go there.
+            response.setHeader(PagePolicy.HEADER, PagePolicy.allowingFormsTo(List.of(p.authorizationUrl())));
+        }
         model.addAttribute("clientId", emptyIsNull(form.getFirst("clientId")));
         model.addAttribute("clientSecret", emptyIsNull(form.getFirst("clientSecret")) != null);
         model.addAttribute("scopes", emptyIsNull(form.getFirst("scopes")));

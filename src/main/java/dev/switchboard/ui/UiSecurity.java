@@ -50,18 +50,7 @@ class UiSecurity {
     /** Where a user the identity provider vouched for, but who has no role here, is told so. */
     static final String REFUSED = "/ui/sign-in/refused";
 
-    static final String CSP = String.join(
-            "; ",
-            "default-src 'self'",
-            "script-src 'self'",
-            "style-src 'self'",
-            "img-src 'self' data:",
-            "connect-src 'self'",
-            "font-src 'self'",
-            "object-src 'none'",
-            "base-uri 'none'",
-            "form-action 'self'",
-            "frame-ancestors 'none'");
+    static final String CSP = dev.switchboard.common.PagePolicy.CSP;
 
     /** Where the sign-in and the session check keep the signed-in caller: the HTTP session only. */
     @Bean
