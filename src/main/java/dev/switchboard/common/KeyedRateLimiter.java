@@ -52,4 +52,17 @@ public final class KeyedRateLimiter {
         if (probe.isConsumed()) return 0;
         return Math.max(1, (probe.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L);
     }
+
+    /**
+     * Whether {@code key} has a token, without taking it: 0 when it has (or has no bucket yet, which is
+     * full), else the whole seconds until it has. For limits on failures, taken only when one happens.
+     */
+    public long waitSeconds(String key) {
+        if (perSecond <= 0) return 0;
+        Bucket bucket = buckets.getIfPresent(key);
+        if (bucket == null) return 0;
+        var estimate = bucket.estimateAbilityToConsume(1);
+        if (estimate.canBeConsumed()) return 0;
+        return Math.max(1, (estimate.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L);
+    }
 }

@@ -2,8 +2,10 @@ package dev.switchboard.connections;
 
 import dev.switchboard.common.ApiException;
 import dev.switchboard.common.FormChecks;
+import dev.switchboard.common.PagePolicy;
 import dev.switchboard.tenancy.TenantScope;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -85,7 +87,7 @@ class ConnectionPages {
     }
 
     @GetMapping
-    String list(TenantScope scope, Model model) {
+    String list(TenantScope scope, Model model, HttpServletResponse response) {
         Map<String, List<Row>> byCategory = new TreeMap<>();
         lifecycle.list(scope.tenantId(), LIMIT).stream()
                 .limit(LIMIT)
@@ -96,6 +98,17 @@ class ConnectionPages {
         model.addAttribute("tenant", scope.tenantId());
         model.addAttribute("canWrite", scope.caller().canWrite());
         model.addAttribute("byCategory", byCategory);
+        // Reconnecting an OAuth connection answers with a redirect to its provider: the forms may go there.
+        var providers = byCategory.values().stream()
+                .flatMap(List::stream)
+                .filter(Row::oauth)
+                .map(r -> catalog.find(r.provider())
+                        .map(Provider::authorizationUrl)
+                        .orElse(null))
+                .filter(java.util.Objects::nonNull)
+                .distinct()
+                .toList();
+        if (!providers.isEmpty()) response.setHeader(PagePolicy.HEADER, PagePolicy.allowingFormsTo(providers));
         return "connections/connections";
     }
 
@@ -192,19 +205,134 @@ class ConnectionPages {
 
     /** Wizard step 2: name, environment, and credentials or an OAuth client. */
     @GetMapping("/new/{provider}")
-    String form(TenantScope scope, @PathVariable String provider, Model model) {
-        return formPage(scope, provider(provider), Map.of(), model);
+    String form(
+            TenantScope scope,
+            @PathVariable String provider,
+            @RequestParam(required = false) String draft,
+            HttpSession session,
+            Model model) {
+        Provider p = provider(provider);
+        // Back from the review: what was typed comes back, except secrets.
+        Map<String, String> typed = Drafts.peek(session, draft, scope.tenantId(), p.key())
+                .map(d -> kept(p, d.form()))
+                .orElse(Map.of());
+        return formPage(scope, p, typed, model);
     }
 
-    /** Wizard step 3: connect. Credentials are tried with the provider's health check first. */
+    /**
+     * Wizard step 3: review. The details are checked (not yet with the provider) and kept in the
+     * session, not in the page: the review shows secrets masked, and its form carries only the
+     * draft's id, so no secret travels back into any page.
+     */
+    @PostMapping("/new/{provider}/review")
+    String review(
+            TenantScope scope,
+            @PathVariable String provider,
+            @RequestParam MultiValueMap<String, String> form,
+            HttpSession session,
+            Model model,
+            HttpServletResponse response) {
+        Provider p = provider(provider);
+        try {
+            checks.valid(body(p, form));
+        } catch (ApiException e) {
+            response.setStatus(e.code().status().value());
+            model.addAttribute("error", e);
+            return formPage(scope, p, kept(p, form), model);
+        }
+        String draft = Drafts.put(session, scope.tenantId(), p.key(), form);
+        Choice choice = choice(p);
+        Map<String, String> credentials = fields(form, "credential.");
+        List<Fact> facts = new ArrayList<>();
+        for (var f : choice.credentialFields()) {
+            String v = credentials.get(f.name());
+            facts.add(new Fact(f.label(), v == null ? null : f.secret() ? MASK : v, f.secret() && v != null));
+        }
+        Map<String, String> config = fields(form, "config.");
+        for (var f : choice.configFields()) facts.add(new Fact(f.label(), config.get(f.name()), false));
+        model.addAttribute("tenant", scope.tenantId());
+        model.addAttribute("provider", choice);
+        model.addAttribute("draft", draft);
+        model.addAttribute("name", form.getFirst("name"));
+        model.addAttribute(
+                "environment",
+                emptyIsNull(form.getFirst("environment")) == null ? "live" : form.getFirst("environment"));
+        model.addAttribute("facts", facts);
+        model.addAttribute("oauth", p.oauth());
+        model.addAttribute("redirects", p.oauth() && !p.clientCredentials());
+        if (p.oauth() && !p.clientCredentials() && p.authorizationUrl() != null) {
+            // The create answers with a redirect to the provider: this page's form may go there.
+            response.setHeader(PagePolicy.HEADER, PagePolicy.allowingFormsTo(List.of(p.authorizationUrl())));
+        }
+        model.addAttribute("clientId", emptyIsNull(form.getFirst("clientId")));
+        model.addAttribute("clientSecret", emptyIsNull(form.getFirst("clientSecret")) != null);
+        model.addAttribute("scopes", emptyIsNull(form.getFirst("scopes")));
+        return "connections/review";
+    }
+
+    /** A line of the review: a field's label and its value, masked for a secret (null: left empty). */
+    record Fact(String label, String value, boolean masked) {}
+
+    private static final String MASK = "\u2022\u2022\u2022\u2022\u2022\u2022\u2022\u2022";
+
+    /**
+     * Wizard step 4: create, from the reviewed draft. Credentials are tried with the provider's health
+     * check first; a refusal goes back to the details with the provider's answer.
+     */
     @PostMapping("/new/{provider}")
     String create(
             TenantScope scope,
             @PathVariable String provider,
-            @RequestParam MultiValueMap<String, String> form,
+            @RequestParam MultiValueMap<String, String> posted,
+            HttpSession session,
             Model model,
             HttpServletResponse response) {
         Provider p = provider(provider);
+        String draftId = posted.getFirst("draft");
+        MultiValueMap<String, String> form = posted;
+        if (draftId != null) {
+            var draft = Drafts.take(session, draftId, scope.tenantId(), p.key());
+            if (draft.isEmpty()) {
+                response.setStatus(HttpServletResponse.SC_CONFLICT);
+                model.addAttribute("expired", true);
+                return formPage(scope, p, Map.of(), model);
+            }
+            form = draft.get().form();
+        }
+        try {
+            var body = checks.valid(body(p, form));
+            Connection c = lifecycle.create(scope.tenantId(), body);
+            if (c.state() == Connection.State.PENDING_AUTH && !p.clientCredentials()) {
+                return "redirect:" + oauth.authorize(c, callback());
+            }
+            model.addAttribute("tenant", scope.tenantId());
+            model.addAttribute("connection", row(c));
+            model.addAttribute("provider", choice(p));
+            return "connections/created";
+        } catch (ApiException e) {
+            response.setStatus(e.code().status().value());
+            model.addAttribute("error", e);
+            return formPage(scope, p, kept(p, form), model);
+        }
+    }
+
+    /** What was typed, to fill the details in again, except secrets: those are typed again. */
+    private static Map<String, String> kept(Provider p, MultiValueMap<String, String> form) {
+        Map<String, String> credentials = fields(form, "credential.");
+        Map<String, String> kept = new LinkedHashMap<>();
+        kept.put("name", form.getFirst("name"));
+        kept.put("environment", form.getFirst("environment"));
+        kept.put("clientId", form.getFirst("clientId"));
+        kept.put("scopes", form.getFirst("scopes"));
+        choice(p).credentialFields().stream()
+                .filter(f -> !f.secret())
+                .forEach(f -> kept.put("credential." + f.name(), credentials.get(f.name())));
+        fields(form, "config.").forEach((k, v) -> kept.put("config." + k, v));
+        return kept;
+    }
+
+    /** The create body the details make: the same for the review's check and for the create. */
+    private static ConnectionController.CreateConnection body(Provider p, MultiValueMap<String, String> form) {
         Map<String, String> credentials = fields(form, "credential.");
         Map<String, String> config = fields(form, "config.");
         ConnectionController.OAuthSettings settings = null;
@@ -219,38 +347,14 @@ class ConnectionPages {
                             ? null
                             : List.of(scopes.strip().split("[,\\s]+")));
         }
-        try {
-            var body = checks.valid(new ConnectionController.CreateConnection(
-                    p.key(),
-                    form.getFirst("name"),
-                    emptyIsNull(form.getFirst("environment")),
-                    credentials.isEmpty() ? null : credentials,
-                    settings,
-                    config.isEmpty() ? null : config,
-                    null));
-            Connection c = lifecycle.create(scope.tenantId(), body);
-            if (c.state() == Connection.State.PENDING_AUTH && !p.clientCredentials()) {
-                return "redirect:" + oauth.authorize(c, callback());
-            }
-            model.addAttribute("tenant", scope.tenantId());
-            model.addAttribute("connection", row(c));
-            model.addAttribute("provider", choice(p));
-            return "connections/created";
-        } catch (ApiException e) {
-            response.setStatus(e.code().status().value());
-            model.addAttribute("error", e);
-            // What was typed comes back, except secrets: those are typed again.
-            Map<String, String> kept = new LinkedHashMap<>();
-            kept.put("name", form.getFirst("name"));
-            kept.put("environment", form.getFirst("environment"));
-            kept.put("clientId", form.getFirst("clientId"));
-            kept.put("scopes", form.getFirst("scopes"));
-            choice(p).credentialFields().stream()
-                    .filter(f -> !f.secret())
-                    .forEach(f -> kept.put("credential." + f.name(), credentials.get(f.name())));
-            config.forEach((k, v) -> kept.put("config." + k, v));
-            return formPage(scope, p, kept, model);
-        }
+        return new ConnectionController.CreateConnection(
+                p.key(),
+                form.getFirst("name"),
+                emptyIsNull(form.getFirst("environment")),
+                credentials.isEmpty() ? null : credentials,
+                settings,
+                config.isEmpty() ? null : config,
+                null);
     }
 
     private String formPage(TenantScope scope, Provider p, Map<String, String> typed, Model model) {

@@ -1,7 +1,11 @@
 package dev.switchboard.ui;
 
+import dev.switchboard.audit.SignInEvents;
+import dev.switchboard.egress.OidcHttp;
+import dev.switchboard.egress.UrlGuards;
 import dev.switchboard.tenancy.ApiKeySignIn;
 import jakarta.servlet.http.HttpServletResponse;
+import java.time.Clock;
 import org.springframework.boot.web.server.servlet.CookieSameSiteSupplier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -9,6 +13,8 @@ import org.springframework.core.annotation.Order;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.jwt.JwtDecoderFactory;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandlerImpl;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
@@ -28,8 +34,10 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  * chains (bearer keys, no sessions, no CSRF) are unchanged. Static assets are outside it: they need
  * no session, and loading them must not cost a key check.
  *
- * <p>OIDC sign-in ({@code oauth2Login} with a claim → role mapping) is a later stage; it belongs in
- * this chain beside the key sign-in.
+ * <p>With an issuer configured, OIDC sign-in ({@link OidcLogin}, Spring's {@code oauth2Login}) sits
+ * beside the key sign-in in this chain; both end in the same kind of session. Failed sign-ins of
+ * either kind are limited per client address ({@link SignInLimits}). Sign-out is audited here, as
+ * Spring's logout filter answers it before any route.
  */
 @Configuration(proxyBeanMethods = false)
 class UiSecurity {
@@ -37,19 +45,12 @@ class UiSecurity {
     static final String SIGN_IN = "/ui/sign-in";
     static final String SIGN_OUT = "/ui/sign-out";
     static final String DENIED = "/ui/denied";
+    /** Starts an OIDC sign-in: checks the limit and the provider, then on to Spring's authorization redirect. */
+    static final String SIGN_IN_OIDC = "/ui/sign-in/oidc";
+    /** Where a user the identity provider vouched for, but who has no role here, is told so. */
+    static final String REFUSED = "/ui/sign-in/refused";
 
-    static final String CSP = String.join(
-            "; ",
-            "default-src 'self'",
-            "script-src 'self'",
-            "style-src 'self'",
-            "img-src 'self' data:",
-            "connect-src 'self'",
-            "font-src 'self'",
-            "object-src 'none'",
-            "base-uri 'none'",
-            "form-action 'self'",
-            "frame-ancestors 'none'");
+    static final String CSP = dev.switchboard.common.PagePolicy.CSP;
 
     /** Where the sign-in and the session check keep the signed-in caller: the HTTP session only. */
     @Bean
@@ -58,8 +59,33 @@ class UiSecurity {
     }
 
     @Bean
+    SignInLimits signInLimits(UiProperties properties, Clock clock) {
+        return new SignInLimits(properties.signIn(), clock);
+    }
+
+    /** The identity provider's calls, through the operator's egress guard (the issuer is the operator's). */
+    @Bean
+    OidcHttp oidcHttp(UrlGuards guards, UiProperties properties) {
+        return OidcHttp.create(guards.operator(), properties.oidc().timeout());
+    }
+
+    /** Spring's OIDC login looks this bean up to check ID tokens: ours fetches the keys through egress. */
+    @Bean
+    JwtDecoderFactory<ClientRegistration> oidcIdTokenDecoders(OidcHttp http) {
+        return http.idTokenDecoders();
+    }
+
+    /** The OIDC sign-in; configured into the chain only when an issuer is set. */
+    @Bean
+    OidcLogin oidcLogin(
+            UiProperties properties, OidcHttp http, UiSessions sessions, SignInLimits limits, SignInEvents events) {
+        return new OidcLogin(properties.oidc(), http, sessions, limits, events);
+    }
+
+    @Bean
     @Order(-10)
-    SecurityFilterChain dashboard(HttpSecurity http, UiSessions sessions) throws Exception {
+    SecurityFilterChain dashboard(HttpSecurity http, UiSessions sessions, OidcLogin oidc, SignInEvents events)
+            throws Exception {
         var denied = new AccessDeniedHandlerImpl();
         denied.setErrorPage(DENIED);
         http.securityMatcher(dashboardPaths())
@@ -72,6 +98,18 @@ class UiSecurity {
                 .headers(h -> h.contentSecurityPolicy(c -> c.policyDirectives(CSP))
                         .referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN)))
                 .logout(l -> l.logoutUrl(SIGN_OUT)
+                        .addLogoutHandler((request, response, authentication) -> {
+                            if (authentication != null
+                                    && authentication.getPrincipal() instanceof dev.switchboard.tenancy.Caller c) {
+                                events.record(
+                                        request,
+                                        c.tenantId(),
+                                        c.keyId(),
+                                        c.role().wire(),
+                                        "ui.sign-out",
+                                        302);
+                            }
+                        })
                         .logoutSuccessUrl(SIGN_IN + "?signed-out")
                         .deleteCookies("JSESSIONID"))
                 .exceptionHandling(e -> e.authenticationEntryPoint((request, response, ex) -> {
@@ -85,10 +123,11 @@ class UiSecurity {
                             new LoginUrlAuthenticationEntryPoint(SIGN_IN).commence(request, response, ex);
                         })
                         .accessDeniedHandler(denied))
-                .authorizeHttpRequests(a -> a.requestMatchers(SIGN_IN, DENIED)
+                .authorizeHttpRequests(a -> a.requestMatchers(SIGN_IN, DENIED, SIGN_IN_OIDC, REFUSED)
                         .permitAll()
                         .anyRequest()
                         .authenticated());
+        if (oidc.enabled()) oidc.configure(http);
         return http.build();
     }
 

@@ -34,15 +34,26 @@ final class UiSessions {
     /** Signs in with a pasted key; the old session (and its CSRF token) is dropped so it cannot be fixed. */
     Optional<Caller> start(String key, HttpServletRequest request, HttpServletResponse response) {
         var caller = signIn.signIn(key);
-        if (caller.isEmpty()) return caller;
+        caller.ifPresent(c -> begin(c, request, response));
+        return caller;
+    }
+
+    /**
+     * Starts a session for a caller already verified (by a key, or by the identity provider through
+     * OIDC); the old session (and its CSRF token) is dropped so it cannot be fixed.
+     */
+    void begin(Caller caller, HttpServletRequest request, HttpServletResponse response) {
         HttpSession old = request.getSession(false);
         if (old != null) old.invalidate();
         request.getSession(true);
         var context = SecurityContextHolder.createEmptyContext();
-        context.setAuthentication(new SessionCaller(caller.get()));
+        context.setAuthentication(new SessionCaller(caller));
         SecurityContextHolder.setContext(context);
         repository.saveContext(context, request, response);
-        return caller;
+    }
+
+    ApiKeySignIn signIn() {
+        return signIn;
     }
 
     boolean stillValid(Caller caller) {

@@ -317,4 +317,69 @@ class DashboardHttpTest extends ServerTest {
         assertThat(revoked.status()).isEqualTo(302);
         assertThat(api.get("/api/v1/tenants/" + tenant, key).status()).isEqualTo(401);
     }
+
+    /**
+     * The wizard's review: the secret is masked and not in the page, nothing is created until the
+     * reviewed draft is posted, and a draft creates once (a second post is a 409 that says so).
+     */
+    @Test
+    void theWizardsReviewCreatesNothingAndItsDraftIsUsedOnce() {
+        String tenant = newTenant();
+        var admin = signIn(newKey(tenant, "admin"));
+        String providerKey = "rev-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        String definition = """
+                {"key":"%s","name":"Review Pay","category":"payment","authType":"api_key",
+                 "authorizationUrl":null,"tokenUrl":null,"defaultScopes":[],
+                 "apiBaseUrl":"http://127.0.0.1:9/api","credentialFields":[{"name":"apiKey","label":"API key","secret":true}],
+                 "configFields":[],"auth":{"in":"header","name":"X-Api-Key","prefix":"","field":"apiKey"},
+                 "headers":{},"healthCheck":null,
+                 "rateLimits":{"perSecond":null,"perMinute":null,"perHour":null,"perDay":null},
+                 "webhookScheme":null,"docsUrl":null}""".formatted(providerKey);
+        assertThat(api.post("/api/v1/providers", ADMIN, definition).status()).isEqualTo(201);
+        try {
+            String wizard = "/ui/tenants/" + tenant + "/connections/new/" + providerKey;
+            var review = postForm(
+                    wizard + "/review",
+                    admin.cookie(),
+                    "name=Billing&environment=test&credential.apiKey=very-secret-review-key&_csrf="
+                            + enc(admin.csrf()));
+            assertThat(review.status()).isEqualTo(200);
+            assertThat(review.body()).doesNotContain("very-secret-review-key").contains("data-masked=\"true\"");
+            assertThat(review.body()).contains("id=\"review-environment\">Test<");
+            assertThat(api.get("/api/v1/tenants/" + tenant + "/connections", ADMIN)
+                            .json()
+                            .get("data"))
+                    .isEmpty();
+            var m = Pattern.compile("name=\"draft\" value=\"([0-9a-f]+)\"").matcher(review.body());
+            assertThat(m.find()).isTrue();
+            String draft = "draft=" + m.group(1) + "&_csrf=" + enc(admin.csrf());
+
+            var created = postForm(wizard, admin.cookie(), draft);
+            assertThat(created.status()).isEqualTo(200);
+            assertThat(created.body()).doesNotContain("very-secret-review-key");
+            var again = postForm(wizard, admin.cookie(), draft);
+            assertThat(again.status()).isEqualTo(409);
+            assertThat(again.body()).contains("no longer open");
+            var connections = api.get("/api/v1/tenants/" + tenant + "/connections", ADMIN)
+                    .json()
+                    .get("data");
+            assertThat(connections).hasSize(1);
+            assertThat(connections.get(0).get("environment").asString()).isEqualTo("test");
+
+            // Bad details are refused at the review, with the form again.
+            var bad = postForm(wizard + "/review", admin.cookie(), "name=&_csrf=" + enc(admin.csrf()));
+            assertThat(bad.status()).isEqualTo(400);
+            assertThat(bad.body()).contains("id=\"connect-error\"");
+        } finally {
+            for (var c : api.get("/api/v1/tenants/" + tenant + "/connections", ADMIN)
+                    .json()
+                    .get("data")) {
+                api.delete(
+                        "/api/v1/tenants/" + tenant + "/connections/"
+                                + c.get("id").asString(),
+                        ADMIN);
+            }
+            api.delete("/api/v1/providers/" + providerKey, ADMIN);
+        }
+    }
 }

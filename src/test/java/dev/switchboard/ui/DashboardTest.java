@@ -447,12 +447,29 @@ class DashboardTest extends ServerTest {
                 browser.find("#cred-apiKey").sendKeys("wrong-key-0123456789");
                 browser.find("#cred-account").sendKeys("acc1");
                 browser.clickToLoad("#connect-submit");
+                // The review: what will be created, the secret masked, nothing saved yet.
+                assertThat(browser.find("#review-provider").getText()).isEqualTo("Wizard Pay");
+                assertThat(browser.find("#review-environment").getText()).isEqualTo("Live");
+                assertThat(browser.find("[data-masked=true]").getText()).contains("hidden");
+                assertThat(browser.find("#review").getText()).contains("acc1");
+                assertThat(provider.requests).isEmpty();
+                checkPage("wizard-review", "wrong-key-0123456789", key);
+                fitsAPhone("wizard-review");
+                // Back to change a detail: what was typed is there, except the secret.
+                browser.clickToLoad("#review-change");
+                assertThat(browser.find("#cred-account").getAttribute("value")).isEqualTo("acc1");
+                assertThat(browser.find("#cred-apiKey").getAttribute("value")).isEmpty();
+                browser.find("#cred-apiKey").sendKeys("wrong-key-0123456789");
+                browser.clickToLoad("#connect-submit");
+                browser.clickToLoad("#create-submit");
                 assertThat(browser.find("#connect-error").getText()).contains("401");
                 assertThat(browser.find("#cred-account").getAttribute("value")).isEqualTo("acc1");
                 checkPage("wizard-refused", "wrong-key-0123456789", key);
 
                 browser.find("#cred-apiKey").sendKeys("right-key-abcdef012345");
                 browser.clickToLoad("#connect-submit");
+                assertThat(browser.html()).doesNotContain("right-key-abcdef012345");
+                browser.clickToLoad("#create-submit");
                 assertThat(browser.find("[role=status]").getText()).contains("Wizard Pay");
                 assertThat(provider.requests.getLast().header("X-Api-Key")).isEqualTo("right-key-abcdef012345");
                 assertThat(provider.requests.getLast().path()).endsWith("/accounts/acc1/ping");
