@@ -58,7 +58,7 @@ public final class Bench {
         System.out.println("Local providers running (Ctrl-C stops it):");
         System.out.println("  Stripe API     " + base + "/v1/…  (keys sk_test_…, " + perSecond + " requests/s)");
         System.out.println("  Slack webhook  " + base + "/services/…");
-        System.out.println("  webhooks       " + base + "/hooks/… answers 200, " + base + "/gone/… 410 Gone");
+        System.out.println("  webhooks       " + base + "/hooks/… answers 200, /gone/… 410 Gone, /fail/… 500");
         System.out.println("  what arrived   " + base + "/_stats");
         Thread.currentThread().join();
     }

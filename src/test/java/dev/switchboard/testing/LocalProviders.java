@@ -30,7 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
  *       answer. Stripe's limit is enforced ({@link TokenBucket}): past it, 429 with {@code Retry-After}.
  *   <li>{@code POST /services/…}: a Slack incoming webhook; keeps and prints each message's {@code text}.
  *   <li>{@code POST /hooks/…}: a customer's webhook receiver that works (200); {@code POST /gone/…}
- *       one that has moved away (410 Gone).
+ *       one that has moved away (410 Gone); {@code POST /fail/…} one that is down (500).
  *   <li>{@code GET /_stats}: what arrived: Stripe requests received and refused with 429, the Slack
  *       messages, the webhooks delivered and refused.
  * </ul>
@@ -55,6 +55,7 @@ public final class LocalProviders implements AutoCloseable {
     public final List<String> slack = new CopyOnWriteArrayList<>();
     public final AtomicInteger hooksDelivered = new AtomicInteger();
     public final AtomicInteger hooksGone = new AtomicInteger();
+    public final AtomicInteger hooksFailed = new AtomicInteger();
 
     private final HttpServer server;
     private final TokenBucket limit;
@@ -102,6 +103,11 @@ public final class LocalProviders implements AutoCloseable {
             print("webhook " + path + " → 410 Gone");
             hooksGone.incrementAndGet();
             send(exchange, 410, Map.of("error", "gone"));
+        } else if (method.equals("POST") && path.startsWith("/fail/")) {
+            exchange.getRequestBody().readAllBytes();
+            print("webhook " + path + " → 500");
+            hooksFailed.incrementAndGet();
+            send(exchange, 500, Map.of("error", "down"));
         } else if (method.equals("GET") && path.equals("/_stats")) send(exchange, 200, stats());
         else send(exchange, 404, Map.of("error", "not found"));
     }
@@ -116,6 +122,7 @@ public final class LocalProviders implements AutoCloseable {
         Map<String, Object> webhooks = new LinkedHashMap<>();
         webhooks.put("delivered", hooksDelivered.get());
         webhooks.put("gone", hooksGone.get());
+        webhooks.put("failed", hooksFailed.get());
         stats.put("stripe", stripe);
         stats.put("slack", List.copyOf(slack));
         stats.put("webhooks", webhooks);

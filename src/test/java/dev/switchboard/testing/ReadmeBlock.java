@@ -79,7 +79,7 @@ public final class ReadmeBlock {
         return out;
     }
 
-    private static boolean onPath(String command) {
+    public static boolean onPath(String command) {
         if (new File("/usr/bin/" + command).canExecute()) return true;
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             if (new File(dir, command).canExecute()) return true;
