@@ -90,6 +90,10 @@ class ReadmeGatewayTest extends ServerTest {
             Map<String, Integer> answered = new TreeMap<>();
             int unanswered = 0;
             for (JsonNode call : calls) {
+                if (!call.get("origin").asString().equals("health_check")) {
+                    // The key that queued the job, or that made the proxied call.
+                    assertThat(call.path("actor").asString("")).startsWith("key:");
+                }
                 if (call.path("status").isNull() || call.path("status").isMissingNode()) unanswered++;
                 else
                     answered.merge(
