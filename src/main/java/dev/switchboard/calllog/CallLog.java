@@ -129,9 +129,15 @@ public class CallLog {
     /** The API key behind the request this thread serves, if any: {@code key:<id>}. */
     private static String currentActor() {
         var auth = SecurityContextHolder.getContext().getAuthentication();
-        if (auth != null && auth.getPrincipal() instanceof Caller caller && caller.keyId() != null) {
-            return "key:" + caller.keyId();
-        }
+        if (auth != null && auth.getPrincipal() instanceof Caller caller) return keyActor(caller.keyId());
         return null;
+    }
+
+    /**
+     * The {@code actor} of a call caused by an API key, {@code key:<id>}, for callers that record
+     * later than the request (an outbox job's attempts); null for none.
+     */
+    public static String keyActor(String keyId) {
+        return keyId == null ? null : "key:" + keyId;
     }
 }

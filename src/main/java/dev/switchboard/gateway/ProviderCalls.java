@@ -60,7 +60,11 @@ class ProviderCalls {
         PROXY
     }
 
-    /** {@code path} is relative to the connection's base URL and already checked; {@code query} is raw, or null. */
+    /**
+     * {@code path} is relative to the connection's base URL and already checked; {@code query} is raw,
+     * or null; {@code actor} is the id of the API key that caused the call (the call log shows it as
+     * {@code key:<id>}, like every other call), or null.
+     */
     record Request(
             String tenantId,
             String connectionId,
@@ -195,7 +199,7 @@ class ProviderCalls {
                     requestBytes,
                     response == null ? 0 : response.body().length,
                     error,
-                    r.actor(),
+                    CallLog.keyActor(r.actor()),
                     r.requestId(),
                     at,
                     bodies ? (r.body() == null ? new byte[0] : r.body()) : null,

@@ -4,8 +4,10 @@ import java.util.Arrays;
 
 /**
  * Entry point of the benchmarks (never part of the test suite): {@code jmh [JMH options]} or
- * {@code ingest-load [concurrency] [seconds]}, {@code oauth-server [port]}
- * or {@code delivery-load [concurrency] [seconds] [messages]}, {@code page-render [iterations] [events] [endpoints]}. Run through the {@code bench} Maven profile; see
+ * {@code ingest-load [concurrency] [seconds]}, {@code oauth-server [port]},
+ * {@code provider-double [port] [Stripe requests per second]}, {@code page-render [iterations] [events] [endpoints]},
+ * the gateway and operations loads, or {@code delivery-load [concurrency] [seconds] [messages]}. Run through the
+ * {@code bench} Maven profile; see
  * docs/BENCHMARKS.md.
  */
 public final class Bench {
@@ -32,9 +34,13 @@ public final class Bench {
             case "http-load" -> HttpLoadProcess.main(rest);
             case "oauth-server" -> oauthServer(rest.length > 0 ? Integer.parseInt(rest[0]) : 8081);
             case "page-render" -> dev.switchboard.ui.RenderBench.main(rest);
+            case "provider-double" ->
+                providerDouble(
+                        rest.length > 0 ? Integer.parseInt(rest[0]) : 12111,
+                        rest.length > 1 ? Integer.parseInt(rest[1]) : 25);
             default ->
                 throw new IllegalArgumentException("unknown benchmark '" + which
-                        + "': use jmh, ingest-load, delivery-load, oauth-server or page-render");
+                        + "': see docs/BENCHMARKS.md for the names");
         }
     }
 
@@ -48,6 +54,21 @@ public final class Bench {
         System.out.println("Local OAuth server running (Ctrl-C stops it):");
         System.out.println("  authorizationUrl " + server.authorizationEndpointUrl("default"));
         System.out.println("  tokenUrl         " + server.tokenEndpointUrl("default"));
+        Thread.currentThread().join();
+    }
+
+    /**
+     * Local stand-ins for Stripe's API (at Stripe's test-mode limit), a Slack incoming webhook and a
+     * customer's webhook receiver, for the README's walk-throughs. Prints what arrives; runs until stopped.
+     */
+    static void providerDouble(int port, int perSecond) throws Exception {
+        var providers = new dev.switchboard.testing.LocalProviders(port, perSecond, System.out);
+        String base = "http://127.0.0.1:" + providers.port();
+        System.out.println("Local providers running (Ctrl-C stops it):");
+        System.out.println("  Stripe API     " + base + "/v1/…  (keys sk_test_…, " + perSecond + " requests/s)");
+        System.out.println("  Slack webhook  " + base + "/services/…");
+        System.out.println("  webhooks       " + base + "/hooks/… answers 200, /gone/… 410 Gone, /fail/… 500");
+        System.out.println("  what arrived   " + base + "/_stats");
         Thread.currentThread().join();
     }
 }

@@ -2,6 +2,7 @@ package dev.switchboard.gateway;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.switchboard.testing.TokenBucket;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -39,10 +40,7 @@ final class ProviderDouble implements AutoCloseable {
     private final ConcurrentLinkedQueue<Answer> script = new ConcurrentLinkedQueue<>();
     private final HttpServer server;
     private volatile boolean trickle;
-    private double capacity;
-    private double perSecond;
-    private double tokens;
-    private long last;
+    private volatile TokenBucket limit;
 
     ProviderDouble() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -52,11 +50,8 @@ final class ProviderDouble implements AutoCloseable {
     }
 
     /** Enforce a token bucket of {@code capacity}, refilled at {@code perSecond}, on the double's own clock. */
-    synchronized ProviderDouble limit(double capacity, double perSecond) {
-        this.capacity = capacity;
-        this.perSecond = perSecond;
-        this.tokens = capacity;
-        this.last = System.nanoTime();
+    ProviderDouble limit(double capacity, double perSecond) {
+        this.limit = new TokenBucket(capacity, perSecond);
         return this;
     }
 
@@ -73,14 +68,9 @@ final class ProviderDouble implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
     }
 
-    private synchronized boolean admit() {
-        if (perSecond <= 0) return true;
-        long now = System.nanoTime();
-        tokens = Math.min(capacity, tokens + (now - last) / 1e9 * perSecond);
-        last = now;
-        if (tokens < 1) return false;
-        tokens -= 1;
-        return true;
+    private boolean admit() {
+        TokenBucket bucket = limit;
+        return bucket == null || bucket.tryTake();
     }
 
     private void answer(HttpExchange exchange) throws IOException {
