@@ -162,10 +162,15 @@ class EventSignals {
                 out.add(signal(
                         t,
                         Rule.Kind.RATE_LIMIT_EXCEEDED,
-                        first(d, "connectionId", "provider"),
+                        // The gateway names the connection "connection"; a connection-less limit, its provider.
+                        first(d, "connection", "provider"),
                         true,
                         "Rate limit exceeded",
-                        "The rate limit of " + first(d, "connectionId", "provider") + " was exceeded."));
+                        "The rate limit of " + first(d, "connection", "provider")
+                                + (d.get("window") == null
+                                        ? ""
+                                        : " (per " + d.get("window") + ", " + d.get("limit") + ")")
+                                + " was exceeded."));
             default -> {
                 // Not a condition any rule watches (switchboard.alert.sent among them: no alert about alerts).
             }

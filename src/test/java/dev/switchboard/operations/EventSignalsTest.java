@@ -58,6 +58,15 @@ class EventSignalsTest {
                     assertThat(s.kind()).isEqualTo(Rule.Kind.RATE_LIMIT_EXCEEDED);
                     assertThat(s.subject()).isEqualTo("acme/stripe");
                 });
+        // The payload gateway.ProviderLimits emits: the connection is the subject.
+        assertThat(signals(
+                        "switchboard.ratelimit.exceeded",
+                        Map.of("connection", "con_3", "provider", "stripe", "window", "minute", "limit", 2)))
+                .singleElement()
+                .satisfies(s -> {
+                    assertThat(s.subject()).isEqualTo("acme/con_3");
+                    assertThat(s.message()).contains("per minute, 2");
+                });
         assertThat(signals("switchboard.alert.sent", Map.of("alertId", "alr_1")))
                 .as("no alert about an alert")
                 .isEmpty();
