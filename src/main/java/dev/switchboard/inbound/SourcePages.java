@@ -69,9 +69,14 @@ class SourcePages {
             HttpServletResponse response) {
         try {
             var body = checks.valid(new Sources.CreateSource(
-                    name, provider(provider), secret == null || secret.isEmpty() ? null : Secret.of(secret), null));
+                    name,
+                    provider(provider),
+                    secret == null || secret.isEmpty() ? null : Secret.of(secret),
+                    null,
+                    null));
             var created = sources.create(scope.tenantId(), body);
             model.addAttribute("shownSecret", created.shownOnce());
+            model.addAttribute("shownVerifyToken", created.verifyTokenShownOnce());
             model.addAttribute("created", true);
             return detailPage(scope, created.source().id(), model);
         } catch (ApiException e) {
