@@ -70,6 +70,7 @@ class Ingest {
     private final EventProcessor processor;
     private final MeterRegistry metrics;
     private final Clock clock;
+    private final Scheme.Context context;
 
     Ingest(
             IngestSources sources,
@@ -80,7 +81,9 @@ class Ingest {
             JsonMapper json,
             EventProcessor processor,
             MeterRegistry metrics,
-            Clock clock) {
+            Clock clock,
+            PaypalCertificates paypal) {
+        this.context = new Scheme.Context(paypal);
         this.sources = sources;
         this.events = events;
         this.rejections = rejections;
@@ -118,7 +121,7 @@ class Ingest {
                     ErrorCode.METHOD_NOT_ALLOWED, "Only a provider's subscription check may use " + r.method() + ".");
         }
         List<Secret> keys = found.secretsAt(now);
-        Verification verification = verify(provider, request, keys, source.options());
+        Verification verification = verify(provider, request, keys, source.options(), context);
         Map<String, String> headers = Headers.redacted(r.headers(), scheme.secretHeaders(source.options()));
 
         if (verification instanceof Verification.Rejected rejected) {
@@ -181,9 +184,13 @@ class Ingest {
 
     /** A verifier must not throw on hostile input; if one ever does, the request is refused, not a 500. */
     private static Verification verify(
-            Provider provider, WebhookRequest request, List<Secret> keys, SourceOptions options) {
+            Provider provider,
+            WebhookRequest request,
+            List<Secret> keys,
+            SourceOptions options,
+            Scheme.Context context) {
         try {
-            return provider.scheme.verify(request, keys, options);
+            return provider.scheme.verify(request, keys, options, context);
         } catch (RuntimeException e) {
             log.warn("The {} scheme threw on a request; refusing it", provider.wire(), e);
             return Verification.invalid("The signature could not be checked.");

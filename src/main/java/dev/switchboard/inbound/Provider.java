@@ -31,7 +31,9 @@ enum Provider {
     @JsonProperty("msgraph")
     MSGRAPH("msgraph", new GraphScheme()),
     @JsonProperty("google-channel")
-    GOOGLE_CHANNEL("google-channel", new GoogleChannelScheme());
+    GOOGLE_CHANNEL("google-channel", new GoogleChannelScheme()),
+    @JsonProperty("paypal")
+    PAYPAL("paypal", new PaypalScheme());
 
     private final String wire;
     final Scheme scheme;

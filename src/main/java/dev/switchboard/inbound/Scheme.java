@@ -28,7 +28,8 @@ sealed interface Scheme
                 NoneScheme,
                 MetaScheme,
                 GraphScheme,
-                GoogleChannelScheme {
+                GoogleChannelScheme,
+                PaypalScheme {
 
     /** Where a source's secret comes from. */
     enum SecretOrigin {
@@ -45,6 +46,16 @@ sealed interface Scheme
      * period lasts; a request signed with either is verified.
      */
     Verification verify(WebhookRequest request, List<Secret> secrets, SourceOptions options);
+
+    /** What a scheme may need beyond the request and its secrets: PayPal's certificates. */
+    record Context(PaypalCertificates paypal) {
+        static final Context NONE = new Context(null);
+    }
+
+    /** {@link #verify(WebhookRequest, List, SourceOptions)}, for schemes that need the {@link Context}. */
+    default Verification verify(WebhookRequest request, List<Secret> secrets, SourceOptions options, Context context) {
+        return verify(request, secrets, options);
+    }
 
     /** The header names whose values are signatures or tokens: redacted wherever headers are stored. */
     List<String> secretHeaders(SourceOptions options);

@@ -311,7 +311,8 @@ class SubscriptionSchemesTest extends InboundTestBase {
         var sources = java.util.List.of(
                 source(tenant, "{\"name\":\"m\",\"provider\":\"meta\",\"secret\":\"" + META_SECRET + "\"}"),
                 source(tenant, "{\"name\":\"g\",\"provider\":\"msgraph\"}"),
-                source(tenant, "{\"name\":\"c\",\"provider\":\"google-channel\"}"));
+                source(tenant, "{\"name\":\"c\",\"provider\":\"google-channel\"}"),
+                source(tenant, "{\"name\":\"p\",\"provider\":\"paypal\",\"secret\":\"WH-1\"}"));
         var random = new java.util.Random(16);
         java.util.List<String> queries = java.util.List.of(
                 "?hub.mode=subscribe&hub.challenge=%25zz&hub.verify_token=x%00",
@@ -346,11 +347,41 @@ class SubscriptionSchemesTest extends InboundTestBase {
                                 "application/json",
                                 body,
                                 Map.of(
-                                        "X-Hub-Signature-256", "sha256=" + "0".repeat(64),
-                                        "X-Goog-Channel-Token", src.secret() == null ? "x" : src.secret(),
-                                        "X-Goog-Channel-ID", "c",
-                                        "X-Goog-Message-Number", "\u00ff",
-                                        "X-Goog-Resource-State", "")));
+                                        "X-Hub-Signature-256",
+                                        "sha256=" + "0".repeat(64),
+                                        "X-Goog-Channel-Token",
+                                        src.secret() == null ? "x" : src.secret(),
+                                        "X-Goog-Channel-ID",
+                                        "c",
+                                        "X-Goog-Message-Number",
+                                        "\u00ff",
+                                        "X-Goog-Resource-State",
+                                        "",
+                                        "PAYPAL-TRANSMISSION-ID",
+                                        "\u00e9|",
+                                        "PAYPAL-TRANSMISSION-TIME",
+                                        "2026-13-45T99:00:00Z",
+                                        "PAYPAL-TRANSMISSION-SIG",
+                                        "!!!",
+                                        "PAYPAL-CERT-URL",
+                                        dev.switchboard.testing.PaypalDouble.get()
+                                                .certUrl("CERT-none"),
+                                        "PAYPAL-AUTH-ALGO",
+                                        "SHA256withRSA")));
+                check(
+                        failures,
+                        "paypal signed " + body,
+                        post(
+                                src.ingestPath(),
+                                "application/json",
+                                body,
+                                PaypalIngestTest.sign(
+                                        dev.switchboard.testing.PaypalDouble.get().signingKey,
+                                        dev.switchboard.testing.PaypalDouble.get()
+                                                .certUrl("CERT-good"),
+                                        "WH-1",
+                                        body,
+                                        clock.instant().toString())));
             }
         }
         assertThat(failures).isEmpty();

@@ -40,7 +40,12 @@ class VerifierFuzzTest {
             "x-goog-channel-id",
             "x-goog-message-number",
             "x-goog-resource-state",
-            "x-goog-resource-uri");
+            "x-goog-resource-uri",
+            "paypal-transmission-id",
+            "paypal-transmission-time",
+            "paypal-transmission-sig",
+            "paypal-cert-url",
+            "paypal-auth-algo");
 
     static final SourceOptions HMAC_OPTIONS = new SourceOptions(
             300,
