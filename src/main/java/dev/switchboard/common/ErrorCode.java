@@ -34,7 +34,8 @@ public enum ErrorCode {
     RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "Too many requests: retry after the time Retry-After gives"),
     PROVIDER_UNAVAILABLE(HttpStatus.BAD_GATEWAY, "The provider could not be reached or answered unusably"),
     PROVIDER_TIMEOUT(HttpStatus.GATEWAY_TIMEOUT, "The provider did not answer in time"),
-    INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
+    INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error"),
+    HANDSHAKE_REFUSED(HttpStatus.FORBIDDEN, "The subscription check's token is not the source's");
 
     private final HttpStatus status;
     private final String title;

@@ -39,28 +39,11 @@ class DuplicateRepository {
     }
 
     java.util.Optional<Instant> earliest() {
-        return jdbc
-                .sql("SELECT min(received_at) AS t FROM inbound_duplicates")
-                .query((rs, n) -> dev.switchboard.common.Sql.instant(rs, "t"))
-                .list()
-                .stream()
-                .filter(java.util.Objects::nonNull)
-                .findFirst();
+        return FactQueries.earliest(jdbc, "inbound_duplicates");
     }
 
     /** Duplicates recorded in [from, to), with their source's provider. */
     void facts(Instant from, Instant to, java.util.function.Consumer<InboundFacts.Fact> sink) {
-        jdbc.sql("""
-                SELECT d.tenant_id, d.source_id, s.provider, d.received_at
-                FROM inbound_duplicates d JOIN sources s ON s.id = d.source_id
-                WHERE d.received_at >= :from AND d.received_at < :to
-                """).param("from", ts(from)).param("to", ts(to)).query(rs -> {
-            sink.accept(new InboundFacts.Fact(
-                    InboundFacts.Kind.DUPLICATE,
-                    rs.getString("tenant_id"),
-                    rs.getString("source_id"),
-                    rs.getString("provider"),
-                    dev.switchboard.common.Sql.instant(rs, "received_at")));
-        });
+        FactQueries.facts(jdbc, "inbound_duplicates", InboundFacts.Kind.DUPLICATE, from, to, sink);
     }
 }

@@ -424,13 +424,7 @@ class EventRepository {
     }
 
     Optional<Instant> earliest() {
-        return jdbc
-                .sql("SELECT min(received_at) AS t FROM inbound_events")
-                .query((rs, n) -> instant(rs, "t"))
-                .list()
-                .stream()
-                .filter(java.util.Objects::nonNull)
-                .findFirst();
+        return FactQueries.earliest(jdbc, "inbound_events");
     }
 
     /** Events stored in [from, to). */

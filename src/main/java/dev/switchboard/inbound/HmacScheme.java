@@ -121,7 +121,7 @@ final class HmacScheme implements Scheme {
 
     @Override
     public Set<SourceOptions.Field> options() {
-        return EnumSet.allOf(SourceOptions.Field.class);
+        return EnumSet.complementOf(EnumSet.of(SourceOptions.Field.TEST_TOKEN));
     }
 
     @Override

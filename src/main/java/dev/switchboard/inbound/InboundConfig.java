@@ -11,6 +11,6 @@ class InboundConfig {
     /** Source signing secrets, for key rotation. */
     @Bean
     SealedColumns sourceSealedColumns() {
-        return new SealedColumns("sources", List.of("secret", "previous_secret"));
+        return new SealedColumns("sources", List.of("secret", "previous_secret", "verify_token"));
     }
 }

@@ -32,13 +32,33 @@ class Ingest {
             byte[] body,
             List<String> urls,
             String contentType,
-            String remoteAddr) {}
+            String remoteAddr,
+            String method,
+            String query) {
+
+        /** A POST without a query string. */
+        Received(
+                String sourceId,
+                Map<String, List<String>> headers,
+                byte[] body,
+                List<String> urls,
+                String contentType,
+                String remoteAddr) {
+            this(sourceId, headers, body, urls, contentType, remoteAddr, "POST", null);
+        }
+    }
 
     sealed interface Outcome {
         record Stored(String eventId, boolean duplicate) implements Outcome {}
 
         /** Slack's url_verification handshake: answer its challenge, store nothing. */
         record Challenge(String challenge) implements Outcome {}
+
+        /** A subscription check passed (Meta, Graph): answer this text as {@code text/plain}, store nothing. */
+        record Text(String text) implements Outcome {}
+
+        /** A batch (Graph): one stored event per item, in the request's order. */
+        record Batch(List<Stored> events) implements Outcome {}
     }
 
     private final IngestSources sources;
@@ -50,6 +70,7 @@ class Ingest {
     private final EventProcessor processor;
     private final MeterRegistry metrics;
     private final Clock clock;
+    private final Scheme.Context context;
 
     Ingest(
             IngestSources sources,
@@ -60,7 +81,9 @@ class Ingest {
             JsonMapper json,
             EventProcessor processor,
             MeterRegistry metrics,
-            Clock clock) {
+            Clock clock,
+            PaypalCertificates paypal) {
+        this.context = new Scheme.Context(paypal);
         this.sources = sources;
         this.events = events;
         this.rejections = rejections;
@@ -82,9 +105,23 @@ class Ingest {
         }
         Provider provider = source.provider();
         Scheme scheme = provider.scheme;
-        WebhookRequest request = new WebhookRequest(r.headers(), r.body(), r.urls(), r.contentType(), now);
+        Map<String, List<String>> query = WebhookRequest.decode(r.query());
+        WebhookRequest request = new WebhookRequest(
+                r.headers(), r.body(), r.urls(), r.contentType(), now, r.method(), query == null ? Map.of() : query);
+        var subscription = subscription(provider, request, found.verifyToken());
+        if (subscription.isPresent()) {
+            return switch (subscription.get()) {
+                case Scheme.Subscription.Answer a -> new Outcome.Text(a.text());
+                case Scheme.Subscription.Refused refused ->
+                    throw new ApiException(ErrorCode.HANDSHAKE_REFUSED, refused.detail());
+            };
+        }
+        if (!"POST".equals(r.method())) {
+            throw new ApiException(
+                    ErrorCode.METHOD_NOT_ALLOWED, "Only a provider's subscription check may use " + r.method() + ".");
+        }
         List<Secret> keys = found.secretsAt(now);
-        Verification verification = verify(provider, request, keys, source.options());
+        Verification verification = verify(provider, request, keys, source.options(), context);
         Map<String, String> headers = Headers.redacted(r.headers(), scheme.secretHeaders(source.options()));
 
         if (verification instanceof Verification.Rejected rejected) {
@@ -95,13 +132,24 @@ class Ingest {
         Normalizer.Payload payload = normalizer.read(request);
         var handshake = scheme.handshake(payload);
         if (handshake.isPresent()) return new Outcome.Challenge(handshake.get());
-        Normalizer.Normalized n = normalizer.normalize(provider, source.options(), payload);
+        List<Normalizer.Payload> parts = normalizer.parts(provider, payload);
+        if (parts.size() == 1) return store(source, parts.getFirst(), headers, verifiedBy, now);
+        List<Outcome.Stored> stored = new java.util.ArrayList<>(parts.size());
+        for (Normalizer.Payload part : parts) stored.add(store(source, part, headers, verifiedBy, now));
+        return new Outcome.Batch(stored);
+    }
 
-        EventRow row = EventRow.received(
-                Ids.next("evt"), source, n, now, clip(r.contentType()), headers, r.body().length, verifiedBy);
+    private Outcome.Stored store(
+            Source source, Normalizer.Payload part, Map<String, String> headers, String verifiedBy, Instant now) {
+        Provider provider = source.provider();
+        Normalizer.Normalized n = normalizer.normalize(provider, source.options(), part);
+        byte[] body = part.request().body();
+        String contentType = part.request().contentType();
+        EventRow row =
+                EventRow.received(Ids.next("evt"), source, n, now, clip(contentType), headers, body.length, verifiedBy);
         boolean inserted;
         try {
-            inserted = events.insert(row, r.body());
+            inserted = events.insert(row, body);
         } catch (DuplicateKeyException raced) {
             inserted = false; // a concurrent identical request committed first
         }
@@ -123,11 +171,26 @@ class Ingest {
         return new Outcome.Stored(row.id(), false);
     }
 
+    /** Like a verifier, a subscription check must not throw on what a stranger sent. */
+    private static java.util.Optional<Scheme.Subscription> subscription(
+            Provider provider, WebhookRequest request, Secret verifyToken) {
+        try {
+            return provider.scheme.subscription(request, verifyToken);
+        } catch (RuntimeException e) {
+            log.warn("The {} scheme threw on a subscription check; refusing it", provider.wire(), e);
+            return java.util.Optional.of(new Scheme.Subscription.Refused("The check could not be answered."));
+        }
+    }
+
     /** A verifier must not throw on hostile input; if one ever does, the request is refused, not a 500. */
     private static Verification verify(
-            Provider provider, WebhookRequest request, List<Secret> keys, SourceOptions options) {
+            Provider provider,
+            WebhookRequest request,
+            List<Secret> keys,
+            SourceOptions options,
+            Scheme.Context context) {
         try {
-            return provider.scheme.verify(request, keys, options);
+            return provider.scheme.verify(request, keys, options, context);
         } catch (RuntimeException e) {
             log.warn("The {} scheme threw on a request; refusing it", provider.wire(), e);
             return Verification.invalid("The signature could not be checked.");

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -26,6 +27,8 @@ class IngestController {
     record Accepted(String id, boolean duplicate) {}
 
     record Challenge(String challenge) {}
+
+    record Batch(List<Accepted> events) {}
 
     private final Ingest ingest;
     private final InboundProperties properties;
@@ -49,13 +52,50 @@ class IngestController {
         // Before the body is read: a flood costs neither memory nor a database round trip.
         rateLimit.acquire(sourceId);
         byte[] body = read(request);
-        var outcome = ingest.receive(new Ingest.Received(
-                sourceId, headers(request), body, urls(request), request.getContentType(), request.getRemoteAddr()));
+        return answer(ingest.receive(received(sourceId, request, body)));
+    }
+
+    @Operation(
+            summary = "Answer a provider's subscription check for a source",
+            description = "Meta's verification request (hub.mode=subscribe, hub.verify_token, hub.challenge): the"
+                    + " challenge is answered as text/plain when the verify token is the source's. 403"
+                    + " handshake_refused; 404 unknown source; 405 the source's provider sends no such check; 503"
+                    + " source_disabled.",
+            security = {})
+    @GetMapping("/webhooks/{sourceId}")
+    ResponseEntity<?> check(@PathVariable String sourceId, HttpServletRequest request) {
+        rateLimit.acquire(sourceId);
+        return answer(ingest.receive(received(sourceId, request, new byte[0])));
+    }
+
+    private Ingest.Received received(String sourceId, HttpServletRequest request, byte[] body) {
+        return new Ingest.Received(
+                sourceId,
+                headers(request),
+                body,
+                urls(request),
+                request.getContentType(),
+                request.getRemoteAddr(),
+                request.getMethod(),
+                request.getQueryString());
+    }
+
+    private static ResponseEntity<?> answer(Ingest.Outcome outcome) {
         // JSON whatever Accept says: a provider's Accept header must never turn a stored webhook into a 406.
         var ok = ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON);
         return switch (outcome) {
             case Ingest.Outcome.Stored s -> ok.body(new Accepted(s.eventId(), s.duplicate()));
             case Ingest.Outcome.Challenge c -> ok.body(new Challenge(c.challenge()));
+            case Ingest.Outcome.Batch b ->
+                ok.body(new Batch(b.events().stream()
+                        .map(s -> new Accepted(s.eventId(), s.duplicate()))
+                        .toList()));
+            // Providers compare the answer byte for byte: plain text, nothing around it.
+            case Ingest.Outcome.Text t ->
+                ResponseEntity.ok()
+                        .contentType(new MediaType("text", "plain", java.nio.charset.StandardCharsets.UTF_8))
+                        .header("X-Content-Type-Options", "nosniff")
+                        .body(t.text());
         };
     }
 

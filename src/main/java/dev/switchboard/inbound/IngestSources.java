@@ -20,7 +20,7 @@ import org.springframework.stereotype.Component;
 class IngestSources {
 
     /** A source ready to verify requests; the previous secret is kept until its grace period ends. */
-    record Resolved(Source source, boolean tenantActive, Secret current, Secret previous) {
+    record Resolved(Source source, boolean tenantActive, Secret current, Secret previous, Secret verifyToken) {
 
         List<Secret> secretsAt(Instant now) {
             List<Secret> secrets = new ArrayList<>(2);
@@ -55,7 +55,8 @@ class IngestSources {
         Resolved cached = cache == null ? null : cache.getIfPresent(sourceId);
         if (cached != null) return Optional.of(cached);
         Optional<Resolved> loaded = sources.findForIngest(sourceId)
-                .map(s -> new Resolved(s.source(), s.tenantActive(), secrets.current(s), secrets.previous(s)));
+                .map(s -> new Resolved(
+                        s.source(), s.tenantActive(), secrets.current(s), secrets.previous(s), secrets.verifyToken(s)));
         if (cache != null) loaded.ifPresent(r -> cache.put(sourceId, r));
         return loaded;
     }

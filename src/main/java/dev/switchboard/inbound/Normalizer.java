@@ -65,6 +65,23 @@ final class Normalizer {
         return new Payload(request, parse(request), request.isForm() ? request.form() : null);
     }
 
+    /** The request as one payload per event: itself, or each item of a batch with the item as its body. */
+    List<Payload> parts(Provider provider, Payload payload) {
+        List<JsonNode> items;
+        try {
+            items = provider.scheme.batch(payload);
+        } catch (RuntimeException e) {
+            items = null;
+        }
+        if (items == null || items.isEmpty()) return List.of(payload);
+        List<Payload> parts = new java.util.ArrayList<>(items.size());
+        for (JsonNode item : items) {
+            WebhookRequest one = payload.request().withBody(json.writeValueAsBytes(item), "application/json");
+            parts.add(new Payload(one, item.isObject() ? item : null, null));
+        }
+        return parts;
+    }
+
     Normalized normalize(Provider provider, SourceOptions options, WebhookRequest request) {
         return normalize(provider, options, read(request));
     }

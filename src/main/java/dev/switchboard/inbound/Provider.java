@@ -25,7 +25,15 @@ enum Provider {
     @JsonProperty("token")
     TOKEN("token", new TokenScheme()),
     @JsonProperty("none")
-    NONE("none", new NoneScheme());
+    NONE("none", new NoneScheme()),
+    @JsonProperty("meta")
+    META("meta", new MetaScheme()),
+    @JsonProperty("msgraph")
+    MSGRAPH("msgraph", new GraphScheme()),
+    @JsonProperty("google-channel")
+    GOOGLE_CHANNEL("google-channel", new GoogleChannelScheme()),
+    @JsonProperty("paypal")
+    PAYPAL("paypal", new PaypalScheme());
 
     private final String wire;
     final Scheme scheme;

@@ -79,28 +79,11 @@ class RejectionRepository {
     }
 
     java.util.Optional<Instant> earliest() {
-        return jdbc
-                .sql("SELECT min(received_at) AS t FROM inbound_rejections")
-                .query((rs, n) -> instant(rs, "t"))
-                .list()
-                .stream()
-                .filter(java.util.Objects::nonNull)
-                .findFirst();
+        return FactQueries.earliest(jdbc, "inbound_rejections");
     }
 
     /** Rejections recorded in [from, to), with their source's provider. */
     void facts(Instant from, Instant to, java.util.function.Consumer<InboundFacts.Fact> sink) {
-        jdbc.sql("""
-                SELECT r.tenant_id, r.source_id, s.provider, r.received_at
-                FROM inbound_rejections r JOIN sources s ON s.id = r.source_id
-                WHERE r.received_at >= :from AND r.received_at < :to
-                """).param("from", ts(from)).param("to", ts(to)).query(rs -> {
-            sink.accept(new InboundFacts.Fact(
-                    InboundFacts.Kind.REJECTED,
-                    rs.getString("tenant_id"),
-                    rs.getString("source_id"),
-                    rs.getString("provider"),
-                    instant(rs, "received_at")));
-        });
+        FactQueries.facts(jdbc, "inbound_rejections", InboundFacts.Kind.REJECTED, from, to, sink);
     }
 }

@@ -25,7 +25,11 @@ sealed interface Scheme
                 StandardWebhooksScheme,
                 HmacScheme,
                 TokenScheme,
-                NoneScheme {
+                NoneScheme,
+                MetaScheme,
+                GraphScheme,
+                GoogleChannelScheme,
+                PaypalScheme {
 
     /** Where a source's secret comes from. */
     enum SecretOrigin {
@@ -42,6 +46,16 @@ sealed interface Scheme
      * period lasts; a request signed with either is verified.
      */
     Verification verify(WebhookRequest request, List<Secret> secrets, SourceOptions options);
+
+    /** What a scheme may need beyond the request and its secrets: PayPal's certificates. */
+    record Context(PaypalCertificates paypal) {
+        static final Context NONE = new Context(null);
+    }
+
+    /** {@link #verify(WebhookRequest, List, SourceOptions)}, for schemes that need the {@link Context}. */
+    default Verification verify(WebhookRequest request, List<Secret> secrets, SourceOptions options, Context context) {
+        return verify(request, secrets, options);
+    }
 
     /** The header names whose values are signatures or tokens: redacted wherever headers are stored. */
     List<String> secretHeaders(SourceOptions options);
@@ -75,6 +89,40 @@ sealed interface Scheme
     /** A new secret, for schemes whose {@link #secretOrigin()} is {@code GENERATED}. */
     default Secret newSecret() {
         return Secret.of(Ids.randomToken(32));
+    }
+
+    /**
+     * A subscription check, which a provider sends unsigned before it delivers anything (Meta's GET
+     * with {@code hub.verify_token}, Graph's {@code ?validationToken=}): answered before
+     * verification, as text, instead of storing the request. Empty when the request is not one.
+     *
+     * @param verifyToken the source's verify token, for schemes that {@link #usesVerifyToken()}
+     */
+    default Optional<Subscription> subscription(WebhookRequest request, Secret verifyToken) {
+        return Optional.empty();
+    }
+
+    /** The outcome of a subscription check. */
+    sealed interface Subscription {
+        /** Answer 200 {@code text/plain} with this text. */
+        record Answer(String text) implements Subscription {}
+
+        /** Answer 403: the check's token is not the source's. */
+        record Refused(String detail) implements Subscription {}
+    }
+
+    /** True when the provider checks the subscription with a second token, kept sealed beside the secret. */
+    default boolean usesVerifyToken() {
+        return false;
+    }
+
+    /**
+     * The events of a request that batches several (Graph's {@code value[]}), each stored as its own
+     * event with the item as its body; null when the request is one event. Verification covers the
+     * whole request first.
+     */
+    default List<tools.jackson.databind.JsonNode> batch(Normalizer.Payload payload) {
+        return null;
     }
 
     /** The answer to a provider's handshake (answered instead of storing the request), or empty. */

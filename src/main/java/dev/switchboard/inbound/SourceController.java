@@ -50,7 +50,10 @@ class SourceController {
             Instant lastReceivedAt,
 
             @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-            String secret) {
+            String secret,
+
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            String verifyToken) {
         @Override
         public String toString() {
             return "SourceView[id=" + id + ", provider=" + provider + "]";
@@ -71,7 +74,7 @@ class SourceController {
         var created = sources.create(scope.tenantId(), body);
         Source source = created.source();
         return ResponseEntity.created(URI.create("/api/v1/tenants/" + source.tenantId() + "/sources/" + source.id()))
-                .body(view(source, created.shownOnce()));
+                .body(view(source, created.shownOnce(), null, created.verifyTokenShownOnce()));
     }
 
     @Operation(summary = "List sources")
@@ -142,6 +145,11 @@ class SourceController {
     }
 
     private SourceView view(Source s, String shownSecret, EventRepository.SourceActivity activity) {
+        return view(s, shownSecret, activity, null);
+    }
+
+    private SourceView view(
+            Source s, String shownSecret, EventRepository.SourceActivity activity, String shownVerifyToken) {
         return new SourceView(
                 s.id(),
                 s.tenantId(),
@@ -157,6 +165,7 @@ class SourceController {
                 s.updatedAt(),
                 activity == null ? 0 : activity.receivedLast24h(),
                 activity == null ? null : activity.lastReceivedAt(),
-                shownSecret);
+                shownSecret,
+                shownVerifyToken);
     }
 }

@@ -15,7 +15,9 @@ import java.util.regex.Pattern;
  * {@code header} for {@code token} (default: {@code Authorization: Bearer}); {@code idHeader} for the
  * generic schemes, naming a header that carries the sender's event id. For {@code hmac} that id
  * deduplicates only when {@code signedContent} signs it ({@code {id}}): an unsigned header is
- * whatever a replayer wants it to be.
+ * whatever a replayer wants it to be. {@code testToken} (Stripe only): authenticate with the source's
+ * secret as a shared bearer token instead of Stripe's signature, for a test-mode or mock sender
+ * that cannot sign; events are still read as Stripe's and marked {@code stripe-test-token}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record SourceOptions(
@@ -26,9 +28,27 @@ record SourceOptions(
         Encoding encoding,
         String timestampHeader,
         String signedContent,
-        String idHeader) {
+        String idHeader,
+        Boolean testToken) {
 
     static final SourceOptions NONE = new SourceOptions(null, null, null, null, null, null, null, null);
+
+    SourceOptions(
+            Integer toleranceSeconds,
+            String header,
+            String prefix,
+            Algorithm algorithm,
+            Encoding encoding,
+            String timestampHeader,
+            String signedContent,
+            String idHeader) {
+        this(toleranceSeconds, header, prefix, algorithm, encoding, timestampHeader, signedContent, idHeader, null);
+    }
+
+    boolean usesTestToken() {
+        return Boolean.TRUE.equals(testToken);
+    }
+
     static final int DEFAULT_TOLERANCE_SECONDS = 300;
     private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}");
 
@@ -76,7 +96,8 @@ record SourceOptions(
         ENCODING("encoding"),
         TIMESTAMP_HEADER("timestampHeader"),
         SIGNED_CONTENT("signedContent"),
-        ID_HEADER("idHeader");
+        ID_HEADER("idHeader"),
+        TEST_TOKEN("testToken");
 
         final String json;
 
@@ -99,6 +120,7 @@ record SourceOptions(
             case TIMESTAMP_HEADER -> timestampHeader;
             case SIGNED_CONTENT -> signedContent;
             case ID_HEADER -> idHeader;
+            case TEST_TOKEN -> testToken;
         };
     }
 

@@ -76,9 +76,11 @@ class SourcePages {
                             name,
                             provider(provider),
                             secret == null || secret.isEmpty() ? null : Secret.of(secret),
+                            null,
                             null));
                     var created = sources.create(scope.tenantId(), body);
                     model.addAttribute("shownSecret", created.shownOnce());
+                    model.addAttribute("shownVerifyToken", created.verifyTokenShownOnce());
                     model.addAttribute("created", true);
                     return detailPage(scope, created.source().id(), model);
                 },

@@ -17,7 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
 class SourceRepository {
 
     /** A source with its encrypted secrets, for ingest. */
-    record WithSecrets(Source source, byte[] secret, byte[] previousSecret, boolean tenantActive) {}
+    record WithSecrets(Source source, byte[] secret, byte[] previousSecret, boolean tenantActive, byte[] verifyToken) {}
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -47,12 +47,14 @@ class SourceRepository {
                 .single();
     }
 
-    void insert(Source s, byte[] secret) {
+    void insert(Source s, byte[] secret, byte[] verifyToken) {
         jdbc.sql("""
                 INSERT INTO sources (id, tenant_id, name, provider, options, status, secret, secret_hint,
-                                     created_at, updated_at)
-                VALUES (:id, :tenant, :name, :provider, :options, :status, :secret, :hint, :created, :updated)
+                                     verify_token, created_at, updated_at)
+                VALUES (:id, :tenant, :name, :provider, :options, :status, :secret, :hint, :verifyToken,
+                        :created, :updated)
                 """)
+                .param("verifyToken", verifyToken)
                 .param("id", s.id())
                 .param("tenant", s.tenantId())
                 .param("name", s.name())
@@ -86,7 +88,8 @@ class SourceRepository {
                         row.mapRow(rs, n),
                         rs.getBytes("secret"),
                         rs.getBytes("previous_secret"),
-                        "active".equals(rs.getString("tenant_status"))))
+                        "active".equals(rs.getString("tenant_status")),
+                        rs.getBytes("verify_token")))
                 .optional();
     }
 
@@ -142,7 +145,7 @@ class SourceRepository {
     /** Deleting destroys the secrets; the row stays because events refer to it. */
     boolean delete(String tenantId, String id, Instant now) {
         return jdbc.sql("""
-                        UPDATE sources SET status = 'deleted', secret = NULL, previous_secret = NULL,
+                        UPDATE sources SET status = 'deleted', secret = NULL, previous_secret = NULL, verify_token = NULL,
                                            previous_secret_expires_at = NULL, secret_hint = NULL, updated_at = :now
                         WHERE tenant_id = :tenant AND id = :id AND status <> 'deleted'
                         """)

@@ -36,6 +36,34 @@ class SourceSecrets {
         return given;
     }
 
+    /** The verify token to store: the given one or a new one, for schemes that use one; else none may be given. */
+    Secret chooseVerifyToken(Provider provider, Secret given) {
+        if (!provider.scheme.usesVerifyToken()) {
+            if (given != null)
+                throw ApiException.invalid("verifyToken", "provider " + provider.wire() + " takes no verify token");
+            return null;
+        }
+        if (given == null) return Secret.of(dev.switchboard.common.Ids.randomToken(32));
+        String value = given.reveal();
+        if (value.isBlank() || value.length() > 200)
+            throw ApiException.invalid("verifyToken", "must be 1 to 200 characters");
+        String problem = Scheme.sharedSecretProblem(value);
+        if (problem != null) throw ApiException.invalid("verifyToken", problem);
+        return given;
+    }
+
+    Secret verifyToken(SourceRepository.WithSecrets s) {
+        return s.verifyToken() == null
+                ? null
+                : vault.decrypt(
+                        s.verifyToken(),
+                        new SecretPlace(
+                                s.source().tenantId(),
+                                "sources",
+                                "verify_token",
+                                s.source().id()));
+    }
+
     byte[] encrypt(Secret secret, String tenantId, String sourceId, String column) {
         return secret == null ? null : vault.encrypt(secret, new SecretPlace(tenantId, "sources", column, sourceId));
     }

@@ -33,7 +33,8 @@ class Sources {
             @NotBlank @Size(max = 200) String name,
             @NotNull Provider provider,
             Secret secret,
-            @Valid SourceOptions options) {}
+            @Valid SourceOptions options,
+            Secret verifyToken) {}
 
     record UpdateSource(
             @Size(min = 1, max = 200) @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank")
@@ -45,9 +46,22 @@ class Sources {
     record RotateSecret(Secret secret, @Min(0) @Max(604_800) Long graceSeconds) {}
 
     /** A source, and the secret to show once: only one Switchboard generated, never one the caller sent. */
-    record WithSecret(Source source, Secret shown) {
+    record WithSecret(Source source, Secret shown, Secret shownVerifyToken) {
+        WithSecret(Source source, Secret shown) {
+            this(source, shown, null);
+        }
+
         String shownOnce() {
             return shown == null ? null : shown.reveal();
+        }
+
+        String verifyTokenShownOnce() {
+            return shownVerifyToken == null ? null : shownVerifyToken.reveal();
+        }
+
+        @Override
+        public String toString() {
+            return "WithSecret[source=" + source.id() + "]";
         }
     }
 
@@ -103,6 +117,7 @@ class Sources {
         SourceOptions options = body.options() == null ? SourceOptions.NONE : body.options();
         checkOptions(options, body.provider());
         Secret secret = secrets.choose(body.provider(), body.secret(), "secret");
+        Secret verifyToken = secrets.chooseVerifyToken(body.provider(), body.verifyToken());
         Instant now = Sql.now(clock);
         String id = Ids.next("src");
         Source source = new Source(
@@ -120,8 +135,12 @@ class Sources {
                 tenant,
                 TenantLimits.Kind.SOURCES,
                 () -> sources.countLive(tenant),
-                () -> sources.insert(source, secrets.encrypt(secret, tenant, id, "secret")));
-        return new WithSecret(source, body.secret() == null ? secret : null);
+                () -> sources.insert(
+                        source,
+                        secrets.encrypt(secret, tenant, id, "secret"),
+                        secrets.encrypt(verifyToken, tenant, id, "verify_token")));
+        return new WithSecret(
+                source, body.secret() == null ? secret : null, body.verifyToken() == null ? verifyToken : null);
     }
 
     Source update(String tenant, String id, UpdateSource body) {

@@ -18,6 +18,7 @@ final class StripeScheme implements Scheme {
 
     @Override
     public Verification verify(WebhookRequest request, List<Secret> secrets, SourceOptions options) {
+        if (options.usesTestToken()) return testToken(request, secrets);
         String header = request.header(HEADER);
         if (header == null || header.isBlank()) return Verification.missing("No Stripe-Signature header.");
         Long timestamp = null;
@@ -51,9 +52,27 @@ final class StripeScheme implements Scheme {
         return Verification.invalid("No v1 signature matches.");
     }
 
+    /**
+     * Test mode through a shared token ({@code testToken}): {@code Authorization: Bearer <secret>},
+     * compared hashed like {@link TokenScheme}. Nothing is signed, so the verdict says so.
+     */
+    private static Verification testToken(WebhookRequest request, List<Secret> secrets) {
+        String auth = request.header("authorization");
+        if (auth == null)
+            return Verification.missing("No Authorization header (this Stripe source takes a test token).");
+        if (!auth.regionMatches(true, 0, "Bearer ", 0, 7)) return Verification.invalid("Expected 'Bearer <token>'.");
+        byte[] hash = Hmac.sha256(Hmac.utf8(auth.substring(7).strip()));
+        for (Secret secret : secrets) {
+            if (Hmac.equal(Hmac.sha256(Hmac.utf8(secret.reveal())), hash)) {
+                return new Verification.Verified("stripe-test-token");
+            }
+        }
+        return Verification.invalid("The token does not match.");
+    }
+
     @Override
     public List<String> secretHeaders(SourceOptions options) {
-        return List.of(HEADER);
+        return options.usesTestToken() ? List.of(HEADER, "authorization") : List.of(HEADER);
     }
 
     @Override
@@ -79,7 +98,15 @@ final class StripeScheme implements Scheme {
 
     @Override
     public Set<SourceOptions.Field> options() {
-        return Set.of(SourceOptions.Field.TOLERANCE_SECONDS);
+        return Set.of(SourceOptions.Field.TOLERANCE_SECONDS, SourceOptions.Field.TEST_TOKEN);
+    }
+
+    @Override
+    public List<dev.switchboard.common.FieldError> optionProblems(SourceOptions o) {
+        return o.usesTestToken() && o.toleranceSeconds() != null
+                ? List.of(new dev.switchboard.common.FieldError(
+                        "options.toleranceSeconds", "does not apply with options.testToken (nothing is timestamped)"))
+                : List.of();
     }
 
     @Override

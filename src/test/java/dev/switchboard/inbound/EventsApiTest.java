@@ -184,7 +184,7 @@ class EventsApiTest extends InboundTestBase {
                         .size())
                 .isEqualTo(5);
         for (String bad : new String[] {
-            "provider=paypal", "status=done", "since=yesterday", "limit=1001", "limit=abc", "summary=maybe"
+            "provider=adyen", "status=done", "since=yesterday", "limit=1001", "limit=abc", "summary=maybe"
         }) {
             var r = api.get("/api/v1/tenants/" + tenant + "/events?" + bad, ADMIN);
             assertThat(r.status()).as(bad).isEqualTo(400);

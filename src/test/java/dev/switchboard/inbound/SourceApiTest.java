@@ -25,7 +25,7 @@ class SourceApiTest extends InboundTestBase {
     void validatesWhatEachProviderNeeds() {
         String t = newTenant();
         create(t, "{\"name\":\"s\",\"provider\":\"stripe\"}", 400, "secret");
-        create(t, "{\"name\":\"s\",\"provider\":\"paypal\"}", 400, "provider");
+        create(t, "{\"name\":\"s\",\"provider\":\"adyen\"}", 400, "provider");
         create(t, "{\"name\":\"s\"}", 400, "provider");
         create(t, "{\"provider\":\"none\"}", 400, "name");
         create(t, "{\"name\":\"s\",\"provider\":\"none\",\"secret\":\"x\"}", 400, "secret");

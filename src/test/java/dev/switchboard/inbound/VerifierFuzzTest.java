@@ -35,7 +35,17 @@ class VerifierFuzzTest {
             "svix-signature",
             "authorization",
             "x-signature",
-            "x-timestamp");
+            "x-timestamp",
+            "x-goog-channel-token",
+            "x-goog-channel-id",
+            "x-goog-message-number",
+            "x-goog-resource-state",
+            "x-goog-resource-uri",
+            "paypal-transmission-id",
+            "paypal-transmission-time",
+            "paypal-transmission-sig",
+            "paypal-cert-url",
+            "paypal-auth-algo");
 
     static final SourceOptions HMAC_OPTIONS = new SourceOptions(
             300,
@@ -122,5 +132,79 @@ class VerifierFuzzTest {
                         "https://h:443/x?a=%zz",
                         "::"),
                 Arbitraries.strings().ofMaxLength(60));
+    }
+
+    /** Subscription checks and batch splitting (Meta, Graph, Google) answer whatever the query and body. */
+    @Property(tries = 300)
+    void noSubscriptionCheckOrBatchThrows(
+            @ForAll("queries") String query,
+            @ForAll("methods") String method,
+            @ForAll("bodies") byte[] body,
+            @ForAll("headers") Map<String, List<String>> headers) {
+        var decoded = WebhookRequest.decode(query);
+        var request = new WebhookRequest(
+                headers,
+                body,
+                List.of("https://h/webhooks/src_1"),
+                "application/json",
+                Instant.ofEpochSecond(1_700_000_000),
+                method,
+                decoded == null ? Map.of() : decoded);
+        var normalizer =
+                new Normalizer(tools.jackson.databind.json.JsonMapper.builder().build());
+        var secrets = List.of(Secret.of("a-client-state-0123456789"));
+        for (Provider p : Provider.values()) {
+            var answer = p.scheme.subscription(request, Secret.of("verify-token-0123456789"));
+            assertThat(answer).isNotNull();
+            answer.ifPresent(a -> assertThat(a).isNotNull());
+            SourceOptions options = p == Provider.HMAC ? HMAC_OPTIONS : SourceOptions.NONE;
+            assertThat(p.scheme.verify(request, secrets, options)).isNotNull();
+            for (var part : normalizer.parts(p, normalizer.read(request))) {
+                assertThat(normalizer.normalize(p, options, part)).isNotNull();
+            }
+        }
+    }
+
+    @Provide
+    Arbitrary<String> queries() {
+        return Arbitraries.oneOf(
+                Arbitraries.of(
+                        "hub.mode=subscribe&hub.challenge=1&hub.verify_token=verify-token-0123456789",
+                        "hub.mode=subscribe&hub.challenge=" + "9".repeat(5000)
+                                + "&hub.verify_token=verify-token-0123456789",
+                        "hub.mode=subscribe&hub.verify_token=%zz",
+                        "validationToken=",
+                        "validationToken=%E0%A4%A",
+                        "validationToken=" + "a".repeat(5000),
+                        "&&&==",
+                        ""),
+                Arbitraries.strings()
+                        .withChars("hub.mode=subscribechallengeverify_tokenvalidationToken&%+0123456789")
+                        .ofMaxLength(120),
+                Arbitraries.strings().ofMaxLength(100));
+    }
+
+    @Provide
+    Arbitrary<String> methods() {
+        return Arbitraries.of("GET", "POST", "PUT", "HEAD");
+    }
+
+    @Provide
+    Arbitrary<byte[]> bodies() {
+        return Arbitraries.oneOf(
+                Arbitraries.of(
+                                "{\"value\":[]}",
+                                "{\"value\":[1,2]}",
+                                "{\"value\":[{\"clientState\":\"a-client-state-0123456789\"},{}]}",
+                                "{\"value\":[{\"clientState\":\"a-client-state-0123456789\",\"resourceData\":{\"@odata.type\":\".\"}}]}",
+                                "{\"value\":[{\"clientState\":\"a-client-state-0123456789\",\"lifecycleEvent\":7}]}",
+                                "{\"value\":{}}",
+                                "{\"object\":\"page\",\"entry\":[{\"id\":1e400,\"time\":[]},null]}",
+                                "{\"object\":\"page\",\"entry\":{}}",
+                                "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"changes\":[null]}]}",
+                                "[]",
+                                "")
+                        .map(s -> s.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                Arbitraries.bytes().array(byte[].class).ofMaxSize(300));
     }
 }

@@ -46,6 +46,13 @@ public abstract class ServerTest {
         registry.add("switchboard.connections.slow-after", () -> "500ms");
         // Gateway: a trickling provider is cut after 2 s, not 30.
         registry.add("switchboard.gateway.deadline", () -> "2s");
+        // PayPal's certificates come from a local double, issued by a test CA the server trusts.
+        registry.add(
+                "switchboard.inbound.paypal.cert-url-prefixes",
+                () -> PaypalDouble.get().prefix());
+        registry.add(
+                "switchboard.inbound.paypal.trust-anchors",
+                () -> PaypalDouble.get().caFile());
         if (TestServices.suiteRedisUrl() != null) {
             registry.add("switchboard.outbound.redis-url", TestServices::suiteRedisUrl);
         }
