@@ -39,8 +39,8 @@ public final class Bench {
                         rest.length > 0 ? Integer.parseInt(rest[0]) : 12111,
                         rest.length > 1 ? Integer.parseInt(rest[1]) : 25);
             default ->
-                throw new IllegalArgumentException("unknown benchmark '" + which
-                        + "': see docs/BENCHMARKS.md for the names");
+                throw new IllegalArgumentException(
+                        "unknown benchmark '" + which + "': see docs/BENCHMARKS.md for the names");
         }
     }
 
