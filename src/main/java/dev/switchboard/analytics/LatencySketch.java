@@ -45,9 +45,17 @@ final class LatencySketch {
         return (long) sketch.getCount();
     }
 
-    /** The value at quantile {@code q} (0..1), or null when empty. */
+    /**
+     * The value at quantile {@code q} (0..1) by nearest rank, or null when empty. DDSketch's own
+     * quantile ranks at {@code q × (n − 1)}, which for a handful of values picks a lower one (of two
+     * latencies, its p95 is the smaller, below the average); nearest rank picks the {@code ⌈q × n⌉}-th.
+     */
     Double quantile(double q) {
-        return sketch.isEmpty() ? null : sketch.getValueAtQuantile(q);
+        if (sketch.isEmpty()) return null;
+        double n = sketch.getCount();
+        if (n <= 1) return sketch.getValueAtQuantile(q);
+        double rank = Math.max(0, Math.ceil(q * n) - 1);
+        return sketch.getValueAtQuantile(Math.min(1.0, rank / (n - 1)));
     }
 
     /** The stored form; null when empty. */

@@ -32,4 +32,17 @@ class LatencySketchTest {
         assertThat(new LatencySketch().encode()).isNull();
         assertThat(new LatencySketch().quantile(0.95)).isNull();
     }
+
+    @Test
+    void aFewValuesGiveTheNearestRankNotTheLowerOne() {
+        LatencySketch two = new LatencySketch();
+        two.add(4);
+        two.add(535);
+        // Of two latencies the p95 is the larger (nearest rank ⌈0.95 × 2⌉ = 2nd), never below the average.
+        assertThat(two.quantile(0.95)).isBetween(535 * 0.99, 535 * 1.01);
+        assertThat(two.quantile(0.5)).isBetween(4 * 0.99, 4 * 1.01);
+        LatencySketch one = new LatencySketch();
+        one.add(20);
+        assertThat(one.quantile(0.95)).isBetween(20 * 0.99, 20 * 1.01);
+    }
 }
