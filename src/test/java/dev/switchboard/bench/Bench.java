@@ -27,6 +27,7 @@ public final class Bench {
                 dev.switchboard.gateway.GatewayLoad.main(
                         java.util.stream.Stream.concat(java.util.stream.Stream.of(which), Arrays.stream(rest))
                                 .toArray(String[]::new));
+            case "analytics" -> dev.switchboard.analytics.AnalyticsLoad.main(rest);
             case "ops-overhead" -> OpsOverheadLoad.main(rest);
             case "double" -> DoubleProcess.main(rest);
             case "http-load" -> HttpLoadProcess.main(rest);
