@@ -49,6 +49,7 @@ public final class AnalyticsLoad {
         // The harness runs the rollup job itself, once, after generating.
         p.put("switchboard.analytics.enabled", "false");
         p.put("switchboard.inbound.processing.enabled", "false");
+        p.put("switchboard.egress.tenant-allowed-networks", "127.0.0.0/8");
         p.put("switchboard.api.rate-limit.per-second", "100000");
         p.put("switchboard.api.rate-limit.burst", "100000");
         p.put("logging.level.root", "WARN");
@@ -63,13 +64,14 @@ public final class AnalyticsLoad {
                 var s = api.post(
                         "/api/v1/tenants/bench/sources",
                         admin,
-                        "{\"name\":\"s" + i + "\",\"provider\":\"" + PROVIDERS[i % PROVIDERS.length] + "\"}");
+                        "{\"name\":\"s" + i + "\",\"provider\":\"" + PROVIDERS[i % PROVIDERS.length]
+                                + "\",\"secret\":\"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"}");
                 if (s.status() != 201) throw new IllegalStateException(s.toString());
                 sources.add(s.json().get("id").asString());
                 var e = api.post(
                         "/api/v1/tenants/bench/endpoints",
                         admin,
-                        "{\"url\":\"https://example.com/hook" + i + "\",\"disabled\":true}");
+                        "{\"url\":\"http://127.0.0.1:9/hook" + i + "\",\"disabled\":true}");
                 if (e.status() != 201) throw new IllegalStateException(e.toString());
                 endpoints.add(e.json().get("id").asString());
             }
@@ -90,7 +92,7 @@ public final class AnalyticsLoad {
                     INSERT INTO inbound_events (id, tenant_id, source_id, provider, dedupe_key, event_type, received_at,
                         headers, body_size, verification, status, attempts, runs)
                     SELECT 'evt_' || lpad(i::text, 26, '0'), 'bench', (%s)[1 + i %% %d], (%s)[1 + i %% %d], 'k' || i,
-                        'push', ? + (i * %f / %d) * interval '1 millisecond', '{}', 0, 'github-sha256', 'processed', 0, 1
+                        'push', ?::timestamptz + (i * %f / %d) * interval '1 millisecond', '{}', 0, 'github-sha256', 'processed', 0, 1
                     FROM generate_series(0, %d) AS i
                     """.formatted(srcArray, providers, provArray, providers, stepMs, events, events - 1),
                             start));
@@ -99,7 +101,7 @@ public final class AnalyticsLoad {
                     () -> jdbc.update("""
                     INSERT INTO messages (id, tenant_id, event_type, payload, created_at, provider)
                     SELECT 'msg_' || lpad(i::text, 26, '0'), 'bench', 'push', '\\x7b7d'::bytea,
-                        ? + (i * %f / %d) * interval '1 millisecond', (%s)[1 + i %% %d]
+                        ?::timestamptz + (i * %f / %d) * interval '1 millisecond', (%s)[1 + i %% %d]
                     FROM generate_series(0, %d) AS i
                     """.formatted(stepMs, messages, provArray, providers, messages - 1), start));
             timed(
@@ -107,7 +109,7 @@ public final class AnalyticsLoad {
                     () -> jdbc.update("""
                     INSERT INTO deliveries (id, tenant_id, message_id, endpoint_id, status, attempts, created_at, updated_at)
                     SELECT 'dlv_' || lpad(i::text, 26, '0'), 'bench', 'msg_' || lpad(i::text, 26, '0'),
-                        (%s)[1 + i %% %d], 'succeeded', 1, ? + (i * %f / %d) * interval '1 millisecond', ?
+                        (%s)[1 + i %% %d], 'succeeded', 1, ?::timestamptz + (i * %f / %d) * interval '1 millisecond', ?::timestamptz
                     FROM generate_series(0, %d) AS i
                     """.formatted(epArray, providers, stepMs, messages, messages - 1), start, start));
             // Attempt j belongs to message j × messages / attempts (so attempts follow their message in
@@ -119,10 +121,10 @@ public final class AnalyticsLoad {
                     INSERT INTO delivery_attempts (id, tenant_id, delivery_id, message_id, endpoint_id, attempted_at,
                         outcome, status_code, latency_ms)
                     SELECT 'att_' || lpad(j::text, 26, '0'), 'bench', 'dlv_' || lpad(m::text, 26, '0'),
-                        'msg_' || lpad(m::text, 26, '0'), (%s)[1 + m %% %d], ? + (j * %f / %d) * interval '1 millisecond',
+                        'msg_' || lpad(m::text, 26, '0'), (%s)[1 + m %% %d], ?::timestamptz + (j * %f / %d) * interval '1 millisecond',
                         CASE WHEN j %% 10 = 3 THEN 'UNAVAILABLE' ELSE 'SUCCESS' END,
                         CASE WHEN j %% 10 = 3 THEN 503 ELSE 200 END, 5 + (j * 37) %% 400
-                    FROM (SELECT j, j * %d / %d AS m FROM generate_series(0, %d) AS j) g
+                    FROM (SELECT j, j * %d / %d AS m FROM generate_series(0::bigint, %d) AS j) g
                     """.formatted(epArray, providers, stepMs, attempts, messages, attempts, attempts - 1),
                             start));
             timed("ANALYZE", () -> {
