@@ -5,7 +5,9 @@ import java.util.Arrays;
 /**
  * Entry point of the benchmarks (never part of the test suite): {@code jmh [JMH options]} or
  * {@code ingest-load [concurrency] [seconds]}, {@code oauth-server [port]}
- * or {@code delivery-load [concurrency] [seconds] [messages]}. Run through the {@code bench} Maven profile; see
+ * or {@code delivery-load [concurrency] [seconds] [messages]}; {@code limiter-accuracy}, {@code proxy-overhead},
+ * {@code outbox-throughput} (gateway), {@code analytics} and {@code ops-overhead} (operations); {@code double}
+ * and {@code http-load} are the parts those start in processes of their own. Run through the {@code bench} Maven profile; see
  * docs/BENCHMARKS.md.
  */
 public final class Bench {
@@ -34,7 +36,8 @@ public final class Bench {
             case "oauth-server" -> oauthServer(rest.length > 0 ? Integer.parseInt(rest[0]) : 8081);
             default ->
                 throw new IllegalArgumentException(
-                        "unknown benchmark '" + which + "': use jmh, ingest-load, delivery-load or oauth-server");
+                        "unknown benchmark '" + which + "': use jmh, ingest-load, delivery-load, limiter-accuracy,"
+                                + " proxy-overhead, outbox-throughput, analytics, ops-overhead or oauth-server");
         }
     }
 
