@@ -5,9 +5,10 @@ import java.util.Arrays;
 /**
  * Entry point of the benchmarks (never part of the test suite): {@code jmh [JMH options]} or
  * {@code ingest-load [concurrency] [seconds]}, {@code oauth-server [port]},
- * {@code provider-double [port] [Stripe requests per second]}, {@code page-render [iterations] [events] [endpoints]},
- * the gateway and operations loads, or {@code delivery-load [concurrency] [seconds] [messages]}. Run through the
- * {@code bench} Maven profile; see
+ * {@code provider-double [port] [Stripe requests per second]}, {@code page-render [iterations] [events] [endpoints]}
+ * or {@code delivery-load [concurrency] [seconds] [messages]}; {@code limiter-accuracy}, {@code proxy-overhead},
+ * {@code outbox-throughput} (gateway), {@code analytics} and {@code ops-overhead} (operations); {@code double}
+ * and {@code http-load} are the parts those start in processes of their own. Run through the {@code bench} Maven profile; see
  * docs/BENCHMARKS.md.
  */
 public final class Bench {
@@ -29,6 +30,7 @@ public final class Bench {
                 dev.switchboard.gateway.GatewayLoad.main(
                         java.util.stream.Stream.concat(java.util.stream.Stream.of(which), Arrays.stream(rest))
                                 .toArray(String[]::new));
+            case "analytics" -> dev.switchboard.analytics.AnalyticsLoad.main(rest);
             case "ops-overhead" -> OpsOverheadLoad.main(rest);
             case "double" -> DoubleProcess.main(rest);
             case "http-load" -> HttpLoadProcess.main(rest);
