@@ -40,7 +40,8 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <ul>
  *   <li>Over the provider's limit: back to {@code queued} until the limiter says, nothing sent,
- *       no attempt spent.
+ *       no attempt spent; the waiting jobs of a connection come due one token interval apart
+ *       ({@link #turn}), not all at once.
  *   <li>Connection not active (suspended, error, awaiting authorization) or its token cannot be
  *       refreshed: {@code held}, nothing sent, no attempt spent, no limiter token taken (the
  *       request is prepared before the limiter is asked), looked at again after {@code
