@@ -40,7 +40,8 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <ul>
  *   <li>Over the provider's limit: back to {@code queued} until the limiter says, nothing sent,
- *       no attempt spent.
+ *       no attempt spent; the waiting jobs of a connection come due one token interval apart
+ *       ({@link #turn}), not all at once.
  *   <li>Connection not active (suspended, error, awaiting authorization) or its token cannot be
  *       refreshed: {@code held}, nothing sent, no attempt spent, no limiter token taken (the
  *       request is prepared before the limiter is asked), looked at again after {@code
@@ -73,6 +74,12 @@ class OutboxWorker implements SmartLifecycle {
     private volatile ExecutorService executor;
     /** Set when a claim stopped at the free slots: a slot freed then looks again at once. */
     private volatile boolean starved;
+    /** Per connection, the latest time this node gave a job refused by the limiter ({@link #turn}). */
+    private final com.github.benmanes.caffeine.cache.Cache<String, Instant> turns =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
+                    .maximumSize(100_000)
+                    .expireAfterWrite(Duration.ofHours(1))
+                    .build();
     /** The jitter's random numbers in [0, 1); tests fix them. */
     private volatile DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
 
@@ -178,7 +185,7 @@ class OutboxWorker implements SmartLifecycle {
                 ? Optional.empty()
                 : limiter.tryAcquire(job.tenantId(), job.connectionId(), job.provider());
         if (wait.isPresent()) {
-            Instant next = now.plus(wait.get());
+            Instant next = turn(job, now.plus(wait.get()));
             if (job.deadline() != null && next.isAfter(job.deadline())) {
                 fail(
                         job,
@@ -277,6 +284,22 @@ class OutboxWorker implements SmartLifecycle {
             jobs.insertAttempt(job.tenantId(), job.id(), record);
             if (finalStatus.equals("failed")) emitFailed(job, attempt, code, finalError, end);
         });
+    }
+
+    /**
+     * When a job the limiter refused comes due again: not all at the moment the next token is free
+     * (every waiting job of the connection would be claimed, refused and written again, many times a
+     * second, and the calls granted meanwhile would queue behind that work), but one token interval
+     * after the previous one refused on this node, so a claim finds about as many of them due as the
+     * limiter will grant. The limiter still decides: a job whose turn comes early is refused again.
+     */
+    private Instant turn(OutboxRepository.Job job, Instant free) {
+        Duration interval = limiter.interval(job.tenantId(), job.connectionId());
+        if (interval.isZero()) return free;
+        return turns.asMap()
+                .compute(
+                        job.connectionId(),
+                        (k, last) -> last == null || last.isBefore(free) ? free : last.plus(interval));
     }
 
     /** The connection cannot be used now: the job waits, without an attempt, and is looked at again later. */

@@ -123,6 +123,22 @@ class ProviderLimits implements ProviderLimiter {
     }
 
     @Override
+    public Duration interval(String tenantId, String connectionId) {
+        var pacer = effective(tenantId, connectionId).pacer();
+        if (pacer.isEmpty()) return Duration.ZERO;
+        Duration shortest = null;
+        for (int i = 0; i < pacer.get().windows().size(); i++) {
+            Duration d = pacer.get()
+                    .windows()
+                    .get(i)
+                    .length
+                    .dividedBy(pacer.get().limits().get(i));
+            if (shortest == null || d.compareTo(shortest) < 0) shortest = d;
+        }
+        return shortest;
+    }
+
+    @Override
     public void observe(
             String tenantId, String connectionId, String provider, int status, Map<String, List<String>> headers) {
         Instant now = clock.instant();

@@ -59,12 +59,18 @@ public final class ServerProcess implements AutoCloseable {
                 .redirectOutput(new File(log))
                 .start();
         ServerProcess server = new ServerProcess(port, process);
-        await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> {
-            assertThat(process.isAlive())
-                    .as("server process exited; see " + log)
-                    .isTrue();
-            return server.api.get("/actuator/health", null).status() == 200;
-        });
+        try {
+            await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> {
+                assertThat(process.isAlive())
+                        .as("server process exited; see " + log)
+                        .isTrue();
+                return server.api.get("/actuator/health", null).status() == 200;
+            });
+        } catch (RuntimeException | AssertionError e) {
+            // Not handed to the caller's try-with-resources: stop it here, or it outlives the test.
+            server.kill();
+            throw e;
+        }
         return server;
     }
 
