@@ -20,8 +20,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 import org.apache.hc.core5.http.Header;
 import org.slf4j.Logger;
@@ -72,10 +74,17 @@ class OutboxWorker implements SmartLifecycle {
     private final Semaphore inFlight;
     private final PollingWorker worker;
     private volatile ExecutorService executor;
+    private volatile ScheduledExecutorService timer;
     /** Set when a claim stopped at the free slots: a slot freed then looks again at once. */
     private volatile boolean starved;
     /** Per connection, the latest time this node gave a job refused by the limiter ({@link #turn}). */
     private final com.github.benmanes.caffeine.cache.Cache<String, Instant> turns =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
+                    .maximumSize(100_000)
+                    .expireAfterWrite(Duration.ofHours(1))
+                    .build();
+    /** Jobs this node gave a turn: one that comes back a little before its token keeps its place. */
+    private final com.github.benmanes.caffeine.cache.Cache<String, Boolean> turned =
             com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
                     .maximumSize(100_000)
                     .expireAfterWrite(Duration.ofHours(1))
@@ -185,7 +194,7 @@ class OutboxWorker implements SmartLifecycle {
                 ? Optional.empty()
                 : limiter.tryAcquire(job.tenantId(), job.connectionId(), job.provider());
         if (wait.isPresent()) {
-            Instant next = turn(job, now.plus(wait.get()));
+            Instant next = turn(job, now, wait.get());
             if (job.deadline() != null && next.isAfter(job.deadline())) {
                 fail(
                         job,
@@ -195,9 +204,12 @@ class OutboxWorker implements SmartLifecycle {
                         now);
             } else if (!jobs.finish(job, "queued", job.attempts(), next, job.lastStatus(), job.lastError(), now)) {
                 stale(job);
+            } else {
+                wakeAt(next, now);
             }
             return;
         }
+        turned.invalidate(job.id());
         int attempt = job.attempts() + 1;
         ProviderCalls.Response response = null;
         OutboxRetries.Outcome outcome;
@@ -292,14 +304,36 @@ class OutboxWorker implements SmartLifecycle {
      * second, and the calls granted meanwhile would queue behind that work), but one token interval
      * after the previous one refused on this node, so a claim finds about as many of them due as the
      * limiter will grant. The limiter still decides: a job whose turn comes early is refused again.
+     * A job refused at its own turn, with its token less than one interval away (the claim ran a few
+     * milliseconds ahead of the refill), keeps its place and comes back when the token is there: sent
+     * to the back of the line, it would leave its slot empty and the connection would run below its rate.
      */
-    private Instant turn(OutboxRepository.Job job, Instant free) {
+    private Instant turn(OutboxRepository.Job job, Instant now, Duration wait) {
+        Instant free = now.plus(wait);
         Duration interval = limiter.interval(job.tenantId(), job.connectionId());
         if (interval.isZero()) return free;
+        boolean hadTurn = turned.asMap().put(job.id(), Boolean.TRUE) != null;
+        if (hadTurn && wait.compareTo(interval) < 0) return free;
         return turns.asMap()
                 .compute(
                         job.connectionId(),
                         (k, last) -> last == null || last.isBefore(free) ? free : last.plus(interval));
+    }
+
+    /**
+     * Wakes this node's worker when a job the limiter turned away comes due, if that is before the
+     * next poll. Without it a connection's bucket is only asked once per poll, and a bucket holds
+     * at most its burst: with the default 1 s poll and a burst of 2, a 10/s limit would send 2/s.
+     */
+    private void wakeAt(Instant due, Instant now) {
+        ScheduledExecutorService t = timer;
+        Duration delay = Duration.between(now, due);
+        if (t == null || delay.compareTo(properties.pollInterval()) >= 0) return;
+        try {
+            t.schedule(worker::wake, Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            // Shutting down: the job is queued and the next node (or start) takes it.
+        }
     }
 
     /** The connection cannot be used now: the job waits, without an attempt, and is looked at again later. */
@@ -386,12 +420,16 @@ class OutboxWorker implements SmartLifecycle {
     @Override
     public void start() {
         executor = Executors.newVirtualThreadPerTaskExecutor();
+        timer = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("outbox-wake").factory());
         if (properties.enabled()) worker.start();
     }
 
     @Override
     public void stop() {
         worker.stop();
+        ScheduledExecutorService t = timer;
+        if (t != null) t.shutdownNow();
         ExecutorService e = executor;
         if (e != null) e.close(); // waits for the calls in flight, each bounded by its deadline
     }
