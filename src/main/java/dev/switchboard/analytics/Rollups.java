@@ -121,8 +121,9 @@ class Rollups implements SmartLifecycle {
 
     /**
      * Builds the hour rows that the watermark moving to {@code to} made final, from where the stream's
-     * hour rows end ({@code start} on a stream's first run; after an upgrade that added hour rows, the
-     * first whole hour still held in minute rows), at most {@code maxSpan} of them per run. Returns
+     * hour rows end ({@code start} on a stream's first run; after the upgrade that added hour rows, the
+     * hour of the oldest minute row: an hour whose oldest minutes retention already purged gets a row for
+     * the rest), at most {@code maxSpan} of them per run. Returns
      * whether they are all built.
      */
     private boolean buildHours(FactStream stream, Instant start, Instant to, IntConsumer afterBatch) {
@@ -131,7 +132,7 @@ class Rollups implements SmartLifecycle {
         Instant built = stored != null ? stored : start;
         if (built == null) {
             Instant oldest = rollups.earliest(Grain.MINUTE, stream.kinds());
-            built = oldest == null ? target : ceilHour(oldest);
+            built = oldest == null ? target : oldest.truncatedTo(ChronoUnit.HOURS);
         }
         if (!built.isBefore(target)) {
             if (stored == null) rollups.setHourRowsTo(stream.name(), built);
@@ -157,11 +158,6 @@ class Rollups implements SmartLifecycle {
     /** Hours before this are final once the watermark is at {@code mark}. */
     private Instant finalHourBefore(Instant mark) {
         return recomputeFrom(mark).truncatedTo(ChronoUnit.HOURS);
-    }
-
-    private static Instant ceilHour(Instant t) {
-        Instant h = t.truncatedTo(ChronoUnit.HOURS);
-        return h.equals(t) ? h : h.plus(Duration.ofHours(1));
     }
 
     /**
