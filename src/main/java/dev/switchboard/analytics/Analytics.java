@@ -18,8 +18,9 @@ import java.util.TreeMap;
 import org.springframework.stereotype.Service;
 
 /**
- * A tenant's analytics over a time range, from the rollups only: hourly series merge minute rows,
- * daily series read day rows; percentiles come from merged sketches. Ranges are whole hours or
+ * A tenant's analytics over a time range, from the rollups only: hourly series read hour rows, daily
+ * series day rows, each with the finer rows of the hour or day still open; percentiles come from
+ * merged sketches. Ranges are whole hours or
  * whole UTC days (the interval's), ending at the bucket that holds {@code to}.
  */
 @Service
@@ -111,13 +112,13 @@ class Analytics {
 
     private final RollupRepository rollups;
     private final Rollups job;
-    private final Duration minuteRetention;
+    private final Duration hourRetention;
     private final Clock clock;
 
     Analytics(RollupRepository rollups, Rollups job, AnalyticsProperties properties, Clock clock) {
         this.rollups = rollups;
         this.job = job;
-        this.minuteRetention = properties.minuteRetention();
+        this.hourRetention = properties.hourRetention();
         this.clock = clock;
     }
 
@@ -141,7 +142,7 @@ class Analytics {
                     Interval.class,
                     "interval",
                     q.interval(),
-                    span.toDays() <= 7 && span.compareTo(minuteRetention) <= 0 ? Interval.HOUR : Interval.DAY);
+                    span.toDays() <= 7 && span.compareTo(hourRetention) <= 0 ? Interval.HOUR : Interval.DAY);
             to = ceil(now, interval);
             from = to.minus(span);
         } else {
@@ -169,57 +170,72 @@ class Analytics {
             throw ApiException.invalid("interval", "hour is allowed for ranges up to 92 days; use day");
         }
         if (interval == Interval.HOUR && from.isBefore(hourlyReach(now))) {
-            // Minute rows are purged after minute-retention; an hourly series older than that would be silently empty.
+            // Hour rows are purged after hour-retention; an hourly series older than that would be silently empty.
             throw ApiException.invalid(
                     "interval",
-                    "hourly series reach back " + minuteRetention.toDays() + " days; use day for older ranges");
+                    "hourly series reach back " + hourRetention.toDays() + " days; use day for older ranges");
         }
         return build(tenantId, from, to, interval, groupBy);
     }
 
-    /** The oldest hour still held in minute rows. */
+    /** The oldest hour still held in hour rows. */
     private Instant hourlyReach(Instant now) {
-        return now.minus(minuteRetention).truncatedTo(ChronoUnit.HOURS);
+        return now.minus(hourRetention).truncatedTo(ChronoUnit.HOURS);
     }
 
+    /** A group's activity in one bucket of the answer, from one provider. */
+    private record Cell(String group, Instant at, String provider) {}
+
     private Report build(String tenantId, Instant from, Instant to, Interval interval, GroupBy groupBy) {
-        Tally total = new Tally();
-        Map<String, Tally> groups = new HashMap<>();
-        Map<String, Map<Instant, Tally>> points = new HashMap<>();
-        Map<String, Tally> providers = new HashMap<>();
         Set<Kind> kinds = switch (groupBy) {
             case PROVIDER -> null;
             case SOURCE -> Set.of(Kind.SOURCE);
             case ENDPOINT -> Set.of(Kind.ENDPOINT);
             case CONNECTION -> Set.of(Kind.CONNECTION);
         };
-        java.util.function.BiConsumer<Buckets.Key, Tally> sink = (k, t) -> {
-            String key = groupBy == GroupBy.PROVIDER ? k.provider() : k.subjectId();
-            Instant at = k.bucket().truncatedTo(interval == Interval.HOUR ? ChronoUnit.HOURS : ChronoUnit.DAYS);
-            total.add(t);
-            groups.computeIfAbsent(key, x -> new Tally()).add(t);
-            points.computeIfAbsent(key, x -> new TreeMap<>())
-                    .computeIfAbsent(at, x -> new Tally())
+        ChronoUnit unit = interval == Interval.HOUR ? ChronoUnit.HOURS : ChronoUnit.DAYS;
+        // Rows merge into cells (one sketch decode per row), cells into points, points into series
+        // totals and those into the range's total: each sketch merge above the rows is in memory.
+        Map<Cell, Tally> cells = new HashMap<>();
+        java.util.function.Function<Buckets.Key, Tally> into = k -> cells.computeIfAbsent(
+                new Cell(
+                        groupBy == GroupBy.PROVIDER ? k.provider() : k.subjectId(),
+                        k.bucket().truncatedTo(unit),
+                        k.provider()),
+                x -> new Tally());
+        // Coarse rows where they are final, minute rows after them (see Rollups): days, then hours,
+        // then the minutes of the current hour.
+        Map<Rollups.Split, Set<Kind>> bySplit = new HashMap<>();
+        job.splits().forEach((kind, split) -> {
+            if (kinds == null || kinds.contains(kind)) {
+                bySplit.computeIfAbsent(split, x -> java.util.EnumSet.noneOf(Kind.class))
+                        .add(kind);
+            }
+        });
+        bySplit.forEach((split, ofKinds) -> {
+            Instant days = interval == Interval.DAY ? clamp(split.days(), from, to) : from;
+            Instant hours =
+                    split.hours() == null || split.hours().isBefore(days) ? days : clamp(split.hours(), from, to);
+            if (from.isBefore(days)) rollups.forEach(RollupRepository.Grain.DAY, tenantId, ofKinds, from, days, into);
+            if (days.isBefore(hours))
+                rollups.forEach(RollupRepository.Grain.HOUR, tenantId, ofKinds, days, hours, into);
+            if (hours.isBefore(to)) rollups.forEach(RollupRepository.Grain.MINUTE, tenantId, ofKinds, hours, to, into);
+        });
+        Tally total = new Tally();
+        Map<String, Map<Instant, Tally>> points = new HashMap<>();
+        Map<String, Tally> providers = new HashMap<>();
+        cells.forEach((c, t) -> {
+            points.computeIfAbsent(c.group(), x -> new TreeMap<>())
+                    .computeIfAbsent(c.at(), x -> new Tally())
                     .add(t);
-            providers.computeIfAbsent(k.provider(), x -> new Tally()).add(t);
-        };
-        if (interval == Interval.HOUR) {
-            rollups.forEach(RollupRepository.Grain.MINUTE, tenantId, kinds, from, to, sink);
-        } else {
-            // Day rows where they are final, the merge of minute rows for the days still open (see Rollups).
-            Map<Instant, Set<Kind>> bySplit = new TreeMap<>();
-            job.finalBefore().forEach((kind, split) -> {
-                if (kinds == null || kinds.contains(kind)) {
-                    bySplit.computeIfAbsent(split, x -> java.util.EnumSet.noneOf(Kind.class))
-                            .add(kind);
-                }
-            });
-            bySplit.forEach((split, ofKinds) -> {
-                Instant mid = split.isBefore(from) ? from : split.isAfter(to) ? to : split;
-                if (from.isBefore(mid)) rollups.forEach(RollupRepository.Grain.DAY, tenantId, ofKinds, from, mid, sink);
-                if (mid.isBefore(to)) rollups.forEach(RollupRepository.Grain.MINUTE, tenantId, ofKinds, mid, to, sink);
-            });
-        }
+            providers.computeIfAbsent(c.provider(), x -> new Tally()).addCounts(t);
+        });
+        Map<String, Tally> groups = new HashMap<>();
+        points.forEach((group, byTime) -> {
+            Tally g = groups.computeIfAbsent(group, x -> new Tally());
+            byTime.values().forEach(g::add);
+            total.add(g);
+        });
         List<Series> series = new ArrayList<>();
         groups.entrySet().stream()
                 .sorted(Map.Entry.comparingByKey())
@@ -268,6 +284,10 @@ class Analytics {
                                 java.util.Arrays.stream(type.getEnumConstants())
                                         .map(e -> e.name().toLowerCase(Locale.ROOT))
                                         .toList()));
+    }
+
+    private static Instant clamp(Instant t, Instant from, Instant to) {
+        return t.isBefore(from) ? from : t.isAfter(to) ? to : t;
     }
 
     private static Instant floor(Instant t, Interval i) {

@@ -15,6 +15,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     transactions
  * @param minuteRetention minute rows older than this are purged (hourly series reach back this far);
  *     never before their day's row is final
+ * @param hourRetention hour rows older than this are purged (hourly series reach back this far, at
+ *     most 92 days of them at a time); never before minute-retention
  * @param dayRetention day rows older than this are purged
  * @param retentionInterval how often the purge runs
  */
@@ -25,6 +27,7 @@ record AnalyticsProperties(
         @DefaultValue("5m") Duration settle,
         @DefaultValue("6h") Duration maxSpan,
         @DefaultValue("14d") Duration minuteRetention,
+        @DefaultValue("92d") Duration hourRetention,
         @DefaultValue("730d") Duration dayRetention,
         @DefaultValue("1h") Duration retentionInterval) {
 
@@ -46,9 +49,14 @@ record AnalyticsProperties(
             throw new IllegalArgumentException(
                     "switchboard.analytics.minute-retention must be at least 2d, was " + minuteRetention);
         }
-        if (dayRetention.compareTo(minuteRetention) < 0) {
-            throw new IllegalArgumentException("switchboard.analytics.day-retention must be at least minute-retention ("
-                    + minuteRetention + "), was " + dayRetention);
+        if (hourRetention.compareTo(minuteRetention) < 0) {
+            throw new IllegalArgumentException(
+                    "switchboard.analytics.hour-retention must be at least minute-retention (" + minuteRetention
+                            + "), was " + hourRetention);
+        }
+        if (dayRetention.compareTo(hourRetention) < 0) {
+            throw new IllegalArgumentException("switchboard.analytics.day-retention must be at least hour-retention ("
+                    + hourRetention + "), was " + dayRetention);
         }
         if (retentionInterval.isNegative() || retentionInterval.isZero()) {
             throw new IllegalArgumentException(

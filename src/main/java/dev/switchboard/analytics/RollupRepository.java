@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiConsumer;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -22,10 +21,11 @@ class RollupRepository {
 
     enum Grain {
         MINUTE,
+        HOUR,
         DAY;
 
         String wire() {
-            return this == MINUTE ? "minute" : "day";
+            return name().toLowerCase(java.util.Locale.ROOT);
         }
     }
 
@@ -65,6 +65,40 @@ class RollupRepository {
                 .sql("SELECT rolled_up_to FROM analytics_watermarks WHERE stream = :stream")
                 .param("stream", stream)
                 .query((rs, n) -> instant(rs, "rolled_up_to"))
+                .list()
+                .stream()
+                .filter(java.util.Objects::nonNull)
+                .findFirst()
+                .orElse(null);
+    }
+
+    /** How far a stream's hour rows are built (they are final before it); null when none are. */
+    Instant hourRowsTo(String stream) {
+        return jdbc
+                .sql("SELECT hour_rows_to FROM analytics_watermarks WHERE stream = :stream")
+                .param("stream", stream)
+                .query((rs, n) -> instant(rs, "hour_rows_to"))
+                .list()
+                .stream()
+                .filter(java.util.Objects::nonNull)
+                .findFirst()
+                .orElse(null);
+    }
+
+    void setHourRowsTo(String stream, Instant to) {
+        jdbc.sql("UPDATE analytics_watermarks SET hour_rows_to = :to WHERE stream = :stream")
+                .param("stream", stream)
+                .param("to", ts(to))
+                .update();
+    }
+
+    /** The oldest bucket of a grain and these kinds, across tenants; null when there is none. */
+    Instant earliest(Grain grain, Collection<Kind> kinds) {
+        return jdbc
+                .sql("SELECT min(bucket) AS b FROM analytics_rollups WHERE grain = :grain AND kind IN (:kinds)")
+                .param("grain", grain.wire())
+                .param("kinds", kinds.stream().map(Kind::wire).toList())
+                .query((rs, n) -> instant(rs, "b"))
                 .list()
                 .stream()
                 .filter(java.util.Objects::nonNull)
@@ -153,8 +187,10 @@ class RollupRepository {
     }
 
     /**
-     * Streams rows of a grain with a bucket in [from, to): one tenant's (tenantId non-null) or, for
-     * the job, those of the given kinds across tenants.
+     * Adds each row of a grain with a bucket in [from, to) into the tally {@code into} gives for its key:
+     * one tenant's (tenantId non-null) or, for the job, those of the given kinds across tenants. Each
+     * row's sketch is decoded straight into that tally (no sketch per row), so merging many rows into
+     * few tallies costs one decode per row.
      */
     void forEach(
             Grain grain,
@@ -162,7 +198,7 @@ class RollupRepository {
             Collection<Kind> kinds,
             Instant from,
             Instant to,
-            BiConsumer<Buckets.Key, Tally> sink) {
+            java.util.function.Function<Buckets.Key, Tally> into) {
         String where = "grain = :grain AND bucket >= :from AND bucket < :to"
                 + (tenantId != null ? " AND tenant_id = :tenant" : "")
                 + (kinds != null ? " AND kind IN (:kinds)" : "");
@@ -181,27 +217,26 @@ class RollupRepository {
                     kind,
                     rs.getString("subject_id"),
                     rs.getString("provider"));
-            Tally t = new Tally();
-            t.received = rs.getLong("received");
-            t.rejected = rs.getLong("rejected");
-            t.duplicates = rs.getLong("duplicates");
-            t.attempts = rs.getLong("attempts");
-            t.succeeded = rs.getLong("succeeded");
-            t.failed = rs.getLong("failed");
-            t.calls = rs.getLong("calls");
-            t.calls2xx = rs.getLong("calls_2xx");
-            t.calls3xx = rs.getLong("calls_3xx");
-            t.calls4xx = rs.getLong("calls_4xx");
-            t.calls5xx = rs.getLong("calls_5xx");
-            t.callsError = rs.getLong("calls_error");
+            Tally t = into.apply(key);
+            t.received += rs.getLong("received");
+            t.rejected += rs.getLong("rejected");
+            t.duplicates += rs.getLong("duplicates");
+            t.attempts += rs.getLong("attempts");
+            t.succeeded += rs.getLong("succeeded");
+            t.failed += rs.getLong("failed");
+            t.calls += rs.getLong("calls");
+            t.calls2xx += rs.getLong("calls_2xx");
+            t.calls3xx += rs.getLong("calls_3xx");
+            t.calls4xx += rs.getLong("calls_4xx");
+            t.calls5xx += rs.getLong("calls_5xx");
+            t.callsError += rs.getLong("calls_error");
             if (kind == Kind.CONNECTION) {
-                t.callLatencySum = rs.getLong("latency_sum_ms");
+                t.callLatencySum += rs.getLong("latency_sum_ms");
                 t.callLatency.mergeEncoded(rs.getBytes("latency_sketch"));
             } else {
-                t.deliveryLatencySum = rs.getLong("latency_sum_ms");
+                t.deliveryLatencySum += rs.getLong("latency_sum_ms");
                 t.deliveryLatency.mergeEncoded(rs.getBytes("latency_sketch"));
             }
-            sink.accept(key, t);
         });
     }
 }

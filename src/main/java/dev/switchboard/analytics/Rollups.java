@@ -1,5 +1,6 @@
 package dev.switchboard.analytics;
 
+import dev.switchboard.analytics.RollupRepository.Grain;
 import dev.switchboard.common.PollingWorker;
 import dev.switchboard.common.Sql;
 import java.time.Clock;
@@ -24,10 +25,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  * that dies halfway leaves nothing behind and the next run computes the same rows; the {@code
  * settle} margin picks up facts written late (an attempt's row lands when it ends).
  *
- * <p>A day's rows are built once, when no later run can recompute any of its minutes (the watermark
- * less the settle margin has passed its end): that is {@link #finalBefore}. Until then readers merge
- * the day from its minute rows. So a run's work is bounded by its own span (plus, once a day, one
- * day's minute rows), not by how much of today is already rolled up.
+ * <p>A day's rows, and an hour's, are built once, when no later run can recompute any of its minutes
+ * (the watermark less the settle margin has passed its end): see {@link #splits}. Until then readers
+ * merge the hour or day from its minute rows. So a run's work is bounded by its own span (plus, once
+ * an hour, one hour's minute rows, and once a day one day's), not by how much of today is already
+ * rolled up. Day rows are built from minute rows, not hour rows, so that they never wait for the hour
+ * rows (which, after the upgrade that added them, are built from the oldest minute rows on).
  */
 @Component
 class Rollups implements SmartLifecycle {
@@ -82,8 +85,11 @@ class Rollups implements SmartLifecycle {
             if (mark == null) {
                 var earliest = stream.earliest();
                 if (earliest.isEmpty()) {
-                    // Nothing yet: start from now, less the margin for facts still being written.
-                    rollups.setWatermark(stream.name(), now.minus(properties.settle()));
+                    // Nothing yet: start from now, less the margin for facts still being written; hour
+                    // rows from the hour that holds the first minute a run will recompute.
+                    Instant start = now.minus(properties.settle());
+                    rollups.setWatermark(stream.name(), start);
+                    rollups.setHourRowsTo(stream.name(), finalHourBefore(start));
                     return true;
                 }
                 from = earliest.get().truncatedTo(ChronoUnit.MINUTES);
@@ -100,16 +106,43 @@ class Rollups implements SmartLifecycle {
             stream.collect(from, to, buckets);
             Instant lastBucket =
                     to.minusNanos(1).truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
-            rollups.delete(RollupRepository.Grain.MINUTE, stream.kinds(), from, lastBucket);
-            rollups.insert(RollupRepository.Grain.MINUTE, buckets.rows(), afterBatch);
+            rollups.delete(Grain.MINUTE, stream.kinds(), from, lastBucket);
+            rollups.insert(Grain.MINUTE, buckets.rows(), afterBatch);
             // The days this run made final (usually none; one when the watermark crosses midnight).
             for (Instant day = finalBefore; day.isBefore(finalBefore(to)); day = day.plus(Duration.ofDays(1))) {
-                buildDay(stream, day, afterBatch);
+                build(stream, Grain.DAY, day, day.plus(Duration.ofDays(1)), afterBatch);
             }
+            caughtUp &= buildHours(stream, mark == null ? from.truncatedTo(ChronoUnit.HOURS) : null, to, afterBatch);
             rollups.setWatermark(stream.name(), to);
             return caughtUp;
         });
         return Boolean.TRUE.equals(done);
+    }
+
+    /**
+     * Builds the hour rows that the watermark moving to {@code to} made final, from where the stream's
+     * hour rows end ({@code start} on a stream's first run; after the upgrade that added hour rows, the
+     * hour of the oldest minute row: an hour whose oldest minutes retention already purged gets a row for
+     * the rest), at most {@code maxSpan} of them per run. Returns
+     * whether they are all built.
+     */
+    private boolean buildHours(FactStream stream, Instant start, Instant to, IntConsumer afterBatch) {
+        Instant target = finalHourBefore(to);
+        Instant stored = rollups.hourRowsTo(stream.name());
+        Instant built = stored != null ? stored : start;
+        if (built == null) {
+            Instant oldest = rollups.earliest(Grain.MINUTE, stream.kinds());
+            built = oldest == null ? target : oldest.truncatedTo(ChronoUnit.HOURS);
+        }
+        if (!built.isBefore(target)) {
+            if (stored == null) rollups.setHourRowsTo(stream.name(), built);
+            return true;
+        }
+        Instant end = built.plus(properties.maxSpan());
+        if (end.isAfter(target)) end = target;
+        build(stream, Grain.HOUR, built, end, afterBatch);
+        rollups.setHourRowsTo(stream.name(), end);
+        return end.equals(target);
     }
 
     /** Where a run after a watermark at {@code mark} starts recomputing minutes. */
@@ -122,34 +155,43 @@ class Rollups implements SmartLifecycle {
         return recomputeFrom(mark).truncatedTo(ChronoUnit.DAYS);
     }
 
+    /** Hours before this are final once the watermark is at {@code mark}. */
+    private Instant finalHourBefore(Instant mark) {
+        return recomputeFrom(mark).truncatedTo(ChronoUnit.HOURS);
+    }
+
     /**
-     * Per kind of row, the UTC midnight before which its day rows are final; from it on, readers merge
-     * days from minute rows. Kinds whose stream was never rolled up (no rows at all) are absent.
+     * Where a kind's coarser rows are final: day rows before {@code days}, hour rows before {@code
+     * hours} (null when none are built yet). Readers take minute rows from where the coarser ones end.
      */
-    Map<Kind, Instant> finalBefore() {
-        Map<Kind, Instant> out = new EnumMap<>(Kind.class);
+    record Split(Instant days, Instant hours) {}
+
+    /** Per kind of row, its {@link Split}. Kinds whose stream was never rolled up (no rows at all) are absent. */
+    Map<Kind, Split> splits() {
+        Map<Kind, Split> out = new EnumMap<>(Kind.class);
         for (FactStream s : streams) {
             Instant mark = rollups.watermark(s.name());
             if (mark == null) continue;
-            for (Kind k : s.kinds()) out.put(k, finalBefore(mark));
+            Split split = new Split(finalBefore(mark), rollups.hourRowsTo(s.name()));
+            for (Kind k : s.kinds()) out.put(k, split);
         }
         return out;
     }
 
-    /** A day's rows are the merge of its minute rows. */
-    private void buildDay(FactStream stream, Instant day, IntConsumer afterBatch) {
-        Instant next = day.plus(Duration.ofDays(1));
-        Buckets days = new Buckets();
+    /** A day's or an hour's rows are the merge of its minute rows, for [start, end). */
+    private void build(FactStream stream, Grain grain, Instant start, Instant end, IntConsumer afterBatch) {
+        ChronoUnit unit = grain == Grain.HOUR ? ChronoUnit.HOURS : ChronoUnit.DAYS;
+        Buckets rows = new Buckets();
         rollups.forEach(
-                RollupRepository.Grain.MINUTE,
+                Grain.MINUTE,
                 null,
                 stream.kinds(),
-                day,
-                next,
-                (k, t) -> days.at(new Buckets.Key(k.tenantId(), day, k.kind(), k.subjectId(), k.provider()))
-                        .add(t));
-        rollups.delete(RollupRepository.Grain.DAY, stream.kinds(), day, next);
-        rollups.insert(RollupRepository.Grain.DAY, days.rows(), afterBatch);
+                start,
+                end,
+                k -> rows.at(new Buckets.Key(
+                        k.tenantId(), k.bucket().truncatedTo(unit), k.kind(), k.subjectId(), k.provider())));
+        rollups.delete(grain, stream.kinds(), start, end);
+        rollups.insert(grain, rows.rows(), afterBatch);
     }
 
     @Override

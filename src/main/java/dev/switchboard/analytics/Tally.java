@@ -24,6 +24,13 @@ final class Tally {
     final LatencySketch callLatency = new LatencySketch();
 
     void add(Tally o) {
+        addCounts(o);
+        deliveryLatency.merge(o.deliveryLatency);
+        callLatency.merge(o.callLatency);
+    }
+
+    /** The counts of {@code o}, not its latencies (a provider's share needs no sketch merge). */
+    void addCounts(Tally o) {
         received += o.received;
         rejected += o.rejected;
         duplicates += o.duplicates;
@@ -38,8 +45,6 @@ final class Tally {
         callsError += o.callsError;
         deliveryLatencySum += o.deliveryLatencySum;
         callLatencySum += o.callLatencySum;
-        deliveryLatency.merge(o.deliveryLatency);
-        callLatency.merge(o.callLatency);
     }
 
     /** A delivery attempt. */

@@ -596,11 +596,17 @@ class DeliveryRepository {
                 .findFirst();
     }
 
-    /** Attempts made in [from, to), with their message's provider. */
+    /**
+     * Attempts made in [from, to), with their message's provider. The provider is one primary-key probe
+     * per attempt, written as a subquery so that no plan can turn it into a scan of every message: a
+     * join, planned generically for an unknown range (or with no statistics), hashes the whole messages
+     * table for each span the rollup job reads.
+     */
     void attemptFacts(Instant from, Instant to, java.util.function.Consumer<DeliveryFacts.Attempt> sink) {
         jdbc.sql("""
-                SELECT a.tenant_id, a.endpoint_id, m.provider, a.attempted_at, a.outcome, a.latency_ms
-                FROM delivery_attempts a JOIN messages m ON m.id = a.message_id
+                SELECT a.tenant_id, a.endpoint_id, (SELECT m.provider FROM messages m WHERE m.id = a.message_id) AS provider,
+                    a.attempted_at, a.outcome, a.latency_ms
+                FROM delivery_attempts a
                 WHERE a.attempted_at >= :from AND a.attempted_at < :to
                 """).param("from", ts(from)).param("to", ts(to)).query(rs -> {
             sink.accept(new DeliveryFacts.Attempt(

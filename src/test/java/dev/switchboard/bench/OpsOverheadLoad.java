@@ -23,9 +23,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * fresh PostgreSQL schema, in one run. Ingest: GitHub-signed webhooks from a load generator in its
  * own process (the asynchronous processing stage off, as in {@code ingest-load}). Delivery: a
  * backlog of messages held by a disabled endpoint, released at once, to a receiver in its own
- * process. Arguments: {@code [concurrency] [ingest seconds] [messages] [rollup poll interval]}; the
- * rollup job polls every 5 s by default here (the application's default is 30 s), so that it runs
- * several times inside each measurement: more rollup work than in production, not less.
+ * process. Arguments: {@code [concurrency] [ingest seconds] [messages] [rollup poll interval] [rounds]};
+ * the rollup job polls at the application's default (30 s) unless told otherwise ({@code 5s} runs it
+ * several times inside each measurement: more rollup work than in production). After a warm-up server
+ * that is not counted, each round runs the halves on, off, off, on; the means are compared.
  */
 final class OpsOverheadLoad {
 
@@ -37,25 +38,45 @@ final class OpsOverheadLoad {
         int concurrency = args.length > 0 ? Integer.parseInt(args[0]) : 16;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 15;
         int messages = args.length > 2 ? Integer.parseInt(args[2]) : 2000;
-        String poll = args.length > 3 ? args[3] : "5s";
+        String poll = args.length > 3 ? args[3] : "30s";
+        int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 1;
         if (!TestServices.postgresReachable()) {
             System.err.println("The overhead benchmark needs PostgreSQL at " + TestServices.postgresUrl());
             System.exit(2);
         }
-        Run on;
-        Run off;
+        String loadBefore = loadAverage();
+        List<Run> ons = new ArrayList<>();
+        List<Run> offs = new ArrayList<>();
         try (RemoteDouble receiver = new RemoteDouble()) {
             receiver.reset(0, 1);
-            on = run(true, poll, concurrency, seconds, messages, receiver);
-            off = run(false, poll, concurrency, seconds, messages, receiver);
+            // A warm-up server first, not counted: the first server in this JVM runs its code cold
+            // (interpreted, then compiled while being measured) and every later one reuses the compiled
+            // code, so whichever half ran first used to pay for the JIT. Then the halves alternate on,
+            // off, off, on (per round), so that neither gets the warm code or a quieter machine by its
+            // place in the order.
+            System.out.println("Warm-up server (not counted)");
+            run(true, poll, concurrency, Math.min(seconds, 5), Math.min(messages, 500), receiver);
+            for (int round = 0; round < rounds; round++) {
+                for (boolean enabled : new boolean[] {true, false, false, true}) {
+                    (enabled ? ons : offs).add(run(enabled, poll, concurrency, seconds, messages, receiver));
+                }
+            }
         }
+        Run on = mean(ons);
+        Run off = mean(offs);
         System.out.printf(
-                "%nRollups and audit overhead: concurrency %d, ingest %d s, %d messages, rollup poll %s, PostgreSQL %s%n",
-                concurrency, seconds, messages, poll, TestServices.postgresUrl());
+                "%nRollups and audit overhead: concurrency %d, ingest %d s, %d messages, rollup poll %s, %d round(s)"
+                        + " of on/off/off/on after a warm-up, PostgreSQL %s%nLoad average before: %s; after: %s%n",
+                concurrency, seconds, messages, poll, rounds, TestServices.postgresUrl(), loadBefore, loadAverage());
         System.out.printf(
                 "%-28s %14s %10s %10s %16s %14s%n",
                 "", "ingest /s", "p50 ms", "p99 ms", "deliveries /s", "audit/rollups");
-        for (var e : List.of(Map.entry("rollups + audit on", on), Map.entry("rollups + audit off", off))) {
+        List<Map.Entry<String, Run>> rows = new ArrayList<>();
+        for (int i = 0; i < ons.size(); i++) rows.add(Map.entry("on, run " + (i + 1), ons.get(i)));
+        for (int i = 0; i < offs.size(); i++) rows.add(Map.entry("off, run " + (i + 1), offs.get(i)));
+        rows.add(Map.entry("rollups + audit on (mean)", on));
+        rows.add(Map.entry("rollups + audit off (mean)", off));
+        for (var e : rows) {
             Run r = e.getValue();
             System.out.printf(
                     Locale.ROOT,
@@ -81,6 +102,32 @@ final class OpsOverheadLoad {
                 deliveryCost * 100,
                 deliveryCost <= 0.05 ? "met" : "not met");
         System.exit(0);
+    }
+
+    /** The runs' mean: rates and latency percentiles averaged, counts of the last run. */
+    private static Run mean(List<Run> runs) {
+        Run last = runs.getLast();
+        double rate =
+                runs.stream().mapToDouble(r -> r.ingest().rate()).average().orElseThrow();
+        double p50 = runs.stream().mapToDouble(r -> r.ingest().p50()).average().orElseThrow();
+        double p99 = runs.stream().mapToDouble(r -> r.ingest().p99()).average().orElseThrow();
+        double deliveries = runs.stream().mapToDouble(Run::deliveries).average().orElseThrow();
+        long errors = runs.stream().mapToLong(r -> r.ingest().errors()).sum();
+        long count = runs.stream().mapToLong(r -> r.ingest().count()).sum();
+        return new Run(
+                new HttpLoadProcess.Result(rate, p50, p99, errors, count),
+                deliveries,
+                last.auditEntries(),
+                last.rollupRows());
+    }
+
+    private static String loadAverage() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg"))
+                    .trim();
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
     }
 
     private static Run run(
