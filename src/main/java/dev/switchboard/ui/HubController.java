@@ -71,6 +71,8 @@ class HubController {
             @RequestParam(required = false) String back,
             HttpServletRequest request,
             HttpServletResponse response) {
+        // A key's session, or a user granted one tenant, has nothing to switch to: refused as before.
+        if (UiSessions.granted(request).isEmpty()) access.platformAdmin(caller);
         if (!caller.platformAdmin()) {
             Caller moved = sessions.switchTo(caller, tenant, request, response)
                     .orElseThrow(() -> ApiException.notFound("tenant"));

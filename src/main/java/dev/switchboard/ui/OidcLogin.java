@@ -178,9 +178,16 @@ final class OidcLogin {
                 .distinct()
                 .limit(MAX_GRANTED)
                 .toList();
-        for (String tenant : granted) {
-            var caller = sessions.signIn().signInAs(subject.toString(), role, tenant);
-            if (caller.isPresent()) return new Mapping(caller, null, role, granted);
+        // The switcher offers the ones that can be used now; a switch checks again.
+        List<Caller> callers = granted.stream()
+                .flatMap(tenant -> sessions.signIn().signInAs(subject.toString(), role, tenant).stream())
+                .toList();
+        if (!callers.isEmpty()) {
+            return new Mapping(
+                    Optional.of(callers.getFirst()),
+                    null,
+                    role,
+                    callers.stream().map(Caller::tenantId).toList());
         }
         return new Mapping(Optional.empty(), Refusal.NO_TENANT, role);
     }

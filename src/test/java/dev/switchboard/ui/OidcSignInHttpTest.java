@@ -188,7 +188,9 @@ class OidcSignInHttpTest extends OidcServerTest {
                 .contains("id=\"tenant-switch\"")
                 .contains("<option value=\"" + first + "\" selected=\"selected\">")
                 .contains("<option value=\"" + second + "\">")
-                .doesNotContain(other);
+                .doesNotContain(other)
+                .as("a disabled tenant is not offered")
+                .doesNotContain("<option value=\"" + disabled + "\"");
         assertThat(user.get("/ui/tenants/" + first + "/endpoints").status()).isEqualTo(200);
         assertThat(user.get("/ui/tenants/" + second + "/endpoints").status()).isEqualTo(404);
 
@@ -229,7 +231,8 @@ class OidcSignInHttpTest extends OidcServerTest {
         assertThat(single.get("/").body()).doesNotContain("id=\"tenant-switch\"");
         assertThat(single.post("/ui/tenant", "tenant=" + second + "&_csrf=" + single.csrf("/"))
                         .status())
-                .isEqualTo(404);
+                .as("nothing to switch to, as for a key's session")
+                .isEqualTo(403);
     }
 
     @Test
