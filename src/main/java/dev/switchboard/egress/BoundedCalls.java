@@ -29,6 +29,15 @@ public final class BoundedCalls {
 
     private BoundedCalls() {}
 
+    /**
+     * Cancels the request when {@code limit} has passed, whoever is reading it then: for clients
+     * (Spring's) that execute the request and read its answer out of our sight. A request that has
+     * finished by then has given its connection back, so the late cancel touches nothing.
+     */
+    public static void cancelAfter(HttpUriRequestBase request, Duration limit) {
+        TIMER.schedule(request::cancel, limit.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     public static <T> T call(CloseableHttpClient http, HttpUriRequestBase request, Duration limit, Reader<T> reader)
             throws IOException {
         AtomicBoolean expired = new AtomicBoolean();

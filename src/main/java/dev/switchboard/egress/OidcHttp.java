@@ -3,6 +3,8 @@ package dev.switchboard.egress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
 import org.springframework.http.converter.FormHttpMessageConverter;
@@ -32,7 +34,9 @@ import org.springframework.web.client.RestTemplate;
  * exchange, the ID token's JWKS, userinfo), on one HTTP client of {@link SafeHttpClients} behind the
  * operator's guard: the issuer is the operator's setting, so it is checked against the operator's
  * allow-list like the provider catalog's URLs. Spring's own defaults would each build a client of
- * their own, unguarded; this hands them ours instead.
+ * their own, unguarded; this hands them ours instead. Each call has a deadline on the whole of it
+ * ({@link BoundedCalls}), so a slow issuer ends the sign-in with a failure instead of holding a
+ * request thread.
  */
 public final class OidcHttp {
 
@@ -53,8 +57,18 @@ public final class OidcHttp {
         this.template.setErrorHandler(new OAuth2ErrorResponseErrorHandler());
     }
 
+    /**
+     * @param timeout for each call as a whole (connect, request, the whole answer): an issuer that
+     *     trickles its answer a byte at a time fails the sign-in when it is up, not a thread for ever
+     */
     public static OidcHttp create(UrlGuard guard, Duration timeout) {
-        return new OidcHttp(new HttpComponentsClientHttpRequestFactory(SafeHttpClients.create(guard, timeout, 16, 8)));
+        var client = SafeHttpClients.create(guard, timeout, 16, 8);
+        return new OidcHttp(new HttpComponentsClientHttpRequestFactory(client) {
+            @Override
+            protected void postProcessHttpRequest(ClassicHttpRequest request) {
+                if (request instanceof HttpUriRequestBase cancellable) BoundedCalls.cancelAfter(cancellable, timeout);
+            }
+        });
     }
 
     /** The issuer's discovery document ({@code /.well-known/openid-configuration}), as a map. */

@@ -122,8 +122,18 @@ class AlertPages {
     }
 
     private String render(TenantScope scope, String cursor, Model model) {
-        String tenant = scope.tenantId();
         TenantPage.start(scope, model);
+        return render(scope.tenantId(), base(scope), cursor, model);
+    }
+
+    /**
+     * The page for one scope: a tenant's, or the platform's ({@link Alerting#PLATFORM}, whose rules
+     * may also be of the platform-only kinds); {@code base} is the page's own path, for its forms.
+     */
+    String render(String tenant, String base, String cursor, Model model) {
+        boolean platform = Alerting.PLATFORM.equals(tenant);
+        model.addAttribute("base", base);
+        model.addAttribute("platform", platform);
         model.addAttribute("alerts", log.alerts(tenant, null, ALERTS, cursor).map(AlertView::of));
         var channelList = channels.page(tenant, new PageRequest(LIMIT, null)).stream()
                 .limit(LIMIT)
@@ -145,7 +155,7 @@ class AlertPages {
         model.addAttribute(
                 "ruleKinds",
                 Arrays.stream(Rule.Kind.values())
-                        .filter(k -> !k.platformOnly)
+                        .filter(k -> platform || !k.platformOnly)
                         .map(Rule.Kind::wire)
                         .toList());
         model.addAttribute(
@@ -154,7 +164,11 @@ class AlertPages {
         return "operations/alerts";
     }
 
+    private static String base(TenantScope scope) {
+        return "/ui/tenants/" + scope.tenantId() + "/alerts";
+    }
+
     private static String back(TenantScope scope) {
-        return "redirect:/ui/tenants/" + scope.tenantId() + "/alerts";
+        return "redirect:" + base(scope);
     }
 }

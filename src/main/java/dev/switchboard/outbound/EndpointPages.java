@@ -1,7 +1,9 @@
 package dev.switchboard.outbound;
 
 import dev.switchboard.common.ApiException;
+import dev.switchboard.common.Cursor;
 import dev.switchboard.common.FormChecks;
+import dev.switchboard.common.Page;
 import dev.switchboard.common.PageRequest;
 import dev.switchboard.tenancy.TenantPage;
 import dev.switchboard.tenancy.TenantScope;
@@ -32,7 +34,9 @@ import tools.jackson.databind.json.JsonMapper;
 @RequestMapping("/ui/tenants/{tenant}/endpoints")
 class EndpointPages {
 
-    static final int LIMIT = 100;
+    /** Endpoints a page lists; older ones are a keyset page away ("Older"), never an OFFSET. */
+    static final int LIMIT = 50;
+
     static final int TYPES = 200;
     static final int ATTEMPTS = 10;
     static final List<Integer> RECOVER_HOURS = List.of(1, 24, 168);
@@ -50,8 +54,8 @@ class EndpointPages {
     }
 
     @GetMapping
-    String list(TenantScope scope, Model model) {
-        return listPage(scope, model);
+    String list(TenantScope scope, @RequestParam(required = false) String cursor, Model model) {
+        return listPage(scope, cursor, model);
     }
 
     @PostMapping
@@ -86,7 +90,7 @@ class EndpointPages {
                     Endpoint created = endpoints.create(scope.tenantId(), body).endpoint();
                     return "redirect:/ui/tenants/" + scope.tenantId() + "/endpoints/" + created.id() + "?created";
                 },
-                () -> listPage(scope, model),
+                () -> listPage(scope, null, model),
                 "url",
                 url,
                 "description",
@@ -139,14 +143,15 @@ class EndpointPages {
         return scope.caller().canWrite() ? EndpointView.Audience.WRITER : EndpointView.Audience.VIEWER;
     }
 
-    private String listPage(TenantScope scope, Model model) {
+    private String listPage(TenantScope scope, String cursor, Model model) {
         TenantPage.start(scope, model);
-        model.addAttribute(
-                "endpoints",
-                endpoints.page(scope.tenantId(), new PageRequest(LIMIT, null)).stream()
-                        .limit(LIMIT)
-                        .map(e -> EndpointView.of(e, null, audience(scope), json))
-                        .toList());
+        PageRequest request = PageRequest.of(LIMIT, cursor == null || cursor.isBlank() ? null : cursor);
+        var audience = audience(scope);
+        Page<EndpointView> page = Page.of(
+                        endpoints.page(scope.tenantId(), request), request, e -> new Cursor(e.createdAt(), e.id()))
+                .map(e -> EndpointView.of(e, null, audience, json));
+        model.addAttribute("endpoints", page.data());
+        model.addAttribute("nextCursor", page.nextCursor());
         if (scope.caller().canWrite())
             model.addAttribute("typeChoices", endpoints.eventTypeChoices(scope.tenantId(), TYPES));
         return "outbound/endpoints";

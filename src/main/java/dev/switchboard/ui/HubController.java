@@ -8,6 +8,7 @@ import dev.switchboard.tenancy.Caller;
 import dev.switchboard.tenancy.TenantAccess;
 import dev.switchboard.tenancy.Tenants;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -24,13 +25,16 @@ class HubController {
     private final ConnectionCounts connections;
     private final EndpointCounts endpoints;
     private final SourceCounts sources;
+    private final UiSessions sessions;
 
     HubController(
+            UiSessions sessions,
             Tenants tenants,
             TenantAccess access,
             ConnectionCounts connections,
             EndpointCounts endpoints,
             SourceCounts sources) {
+        this.sessions = sessions;
         this.tenants = tenants;
         this.access = access;
         this.connections = connections;
@@ -55,14 +59,25 @@ class HubController {
         return "redirect:/";
     }
 
-    /** The platform admin's tenant switcher; a blank choice goes back to the platform-wide view. */
+    /**
+     * The tenant switcher. A platform admin picks any tenant, or none (a blank choice) for the
+     * platform-wide view; an OIDC user whose claims grant several tenants moves its session to another
+     * of them. Any other tenant is a 404, as everywhere else.
+     */
     @PostMapping("/ui/tenant")
     String switchTenant(
             @AuthenticationPrincipal Caller caller,
             @RequestParam(required = false) String tenant,
             @RequestParam(required = false) String back,
-            HttpServletRequest request) {
-        access.platformAdmin(caller);
+            HttpServletRequest request,
+            HttpServletResponse response) {
+        // A key's session, or a user granted one tenant, has nothing to switch to: refused as before.
+        if (UiSessions.granted(request).isEmpty()) access.platformAdmin(caller);
+        if (!caller.platformAdmin()) {
+            Caller moved = sessions.switchTo(caller, tenant, request, response)
+                    .orElseThrow(() -> ApiException.notFound("tenant"));
+            return "redirect:" + sameSection(localPath(back), moved.tenantId());
+        }
         if (tenant == null || tenant.isBlank()) {
             UiSessions.selectTenant(request, null);
         } else {

@@ -44,6 +44,9 @@ final class OidcLogin {
     static final String CALLBACK = "/ui/oauth2/code/*";
     static final String ACTION = "ui.sign-in.oidc";
 
+    /** A session keeps at most this many granted tenants to switch between (a claim is the provider's input). */
+    static final int MAX_GRANTED = 100;
+
     /** Why a user the provider vouched for is not let in: the refusal page says which. */
     enum Refusal {
         NO_ROLE("no-role"),
@@ -56,8 +59,15 @@ final class OidcLogin {
         }
     }
 
-    /** A user's claims mapped: a caller, or why there is none. */
-    record Mapping(Optional<Caller> caller, Refusal refusal, Role role) {}
+    /**
+     * A user's claims mapped: a caller, or why there is none; {@code tenants} are the tenants the
+     * claims grant (the caller is scoped to the first active one; the user may switch to the others).
+     */
+    record Mapping(Optional<Caller> caller, Refusal refusal, Role role, List<String> tenants) {
+        Mapping(Optional<Caller> caller, Refusal refusal, Role role) {
+            this(caller, refusal, role, List.of());
+        }
+    }
 
     private final UiProperties.Oidc settings;
     private final OidcHttp http;
@@ -164,9 +174,20 @@ final class OidcLogin {
             return new Mapping(sessions.signIn().signInAs(subject.toString(), role, null), null, role);
         }
         // The first of the user's tenants that exists and is active.
-        for (String tenant : values(claims.get(settings.tenantsClaim()))) {
-            var caller = sessions.signIn().signInAs(subject.toString(), role, tenant);
-            if (caller.isPresent()) return new Mapping(caller, null, role);
+        List<String> granted = values(claims.get(settings.tenantsClaim())).stream()
+                .distinct()
+                .limit(MAX_GRANTED)
+                .toList();
+        // The switcher offers the ones that can be used now; a switch checks again.
+        List<Caller> callers = granted.stream()
+                .flatMap(tenant -> sessions.signIn().signInAs(subject.toString(), role, tenant).stream())
+                .toList();
+        if (!callers.isEmpty()) {
+            return new Mapping(
+                    Optional.of(callers.getFirst()),
+                    null,
+                    role,
+                    callers.stream().map(Caller::tenantId).toList());
         }
         return new Mapping(Optional.empty(), Refusal.NO_TENANT, role);
     }
@@ -195,6 +216,7 @@ final class OidcLogin {
         }
         Caller caller = mapping.caller().get();
         sessions.begin(caller, request, response);
+        if (mapping.tenants().size() > 1) UiSessions.grant(request, mapping.tenants());
         events.record(
                 request, caller.tenantId(), caller.keyId(), caller.role().wire(), ACTION, HttpServletResponse.SC_FOUND);
         response.sendRedirect("/");

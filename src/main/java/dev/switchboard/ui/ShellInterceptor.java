@@ -13,7 +13,7 @@ import org.springframework.web.servlet.ModelAndView;
 /**
  * Gives every dashboard page, whichever capability package renders it, what the shared layout
  * (templates/ui/layout.html) shows around it: who is signed in, the tenant being looked at and,
- * for a platform admin, the tenants to switch to.
+ * for a platform admin or an OIDC user granted several tenants, the tenants to switch to.
  */
 final class ShellInterceptor implements HandlerInterceptor {
 
@@ -24,7 +24,16 @@ final class ShellInterceptor implements HandlerInterceptor {
      * @param tenant the tenant the pages show, or null when a platform admin has not chosen one
      * @param path the request path, so the navigation can mark the current page
      */
-    record Shell(Caller caller, String tenant, List<Tenant> tenants, boolean moreTenants, String path) {
+    /**
+     * @param granted the tenants an OIDC user may switch between (empty for anyone else)
+     */
+    record Shell(
+            Caller caller,
+            String tenant,
+            List<Tenant> tenants,
+            boolean moreTenants,
+            String path,
+            List<String> granted) {
         public String role() {
             return caller.role().wire();
         }
@@ -71,6 +80,7 @@ final class ShellInterceptor implements HandlerInterceptor {
                         tenant,
                         listing == null ? List.of() : listing.tenants(),
                         listing != null && listing.more(),
-                        request.getRequestURI()));
+                        request.getRequestURI(),
+                        UiSessions.granted(request)));
     }
 }

@@ -28,11 +28,13 @@ record UiProperties(
      * @param publicUrl the public base URL the provider sends the browser back to (the redirect URI is
      *     {@code <publicUrl>/ui/oauth2/code/oidc}); empty: the request's own
      * @param rolesClaim the claim that carries a user's roles (a list, or one string)
-     * @param tenantsClaim the claim that carries the tenants a user belongs to (a list, or one string)
+     * @param tenantsClaim the claim that carries the tenants a user belongs to (a list, or one string);
+     *     the session starts in the first active one, and the user may switch to the others
      * @param platformAdminRole the value of the roles claim that makes a platform admin
      * @param tenantAdminRole the value that makes a tenant admin (of the user's tenant)
      * @param viewerRole the value that makes a viewer (of the user's tenant, read-only)
-     * @param timeout for each call to the identity provider
+     * @param timeout for each call to the identity provider, as a whole (connect, request, the whole
+     *     answer): a provider that answers slowly fails the sign-in when it is up
      */
     record Oidc(
             String issuer,

@@ -18,6 +18,7 @@ import org.springframework.security.web.context.HttpSessionSecurityContextReposi
 final class UiSessions {
 
     private static final String SELECTED_TENANT = UiSessions.class.getName() + ".tenant";
+    private static final String GRANTED_TENANTS = UiSessions.class.getName() + ".granted";
 
     private final HttpSessionSecurityContextRepository repository;
     private final ApiKeySignIn signIn;
@@ -70,6 +71,42 @@ final class UiSessions {
     static void selectTenant(HttpServletRequest request, String tenantId) {
         if (tenantId == null) request.getSession().removeAttribute(SELECTED_TENANT);
         else request.getSession().setAttribute(SELECTED_TENANT, tenantId);
+    }
+
+    /**
+     * The tenants an OIDC user's claims grant, in the claim's order, kept for the session so the user
+     * can switch between them; the session's caller is scoped to one of them at a time.
+     */
+    static void grant(HttpServletRequest request, List<String> tenants) {
+        request.getSession().setAttribute(GRANTED_TENANTS, List.copyOf(tenants));
+    }
+
+    /** What {@link #grant} kept: empty for a key's session, or a platform admin's. */
+    @SuppressWarnings("unchecked")
+    static List<String> granted(HttpServletRequest request) {
+        HttpSession session = request.getSession(false);
+        Object granted = session == null ? null : session.getAttribute(GRANTED_TENANTS);
+        return granted == null ? List.of() : (List<String>) granted;
+    }
+
+    /**
+     * Moves an OIDC user's session to another tenant its claims granted at sign-in, if that tenant is
+     * still active; the session (and its CSRF token) stays, only the caller changes. Empty otherwise.
+     */
+    Optional<Caller> switchTo(Caller caller, String tenant, HttpServletRequest request, HttpServletResponse response) {
+        if (caller.platformAdmin()
+                || !caller.keyId().startsWith(ApiKeySignIn.OIDC_PREFIX)
+                || !granted(request).contains(tenant)) {
+            return Optional.empty();
+        }
+        var moved = signIn.signInAs(caller.keyId().substring(ApiKeySignIn.OIDC_PREFIX.length()), caller.role(), tenant);
+        moved.ifPresent(c -> {
+            var context = SecurityContextHolder.createEmptyContext();
+            context.setAuthentication(new SessionCaller(c));
+            SecurityContextHolder.setContext(context);
+            repository.saveContext(context, request, response);
+        });
+        return moved;
     }
 
     /** A session's authentication: the caller its key was verified as when the session started. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.nimbusds.jose.JOSEObjectType;
+import dev.switchboard.testing.SlowIssuer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -124,5 +125,58 @@ class OidcHttpTest {
                 OAuth2AccessToken.TokenType.BEARER, "at", now, now.plusSeconds(60), Set.of("openid", "profile"));
         var id = new OidcIdToken("it", now, now.plusSeconds(60), Map.of("sub", "alice"));
         assertBlocked(catchThrowable(() -> http.userService().loadUser(new OidcUserRequest(registration, access, id))));
+    }
+
+    @Test
+    void aTricklingIssuerFailsEachCallAtTheDeadline() throws Exception {
+        try (var slow = new SlowIssuer(Duration.ofMillis(100))) {
+            // Each read gets a byte within 100 ms: only the deadline on the whole call (1 s) ends it.
+            var http = OidcHttp.create(
+                    new UrlGuard(AddressPolicy.allowing(List.of("127.0.0.0/8"))), Duration.ofSeconds(1));
+            var registration = ClientRegistration.withRegistrationId("oidc")
+                    .clientId("ui")
+                    .clientSecret("s")
+                    .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+                    .redirectUri("http://127.0.0.1/ui/oauth2/code/oidc")
+                    .scope("openid")
+                    .authorizationUri(slow.issuer() + "/authorize")
+                    .tokenUri(slow.issuer() + "/token")
+                    .jwkSetUri(slow.issuer() + "/jwks")
+                    .userInfoUri(slow.issuer() + "/userinfo")
+                    .userNameAttributeName("sub")
+                    .issuerUri(slow.issuer())
+                    .build();
+            assertThat(http.discover(slow.issuer())).containsEntry("issuer", slow.issuer());
+
+            var request = OAuth2AuthorizationRequest.authorizationCode()
+                    .authorizationUri(registration.getProviderDetails().getAuthorizationUri())
+                    .clientId("ui")
+                    .redirectUri(registration.getRedirectUri())
+                    .state("st")
+                    .build();
+            var response = OAuth2AuthorizationResponse.success("code")
+                    .redirectUri(registration.getRedirectUri())
+                    .state("st")
+                    .build();
+            assertEndsInTime(() -> http.tokenClient()
+                    .getTokenResponse(new OAuth2AuthorizationCodeGrantRequest(
+                            registration, new OAuth2AuthorizationExchange(request, response))));
+            assertEndsInTime(
+                    () -> http.idTokenDecoders().createDecoder(registration).decode(idToken()));
+            Instant now = Instant.now();
+            var access = new OAuth2AccessToken(
+                    OAuth2AccessToken.TokenType.BEARER, "at", now, now.plusSeconds(60), Set.of("openid", "profile"));
+            var id = new OidcIdToken("it", now, now.plusSeconds(60), Map.of("sub", "alice"));
+            assertEndsInTime(() -> http.userService().loadUser(new OidcUserRequest(registration, access, id)));
+        }
+    }
+
+    /** The call fails, and well before the trickle would have ended on its own (never). */
+    private static void assertEndsInTime(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+        long start = System.nanoTime();
+        Throwable t = catchThrowable(call);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(t).as("a trickling issuer's call fails").isNotNull();
+        assertThat(took).as("ended by the 1 s deadline: " + t).isLessThan(Duration.ofSeconds(8));
     }
 }

@@ -169,6 +169,73 @@ class OidcSignInHttpTest extends OidcServerTest {
     }
 
     @Test
+    void aUserGrantedSeveralTenantsSwitchesBetweenThemAndReachesNoOther() throws Exception {
+        String first = newTenant();
+        String second = newTenant();
+        String disabled = newTenant();
+        String other = newTenant();
+        assertThat(api.patch("/api/v1/tenants/" + disabled, ADMIN, "{\"disabled\":true}")
+                        .status())
+                .isEqualTo(200);
+        var user = new Client(false);
+        String subject = subject();
+        assertThat(user.oidc(subject, Map.of("roles", "tenant_admin", "tenants", List.of(first, second, disabled)))
+                        .status())
+                .isEqualTo(302);
+        // The first granted tenant is the session's; the switcher offers the granted ones.
+        var hub = user.get("/");
+        assertThat(hub.body())
+                .contains("id=\"tenant-switch\"")
+                .contains("<option value=\"" + first + "\" selected=\"selected\">")
+                .contains("<option value=\"" + second + "\">")
+                .doesNotContain(other)
+                .as("a disabled tenant is not offered")
+                .doesNotContain("<option value=\"" + disabled + "\"");
+        assertThat(user.get("/ui/tenants/" + first + "/endpoints").status()).isEqualTo(200);
+        assertThat(user.get("/ui/tenants/" + second + "/endpoints").status()).isEqualTo(404);
+
+        String csrf = user.csrf("/");
+        var moved = user.post(
+                "/ui/tenant",
+                "tenant=" + second + "&back="
+                        + URLEncoder.encode("/ui/tenants/" + first + "/endpoints", StandardCharsets.UTF_8) + "&_csrf="
+                        + csrf);
+        assertThat(moved.status()).as(moved.toString()).isEqualTo(302);
+        assertThat(moved.header("Location")).endsWith("/ui/tenants/" + second + "/endpoints");
+        assertThat(user.get("/ui/tenants/" + second + "/endpoints").status()).isEqualTo(200);
+        assertThat(user.get("/ui/tenants/" + first + "/endpoints").status())
+                .as("one tenant at a time: the session's current one")
+                .isEqualTo(404);
+        assertThat(user.get("/").body()).contains("<option value=\"" + second + "\" selected=\"selected\">");
+        // It writes in the tenant it switched to, as a tenant admin.
+        var made = user.post(
+                "/ui/tenants/" + second + "/keys", "name=ci&role=viewer&_csrf=" + user.csrf("/ui/tenants/" + second));
+        assertThat(made.status()).as(made.toString()).isEqualTo(200);
+
+        // A tenant the claims did not grant, or one granted but disabled: 404, and the session stays put.
+        for (String refused : List.of(other, disabled, "no-such-tenant")) {
+            var r = user.post("/ui/tenant", "tenant=" + refused + "&_csrf=" + user.csrf("/"));
+            assertThat(r.status()).as(refused).isEqualTo(404);
+        }
+        assertThat(user.get("/ui/tenants/" + second).status()).isEqualTo(200);
+        assertThat(user.get("/ui/tenants/" + other).status()).isEqualTo(404);
+        // Without the CSRF token the switch is refused.
+        assertThat(user.post("/ui/tenant", "tenant=" + first).status()).isEqualTo(403);
+        assertThat(audit("oidc:" + subject))
+                .extracting(e -> (String) e.get("action"))
+                .contains("ui.tenant");
+
+        // A user granted one tenant sees no switcher, and cannot switch to another.
+        var single = new Client(false);
+        single.oidc(subject(), Map.of("roles", "tenant_admin", "tenants", List.of(first)));
+        assertThat(single.get("/").body()).doesNotContain("id=\"tenant-switch\"");
+        assertThat(single.post("/ui/tenant", "tenant=" + second + "&_csrf=" + single.csrf("/"))
+                        .status())
+                .as("nothing to switch to, as for a key's session")
+                .isEqualTo(403);
+    }
+
+    @Test
     void aUserWithNoRoleOrNoTenantIsRefusedWithAPageThatSaysWhy() throws Exception {
         var nobody = new Client(false);
         String subject = subject();

@@ -256,6 +256,104 @@ class OperationsPagesTest extends ServerTest {
     }
 
     @Test
+    void aPlatformAdminManagesThePlatformsChannelsAndRulesAndNoTenantCallerReachesThem() throws Exception {
+        String tenant = newTenant();
+        String key = newKey(tenant, "admin");
+        String name = "Platform on call " + UUID.randomUUID().toString().substring(0, 6);
+        try (var receiver = new Receiver()) {
+            String url = receiver.url("/platform/hook-secret-path");
+            browser.signIn(ADMIN);
+            browser.clickToLoad(".nav a[href='/ui/alerts']");
+            assertThat(browser.find("h1").getText()).isEqualTo("Platform alerts");
+            browser.find("#channel-name").sendKeys(name);
+            new Select(browser.find("#channel-kind")).selectByValue("webhook");
+            browser.find("#channel-url").sendKeys(url);
+            browser.clickToLoad("#channel-form button");
+            assertThat(browser.find("[role=status]").getText()).isEqualTo("Channel " + name + " added.");
+            String channel = api.get("/api/v1/alert-channels?limit=1000", ADMIN)
+                    .json()
+                    .get("data")
+                    .valueStream()
+                    .filter(c -> c.get("name").asString().equals(name))
+                    .findFirst()
+                    .orElseThrow()
+                    .get("id")
+                    .asString();
+            String row = "tr[data-channel='" + channel + "']";
+            assertThat(browser.find(row + " code").getText()).endsWith("…path");
+            // Not a tenant's channel: the tenant's API does not list it.
+            assertThat(api.get("/api/v1/tenants/" + tenant + "/alert-channels", key)
+                            .json()
+                            .get("data"))
+                    .isEmpty();
+
+            browser.clickToLoad(row + " form[action$='/test'] button");
+            assertThat(browser.find("[role=status]").getText())
+                    .isEqualTo("A test alert is on its way to " + name + ".");
+            await("the platform's test alert at the receiver", () -> !receiver.requests.isEmpty());
+
+            // A platform-only kind is offered here (and only here).
+            new Select(browser.find("#rule-kind")).selectByValue("job_failed");
+            browser.clickToLoad("#rule-form button");
+            assertThat(browser.find("[role=status]").getText()).isEqualTo("Rule added.");
+            String rule = api.get("/api/v1/alert-rules?limit=1000", ADMIN)
+                    .json()
+                    .get("data")
+                    .valueStream()
+                    .filter(r -> r.get("kind").asString().equals("job_failed"))
+                    .findFirst()
+                    .orElseThrow()
+                    .get("id")
+                    .asString();
+            assertThat(browser.find("tr[data-rule='" + rule + "'] td").getText())
+                    .isEqualTo("A background job fails");
+            checkPage("alerts-platform", ADMIN, "hook-secret-path");
+            inArabic("/ui/alerts");
+            // A form post without the CSRF token is refused.
+            assertThat(browser.fetchStatus(
+                            "POST",
+                            "/ui/alerts/rules/" + rule + "/delete",
+                            "application/x-www-form-urlencoded",
+                            "",
+                            null))
+                    .isEqualTo(403);
+            assertThat(jdbc.sql("SELECT count(*) FROM audit_log WHERE action LIKE 'ui.alerts.%' AND outcome = 'success'"
+                                    + " AND target_id IN (:ids)")
+                            .param("ids", java.util.List.of(channel, rule))
+                            .query(Long.class)
+                            .single())
+                    .as("the test and the platform's writes are audited")
+                    .isGreaterThanOrEqualTo(1);
+
+            // Tenant callers, admin or viewer: no link, a refused page, refused writes.
+            for (String tenantKey : new String[] {key, newKey(tenant, "viewer")}) {
+                browser.signIn(tenantKey);
+                assertThat(browser.all(".nav a[href='/ui/alerts']")).isEmpty();
+                browser.open("/ui/alerts");
+                assertThat(browser.find("h1").getText()).isNotEqualTo("Platform alerts");
+                assertThat(browser.html()).doesNotContain(name);
+                String csrf = browser.find("meta[name=csrf-token]").getAttribute("content");
+                assertThat(browser.fetchStatus(
+                                "POST",
+                                "/ui/alerts/channels/" + channel + "/delete",
+                                "application/x-www-form-urlencoded",
+                                "",
+                                csrf))
+                        .isEqualTo(403);
+            }
+
+            // Deleted from the page, so the platform's channels are as they were for other tests.
+            browser.signIn(ADMIN);
+            browser.open("/ui/alerts");
+            browser.clickToLoad("tr[data-rule='" + rule + "'] form[action$='/delete'] button");
+            assertThat(browser.find("[role=status]").getText()).isEqualTo("Rule deleted.");
+            browser.clickToLoad(row + " form[action$='/delete'] button");
+            assertThat(browser.find("[role=status]").getText()).isEqualTo("Channel deleted.");
+            assertThat(browser.all(row)).isEmpty();
+        }
+    }
+
+    @Test
     void theAuditLogAndTheJobLogShowWhatHappenedToTheRightPeople() {
         String tenant = newTenant();
         String key = newKey(tenant, "admin");

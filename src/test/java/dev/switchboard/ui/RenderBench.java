@@ -25,9 +25,13 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Server-side render time of every dashboard page (docs/BENCHMARKS.md): one tenant with 100,000
- * inbound events and 1,000 endpoints in PostgreSQL, signed in as its admin; each page is asked for
- * {@code warmup} times, then {@code iterations} times one after another over loopback, and the
- * time from request to the last byte is reported (p50, p95, max). Run with
+ * inbound events and 1,000 endpoints in PostgreSQL, signed in as its admin (and the platform's pages
+ * signed in with the platform key); each page is asked for {@code warmup} times (every
+ * page before any is measured), then {@code iterations} times one after another over loopback, and the time from request to the last
+ * byte is reported (p50, p95, max), beside the CPU time the whole process used per request over
+ * the measured requests (the server's request threads, its background loops and GC, and this
+ * client, all in one JVM): on a machine other work keeps busy, the wall time is mostly the wait for
+ * a core, while the CPU time stays near the page's own cost. Run with
  * {@code ./mvnw -Pbench test-compile exec:exec -Dbench="page-render [iterations] [events] [endpoints]"}.
  */
 public final class RenderBench {
@@ -94,6 +98,7 @@ public final class RenderBench {
                             "id", "'ep_' || lpad(g::text, 26, '0')",
                             "created_at", "created_at - make_interval(secs => g)"));
             jdbc.execute("ANALYZE");
+            settle();
             String event = jdbc.queryForObject(
                     "SELECT id FROM inbound_events WHERE tenant_id = 'bench' ORDER BY received_at DESC LIMIT 1",
                     String.class);
@@ -123,25 +128,76 @@ public final class RenderBench {
                     t + "/audit",
                     t + "/analytics?period=week",
                     t + "/analytics?period=quarter");
-            System.out.printf("%n| Page | p50 ms | p95 ms | max ms |%n|---|---:|---:|---:|%n");
+            // The platform's own pages, signed in with the platform key (a session of its own).
+            List<String> platformPages = List.of("/ui/tenants", "/ui/audit", "/ui/jobs", "/ui/alerts");
+            HttpClient platform = HttpClient.newBuilder()
+                    .cookieHandler(new CookieManager())
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build();
+            signIn(platform, base, admin);
+            System.out.printf("%n| Page | p50 ms | p95 ms | max ms | CPU ms/request |%n|---|---:|---:|---:|---:|%n");
+            // Every page warmed up before any is measured: the first one measured would otherwise
+            // pay for compiling the path all pages share (filters, security, the layout).
+            for (String page : pages) measure(http, base + page, warmup, 0);
+            for (String page : platformPages) measure(platform, base + page, warmup, 0);
             boolean met = true;
-            for (String page : pages) {
-                double[] ms = measure(http, base + page, warmup, iterations);
-                double p95 = percentile(ms, 0.95);
-                met &= p95 <= 100;
-                System.out.printf(
-                        "| `%s` | %.1f | %.1f | %.1f |%n",
-                        page.replace("bench", "{t}")
-                                .replace(source, "{source}")
-                                .replace(endpoint, "{endpoint}")
-                                .replace(event, "{event}"),
-                        percentile(ms, 0.5),
-                        p95,
-                        ms[ms.length - 1]);
+            for (String page : pages) met &= report(http, base, page, "", warmup, iterations, source, endpoint, event);
+            for (String page : platformPages) {
+                met &= report(platform, base, page, " (platform)", warmup, iterations, source, endpoint, event);
             }
             System.out.println();
             System.out.println("Target p95 <= 100 ms on every page: " + (met ? "met" : "NOT met"));
         }
+    }
+
+    /**
+     * Waits (up to two minutes) until the server's background loops have caught up with the rows just
+     * loaded (analytics rollups, retention): two seconds in which the process used under a tenth of a
+     * second of CPU. Otherwise the first pages measured pay for that work.
+     */
+    private static void settle() throws InterruptedException {
+        var os = (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (System.nanoTime() < deadline) {
+            long before = os.getProcessCpuTime();
+            Thread.sleep(2_000);
+            if (os.getProcessCpuTime() - before < 100_000_000L) return;
+        }
+        System.out.println("(the server was still busy after two minutes; measuring anyway)");
+    }
+
+    /** Measures one page and prints its row; true when its p95 is within the target. */
+    private static boolean report(
+            HttpClient http,
+            String base,
+            String page,
+            String label,
+            int warmup,
+            int iterations,
+            String source,
+            String endpoint,
+            String event)
+            throws Exception {
+        measure(http, base + page, Math.min(warmup, 5), 0);
+        var os = (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long cpuBefore = os.getProcessCpuTime();
+        double[] ms = measure(http, base + page, 0, iterations);
+        double cpuPerRequest = (os.getProcessCpuTime() - cpuBefore) / 1e6 / iterations;
+        double p95 = percentile(ms, 0.95);
+        System.out.printf(
+                "| `%s`%s | %.1f | %.1f | %.1f | %.1f |%n",
+                page.replace("bench", "{t}")
+                        .replace(source, "{source}")
+                        .replace(endpoint, "{endpoint}")
+                        .replace(event, "{event}"),
+                label,
+                percentile(ms, 0.5),
+                p95,
+                ms[ms.length - 1],
+                cpuPerRequest);
+        return p95 <= 100;
     }
 
     private static void clone(JdbcTemplate jdbc, String table, int copies, Map<String, String> replaced) {
