@@ -25,12 +25,12 @@ CREATE INDEX sending_domains_due_idx ON sending_domains (next_check_at, id);
 CREATE TABLE domain_event_counts (
     tenant_id  VARCHAR(64) NOT NULL REFERENCES tenants (id),
     domain     VARCHAR(253) NOT NULL,
-    day        DATE        NOT NULL,
+    count_day  DATE        NOT NULL,
     delivered  BIGINT      NOT NULL,
     bounced    BIGINT      NOT NULL,
     complained BIGINT      NOT NULL,
     spam       BIGINT      NOT NULL,
-    PRIMARY KEY (tenant_id, domain, day)
+    PRIMARY KEY (tenant_id, domain, count_day)
 );
 
 -- Which thresholds a domain is over now: an event is emitted when one is crossed, not at every event.
