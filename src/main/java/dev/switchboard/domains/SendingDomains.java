@@ -6,6 +6,7 @@ import dev.switchboard.common.Ids;
 import dev.switchboard.common.Page;
 import dev.switchboard.common.PageRequest;
 import dev.switchboard.common.Sql;
+import dev.switchboard.egress.TxtLookup;
 import dev.switchboard.outbound.OperationalEvents;
 import java.io.IOException;
 import java.time.Clock;
@@ -38,8 +39,9 @@ class SendingDomains {
     private static final Pattern DOMAIN =
             Pattern.compile("(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?");
     /** An SPF include may name a service label such as {@code _spf}. */
-    private static final Pattern INCLUDE = Pattern.compile(
-            "(?=.{4,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?\\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?");
+    private static final Pattern INCLUDE =
+            Pattern.compile("(?=.{4,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?\\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?");
+
     private static final Pattern SELECTOR = Pattern.compile("[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?");
     private static final TypeReference<List<DnsVerdicts.Result>> RESULTS = new TypeReference<>() {};
 
@@ -58,6 +60,7 @@ class SendingDomains {
 
     private final DomainRepository domains;
     private final TxtLookup dns;
+    private final DomainsProperties properties;
     private final OperationalEvents events;
     private final TransactionTemplate tx;
     private final JsonMapper json;
@@ -66,12 +69,14 @@ class SendingDomains {
     SendingDomains(
             DomainRepository domains,
             TxtLookup dns,
+            DomainsProperties properties,
             OperationalEvents events,
             TransactionTemplate tx,
             JsonMapper json,
             Clock clock) {
         this.domains = domains;
         this.dns = dns;
+        this.properties = properties;
         this.events = events;
         this.tx = tx;
         this.json = json;
@@ -168,7 +173,7 @@ class SendingDomains {
     private DnsVerdicts.Result verdict(String record, String name, Function<List<String>, DnsVerdicts.Result> judge) {
         List<String> txt;
         try {
-            txt = dns.txt(name).records();
+            txt = dns.txt(properties.dnsServer(), name, properties.dnsTimeout()).records();
         } catch (IOException | RuntimeException e) {
             log.info("TXT lookup for a sending domain failed: {}", e.getClass().getSimpleName());
             return new DnsVerdicts.Result(

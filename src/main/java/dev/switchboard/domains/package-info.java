@@ -5,5 +5,6 @@
  * rates per domain counted from the providers' processed webhook events, with an event when a rate
  * crosses its threshold.
  */
-@org.springframework.modulith.ApplicationModule(allowedDependencies = {"common", "tenancy", "outbound", "inbound"})
+@org.springframework.modulith.ApplicationModule(
+        allowedDependencies = {"common", "tenancy", "egress", "outbound", "inbound"})
 package dev.switchboard.domains;

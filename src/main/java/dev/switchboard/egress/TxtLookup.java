@@ -1,4 +1,4 @@
-package dev.switchboard.domains;
+package dev.switchboard.egress;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -18,25 +18,24 @@ import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /**
- * Reads TXT records with dnsjava from the one resolver the operator configured, never from one a
- * tenant names: the name looked up is the tenant's, the server is not. No cache: a check is asked
- * for because the records just changed.
+ * DNS TXT lookups (dnsjava), the one way out over DNS: always to a resolver the operator configured
+ * (a setting of the calling module), never to one a tenant names (the name looked up may be the
+ * tenant's, the server is not), and with a deadline. No cache: a check is asked for because the
+ * records just changed.
  */
 @Component
-class TxtLookup {
+public class TxtLookup {
 
     /** The TXT strings at a name (each record's strings joined); empty when there are none. */
-    record Answer(List<String> records) {}
+    public record Answer(List<String> records) {}
 
-    private final DomainsProperties properties;
-
-    TxtLookup(DomainsProperties properties) {
-        this.properties = properties;
-    }
-
-    Answer txt(String name) throws IOException {
-        SimpleResolver resolver = resolver();
-        resolver.setTimeout(properties.dnsTimeout());
+    /**
+     * @param server {@code host} or {@code host:port} of the resolver; null or blank for the system's
+     * @param timeout the deadline of the lookup
+     */
+    public Answer txt(String server, String name, java.time.Duration timeout) throws IOException {
+        SimpleResolver resolver = resolver(server);
+        resolver.setTimeout(timeout);
         Record question;
         try {
             question = Record.newRecord(Name.fromString(name, Name.root), Type.TXT, DClass.IN);
@@ -54,8 +53,7 @@ class TxtLookup {
         return new Answer(out);
     }
 
-    private SimpleResolver resolver() throws UnknownHostException {
-        String server = properties.dnsServer();
+    private static SimpleResolver resolver(String server) throws UnknownHostException {
         if (server == null || server.isBlank()) return new SimpleResolver();
         server = server.strip();
         int colon = server.lastIndexOf(':');
