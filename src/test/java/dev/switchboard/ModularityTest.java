@@ -46,7 +46,8 @@ class ModularityTest {
                         "org.springframework.web.client..",
                         "org.springframework.web.reactive.function.client..",
                         "org.apache.hc.client5.http.impl.async..",
-                        "org.apache.hc.client5.http.fluent..")
+                        "org.apache.hc.client5.http.fluent..",
+                        "org.xbill.DNS..")
                 .orShould()
                 .dependOnClassesThat()
                 .belongToAnyOf(

@@ -6,6 +6,7 @@ import dev.switchboard.common.PageRequest;
 import dev.switchboard.common.Sql;
 import dev.switchboard.common.Timestamps;
 import dev.switchboard.connections.ConnectionAccess;
+import dev.switchboard.consent.ConsentGate;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
@@ -45,7 +46,9 @@ class Outbox {
             /** The request as the caller sent it: what the idempotency key's hash covers. */
             Object original,
             String createdBy,
-            String requestId) {}
+            String requestId,
+            /** {@code {"contact","channel","purpose"}}: checked now and again before each send; or null. */
+            JsonNode consent) {}
 
     /** A new job, or the earlier one the idempotency key names. */
     sealed interface Queued {
@@ -65,6 +68,7 @@ class Outbox {
     private final ObjectProvider<OutboxWorker> worker;
     private final JsonMapper json;
     private final Clock clock;
+    private final ConsentGate consent;
 
     Outbox(
             OutboxRepository jobs,
@@ -73,7 +77,9 @@ class Outbox {
             TransactionTemplate tx,
             ObjectProvider<OutboxWorker> worker,
             JsonMapper json,
-            Clock clock) {
+            Clock clock,
+            ConsentGate consent) {
+        this.consent = consent;
         this.jobs = jobs;
         this.connections = connections;
         this.properties = properties;
@@ -100,6 +106,17 @@ class Outbox {
         String key = OutboxInput.idempotencyKey(q.idempotencyKey());
         // The connection must exist now (404 otherwise); it need not be active: its jobs wait for it.
         String provider = connections.provider(q.tenantId(), q.connection());
+        // Without consent nothing is stored (403); an e-mail job gets its unsubscribe headers.
+        ConsentGate.Consent granted = consent.check(q.tenantId(), q.consent());
+        if (granted != null) {
+            request = new OutboxInput.NewRequest(
+                    request.method(),
+                    request.path(),
+                    request.query(),
+                    request.headers(),
+                    consent.withUnsubscribeHeaders(q.tenantId(), provider, granted, request.body(), request.bodyJson()),
+                    request.bodyJson());
+        }
         byte[] hash = sha256(json.writeValueAsBytes(q.original()));
         Instant due = settings.notBefore() != null && settings.notBefore().isAfter(now) ? settings.notBefore() : now;
         var job = new OutboxRepository.Job(
@@ -134,7 +151,7 @@ class Outbox {
                 null);
         for (int attempt = 0; ; attempt++) {
             try {
-                Queued queued = tx.execute(s -> store(job, hash));
+                Queued queued = tx.execute(s -> store(job, hash, granted));
                 if (queued instanceof Queued.Accepted) worker.getObject().wake();
                 return queued;
             } catch (DuplicateKeyException raced) {
@@ -144,7 +161,7 @@ class Outbox {
         }
     }
 
-    private Queued store(OutboxRepository.Job job, byte[] hash) {
+    private Queued store(OutboxRepository.Job job, byte[] hash, ConsentGate.Consent granted) {
         if (job.idempotencyKey() != null) {
             Optional<OutboxRepository.Job> earlier = jobs.findByIdempotencyKey(job.tenantId(), job.idempotencyKey());
             if (earlier.isPresent()) {
@@ -155,11 +172,13 @@ class Outbox {
             }
         }
         jobs.insert(job);
+        if (granted != null) consent.attach(job.tenantId(), job.id(), granted);
         return new Queued.Accepted(job);
     }
 
     /** Job statuses, in the order a job passes through them. */
-    static final List<String> STATUSES = List.of("queued", "held", "in_flight", "succeeded", "failed", "cancelled");
+    static final List<String> STATUSES =
+            List.of("queued", "held", "in_flight", "succeeded", "failed", "cancelled", "blocked");
 
     /** The list's filters as the API and the dashboard take them, checked once for both. */
     static OutboxRepository.Filter filter(

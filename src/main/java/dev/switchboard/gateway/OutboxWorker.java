@@ -6,6 +6,7 @@ import dev.switchboard.common.Ids;
 import dev.switchboard.common.PollingWorker;
 import dev.switchboard.common.Sql;
 import dev.switchboard.common.Text;
+import dev.switchboard.consent.ConsentGate;
 import dev.switchboard.egress.BlockedDestinationException;
 import dev.switchboard.outbound.OperationalEvents;
 import java.io.IOException;
@@ -60,6 +61,7 @@ import tools.jackson.databind.json.JsonMapper;
 class OutboxWorker implements SmartLifecycle {
 
     static final String JOB_FAILED = "switchboard.outbox.job.failed";
+    static final String CONSENT_WITHDRAWN = "The contact withdrew the consent this job was queued under; not sent.";
     private static final Logger log = LoggerFactory.getLogger(OutboxWorker.class);
     private static final TypeReference<Map<String, List<String>>> HEADERS = new TypeReference<>() {};
 
@@ -71,6 +73,7 @@ class OutboxWorker implements SmartLifecycle {
     private final TransactionTemplate tx;
     private final JsonMapper json;
     private final Clock clock;
+    private final ConsentGate consent;
     private final Semaphore inFlight;
     private final PollingWorker worker;
     private volatile ExecutorService executor;
@@ -100,7 +103,9 @@ class OutboxWorker implements SmartLifecycle {
             OutboxProperties properties,
             TransactionTemplate tx,
             JsonMapper json,
-            Clock clock) {
+            Clock clock,
+            ConsentGate consent) {
+        this.consent = consent;
         this.jobs = jobs;
         this.calls = calls;
         this.limiter = limiter;
@@ -164,6 +169,13 @@ class OutboxWorker implements SmartLifecycle {
         Instant now = Sql.now(clock);
         if (job.deadline() != null && !now.isBefore(job.deadline())) {
             fail(job, job.attempts(), job.lastStatus(), "The deadline passed before the call was sent.", now);
+            return;
+        }
+        // Consent withdrawn since the job was queued: it never goes out, and takes no limiter token.
+        if (!consent.holds(job.tenantId(), job.id())) {
+            if (!jobs.finish(job, "blocked", job.attempts(), null, job.lastStatus(), CONSENT_WITHDRAWN, now)) {
+                stale(job);
+            }
             return;
         }
         // Prepared before the limiter is asked: a connection that is not active (or gone) holds (or

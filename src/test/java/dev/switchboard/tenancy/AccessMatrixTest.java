@@ -337,7 +337,52 @@ class AccessMatrixTest extends ServerTest {
             new Route("GET", "/api/v1/tenants/{t}/events/replay/{rp}", null, 200, 200, 200, 404, 401, 401),
             new Route("GET", "/api/v1/tenants/{t}/connections/counts", null, 200, 200, 200, 404, 401, 401),
             new Route("GET", "/api/v1/tenants/{t}/analytics", null, 200, 200, 200, 404, 401, 401),
-            new Route("GET", "/api/v1/tenants/{t}/activity", null, 200, 200, 200, 404, 401, 401));
+            new Route("GET", "/api/v1/tenants/{t}/activity", null, 200, 200, 200, 404, 401, 401),
+            // Consent and sending domains (issue 15, items 3 to 5).
+            new Route("POST", "/api/v1/tenants/{t}/contacts", "{}", 400, 400, 403, 404, 401, 401),
+            new Route("GET", "/api/v1/tenants/{t}/contacts", null, 200, 200, 200, 404, 401, 401),
+            new Route("GET", "/api/v1/tenants/{t}/contacts/{ct}", null, 200, 200, 200, 404, 401, 401),
+            new Route("GET", "/api/v1/tenants/{t}/contacts/{ct}/consent", null, 200, 200, 200, 404, 401, 401),
+            new Route(
+                    "POST",
+                    "/api/v1/tenants/{t}/contacts/{ct}/consent",
+                    "{\"channel\":\"email\",\"purpose\":\"marketing\",\"status\":\"granted\"}",
+                    200,
+                    200,
+                    403,
+                    404,
+                    401,
+                    401),
+            new Route("GET", "/api/v1/tenants/{t}/contacts/{ct}/preferences", null, 200, 200, 200, 404, 401, 401),
+            new Route(
+                    "PUT",
+                    "/api/v1/tenants/{t}/contacts/{ct}/preferences",
+                    "{\"choices\":[{\"channel\":\"sms\",\"purpose\":\"marketing\",\"status\":\"withdrawn\"}]}",
+                    200,
+                    200,
+                    403,
+                    404,
+                    401,
+                    401),
+            new Route(
+                    "POST",
+                    "/api/v1/tenants/{t}/contacts/{ct}/unsubscribe-links",
+                    "{\"channel\":\"email\",\"purpose\":\"marketing\"}",
+                    201,
+                    201,
+                    403,
+                    404,
+                    401,
+                    401),
+            new Route("POST", "/api/v1/tenants/{t}/contacts/{ct}/export", null, 200, 200, 403, 404, 401, 401),
+            new Route("POST", "/api/v1/tenants/{t}/contacts/{ct}/erase", null, 200, 200, 403, 404, 401, 401),
+            new Route("GET", "/api/v1/tenants/{t}/consent/can-send", null, 400, 400, 400, 404, 401, 401),
+            new Route("POST", "/api/v1/tenants/{t}/domains", "{\"domain\":\"bad\"}", 400, 400, 403, 404, 401, 401),
+            new Route("GET", "/api/v1/tenants/{t}/domains", null, 200, 200, 200, 404, 401, 401),
+            new Route("GET", "/api/v1/tenants/{t}/domains/{dom}", null, 200, 200, 200, 404, 401, 401),
+            new Route("DELETE", "/api/v1/tenants/{t}/domains/{dom}", null, 204, 204, 403, 404, 401, 401),
+            new Route("POST", "/api/v1/tenants/{t}/domains/{dom}/check", null, 200, 200, 403, 404, 401, 401),
+            new Route("GET", "/api/v1/tenants/{t}/domains/{dom}/deliverability", null, 200, 200, 200, 404, 401, 401));
     /** A mapped API route: its method and its path pattern as declared. */
     record Mapped(String method, PathPattern pattern) {
         boolean covers(Route route) {
@@ -490,7 +535,18 @@ class AccessMatrixTest extends ServerTest {
                 .json()
                 .get("id")
                 .asString();
+        // Consent and sending domains: a contact and a domain (its DNS has no records: checks fail fast).
+        String contactId = api.post("/api/v1/tenants/" + tenant + "/contacts", ADMIN, "{\"email\":\"m@example.com\"}")
+                .json()
+                .get("id")
+                .asString();
+        String domainId = api.post("/api/v1/tenants/" + tenant + "/domains", ADMIN, "{\"domain\":\"matrix.example\"}")
+                .json()
+                .get("id")
+                .asString();
         String path = route.path()
+                .replace("{ct}", contactId)
+                .replace("{dom}", domainId)
                 .replace("{j}", jobId)
                 .replace("{rp}", replayId)
                 .replace("{call}", callId)

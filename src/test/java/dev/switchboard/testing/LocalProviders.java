@@ -109,7 +109,33 @@ public final class LocalProviders implements AutoCloseable {
             hooksFailed.incrementAndGet();
             send(exchange, 500, Map.of("error", "down"));
         } else if (method.equals("GET") && path.equals("/_stats")) send(exchange, 200, stats());
+        else if (path.startsWith("/resend/")) resend(exchange, method, path);
         else send(exchange, 404, Map.of("error", "not found"));
+    }
+
+    /** E-mails sent to the Resend stand-in, as received (JSON bodies). */
+    public final List<String> emails = new CopyOnWriteArrayList<>();
+
+    /**
+     * {@code /resend/…}: the bits of Resend's API the consent walk-through uses: {@code GET
+     * /resend/domains} (its health check), {@code POST /resend/emails} (kept, with the unsubscribe
+     * header printed), and {@code GET /resend/emails/last}, the last e-mail as received.
+     */
+    private void resend(HttpExchange exchange, String method, String path) throws IOException {
+        if (method.equals("GET") && path.equals("/resend/domains")) {
+            send(exchange, 200, Map.of("data", List.of()));
+        } else if (method.equals("POST") && path.equals("/resend/emails")) {
+            String body = new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            emails.add(body);
+            var headers = JSON.readTree(body).path("headers");
+            print("resend POST /emails List-Unsubscribe: "
+                    + headers.path("List-Unsubscribe").asString("(none)"));
+            send(exchange, 200, Map.of("id", "em_" + emails.size()));
+        } else if (method.equals("GET") && path.equals("/resend/emails/last") && !emails.isEmpty()) {
+            sendBytes(exchange, 200, emails.getLast().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } else {
+            send(exchange, 404, Map.of("error", "not found"));
+        }
     }
 
     /** What arrived so far. */

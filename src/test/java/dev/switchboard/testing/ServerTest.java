@@ -53,6 +53,11 @@ public abstract class ServerTest {
         registry.add(
                 "switchboard.inbound.paypal.trust-anchors",
                 () -> PaypalDouble.get().caFile());
+        // Sending domains: TXT records come from a local DNS responder the tests fill.
+        registry.add("switchboard.domains.dns-server", () -> DnsDouble.get().address());
+        registry.add("switchboard.domains.dns-timeout", () -> "2s");
+        registry.add("switchboard.domains.min-volume", () -> "20");
+        registry.add("switchboard.domains.poll-interval", () -> "300ms");
         if (TestServices.suiteRedisUrl() != null) {
             registry.add("switchboard.outbound.redis-url", TestServices::suiteRedisUrl);
         }
