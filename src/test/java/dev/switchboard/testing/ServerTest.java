@@ -53,6 +53,9 @@ public abstract class ServerTest {
         registry.add(
                 "switchboard.inbound.paypal.trust-anchors",
                 () -> PaypalDouble.get().caFile());
+        // The tests' requests come from loopback: as if through the operator's TLS-terminating proxy,
+        // whose X-Forwarded-For and X-Forwarded-Proto are believed (no test sends them otherwise).
+        registry.add("switchboard.inbound.trusted-proxies", () -> "127.0.0.1/32");
         if (TestServices.suiteRedisUrl() != null) {
             registry.add("switchboard.outbound.redis-url", TestServices::suiteRedisUrl);
         }
