@@ -26,6 +26,10 @@ class CanonicalTypesTest {
     static final Normalizer NORMALIZER = new Normalizer(JSON);
 
     static InboundProperties properties(String file) {
+        return properties(file, List.of());
+    }
+
+    static InboundProperties properties(String file, List<String> trustedProxies) {
         return new InboundProperties(
                 null,
                 1_048_576,
@@ -35,7 +39,7 @@ class CanonicalTypesTest {
                 60,
                 new InboundProperties.Processing(100, Duration.ofSeconds(1), Duration.ofSeconds(60), 8, true),
                 file,
-                List.of());
+                trustedProxies);
     }
 
     static final CanonicalTypes BUILT_IN = builtIn();
