@@ -36,7 +36,8 @@ public enum ErrorCode {
     PROVIDER_TIMEOUT(HttpStatus.GATEWAY_TIMEOUT, "The provider did not answer in time"),
     INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error"),
     HANDSHAKE_REFUSED(HttpStatus.FORBIDDEN, "The subscription check's token is not the source's"),
-    CONSENT_MISSING(HttpStatus.FORBIDDEN, "The contact has not consented to this channel and purpose");
+    CONSENT_MISSING(HttpStatus.FORBIDDEN, "The contact has not consented to this channel and purpose"),
+    HTTPS_REQUIRED(HttpStatus.FORBIDDEN, "This source accepts webhooks over https only");
 
     private final HttpStatus status;
     private final String title;

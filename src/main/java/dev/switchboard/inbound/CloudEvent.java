@@ -13,7 +13,8 @@ import tools.jackson.databind.node.StringNode;
 /**
  * The CloudEvents 1.0 view of a stored event (JSON format). {@code data} is the body as JSON when
  * it is JSON, as a string when it is text, else {@code data_base64}. The extension attributes carry
- * the tenant, the mapped user and how the event was verified.
+ * the tenant, the mapped user, how the event was verified and, when one maps, the canonical type
+ * ({@code canonicaltype}: extension names are lowercase letters and digits only, per the spec).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record CloudEvent(
@@ -28,7 +29,8 @@ record CloudEvent(
         @JsonProperty("data_base64") String dataBase64,
         String tenantid,
         String userid,
-        String verification) {
+        String verification,
+        String canonicaltype) {
 
     /**
      * The provider, not the source: a source's id is in its ingest URL, and whoever knows that URL
@@ -85,6 +87,7 @@ record CloudEvent(
                 d.base64(),
                 e.tenantId(),
                 e.userId(),
-                e.verification());
+                e.verification(),
+                e.canonicalType());
     }
 }

@@ -37,6 +37,7 @@ class EventPages {
                     null,
                     LIMIT,
                     blank(cursor),
+                    null,
                     null);
         }
 

@@ -43,7 +43,8 @@ class EventReplays implements SmartLifecycle {
             String status,
             String since,
             String until,
-            Integer max) {}
+            Integer max,
+            String canonicalType) {}
 
     /** A job as shown: its filter, how many events it matched (bounded) and how many it replayed. */
     record View(
@@ -172,7 +173,8 @@ class EventReplays implements SmartLifecycle {
                         r.until(),
                         null,
                         null,
-                        null));
+                        null,
+                        r.canonicalType()));
         Instant until = f.until() == null || f.until().isAfter(receivedTo) ? receivedTo : f.until();
         return new EventRepository.Filter(
                 f.tenantId(),
@@ -183,7 +185,8 @@ class EventReplays implements SmartLifecycle {
                 f.userId(),
                 f.status(),
                 f.since(),
-                until);
+                until,
+                f.canonicalType());
     }
 
     private View view(ReplayRepository.Job j) {

@@ -30,7 +30,22 @@ class EventRepository {
             String userId,
             String status,
             Instant since,
-            Instant until) {}
+            Instant until,
+            String canonicalType) {
+
+        Filter(
+                String tenantId,
+                String sourceId,
+                String provider,
+                String type,
+                String subject,
+                String userId,
+                String status,
+                Instant since,
+                Instant until) {
+            this(tenantId, sourceId, provider, type, subject, userId, status, since, until, null);
+        }
+    }
 
     record Summary(Map<String, Long> providers, Map<String, Long> types) {}
 
@@ -41,7 +56,7 @@ class EventRepository {
     private static final String COLUMNS = """
             id, tenant_id, source_id, provider, dedupe_key, provider_event_id, event_type, subject, user_id,
             provider_time, received_at, content_type, headers, body_size, body_purged_at, verification, status, attempts, runs, next_attempt_at,
-            last_error, processed_at""";
+            last_error, processed_at, canonical_type, remote_addr""";
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -75,19 +90,29 @@ class EventRepository {
                 rs.getInt("runs"),
                 instant(rs, "next_attempt_at"),
                 rs.getString("last_error"),
-                instant(rs, "processed_at"));
+                instant(rs, "processed_at"),
+                rs.getString("canonical_type"),
+                rs.getString("remote_addr"));
     }
 
-    /** Stores a new event, due for processing now. False when the source already has this dedupe key. */
+    /**
+     * Stores a new event, due for processing now (or, {@code ignored}, never due). False when the
+     * source already has this dedupe key.
+     */
     boolean insert(EventRow e, byte[] body) {
         return jdbc.sql("""
                         INSERT INTO inbound_events (id, tenant_id, source_id, provider, dedupe_key, provider_event_id,
                             event_type, subject, provider_time, received_at, content_type, headers, body, body_size,
-                            verification, status, attempts, runs, next_attempt_at)
+                            verification, status, attempts, runs, next_attempt_at, canonical_type, remote_addr)
                         VALUES (:id, :tenant, :source, :provider, :dedupe, :providerEventId, :type, :subject,
-                            :providerTime, :received, :contentType, :headers, :body, :size, :verification, 'received', 0, 1, :received)
+                            :providerTime, :received, :contentType, :headers, :body, :size, :verification, :status, 0, 1,
+                            :nextAttempt, :canonical, :remoteAddr)
                         ON CONFLICT DO NOTHING
                         """)
+                        .param("status", e.status())
+                        .param("nextAttempt", ts(e.nextAttemptAt()))
+                        .param("canonical", e.canonicalType())
+                        .param("remoteAddr", e.remoteAddr())
                         .param("id", e.id())
                         .param("tenant", e.tenantId())
                         .param("source", e.sourceId())
@@ -229,6 +254,7 @@ class EventRepository {
         add(w, params, "subject", "subject", f.subject());
         add(w, params, "user_id", "userId", f.userId());
         add(w, params, "status", "status", f.status());
+        add(w, params, "canonical_type", "canonicalType", f.canonicalType());
         if (f.since() != null) {
             w.append(" AND received_at >= :since");
             params.put("since", ts(f.since()));

@@ -9,6 +9,9 @@ import java.util.Map;
  *
  * @param providerEventId the provider's own id for the event, when it sends one; not necessarily
  *     the dedupe key (see {@link Normalizer})
+ * @param canonicalType the cross-provider type ({@code payment.succeeded}) when {@link CanonicalTypes} maps
+ *     this one, else null
+ * @param remoteAddr the sender's address (see {@link TrustedProxies}), null for events stored before it was kept
  */
 record EventRow(
         String id,
@@ -32,18 +35,29 @@ record EventRow(
         int runs,
         Instant nextAttemptAt,
         String lastError,
-        Instant processedAt) {
+        Instant processedAt,
+        String canonicalType,
+        String remoteAddr) {
 
-    /** A request just verified and normalized: not yet processed, due now, in its first run. */
+    /** Answered 200 and stored, but never routed: the source's {@code allowedTypes} leave it out. */
+    static final String IGNORED = "ignored";
+
+    /**
+     * A request just verified and normalized: not yet processed, due now, in its first run; or, when
+     * {@code ignored}, stored as {@value #IGNORED} and never due.
+     */
     static EventRow received(
             String id,
             Source source,
             Normalizer.Normalized n,
+            String canonicalType,
             Instant receivedAt,
             String contentType,
             Map<String, String> headers,
             int bodySize,
-            String verification) {
+            String verification,
+            String remoteAddr,
+            boolean ignored) {
         return new EventRow(
                 id,
                 source.tenantId(),
@@ -61,12 +75,14 @@ record EventRow(
                 bodySize,
                 null,
                 verification,
-                "received",
+                ignored ? IGNORED : "received",
                 0,
                 1,
-                receivedAt,
+                ignored ? null : receivedAt,
                 null,
-                null);
+                null,
+                canonicalType,
+                remoteAddr);
     }
 
     /** The same event, concerning the given user of the tenant (null: none mapped). */
@@ -93,7 +109,9 @@ record EventRow(
                 runs,
                 nextAttemptAt,
                 lastError,
-                processedAt);
+                processedAt,
+                canonicalType,
+                remoteAddr);
     }
 
     InboundEvent event() {
@@ -108,6 +126,7 @@ record EventRow(
                 providerTime != null ? providerTime : receivedAt,
                 receivedAt,
                 contentType,
-                verification);
+                verification,
+                canonicalType);
     }
 }

@@ -39,7 +39,8 @@ class Events {
             boolean verified,
             Instant time,
             Instant receivedAt,
-            int bodySize) {
+            int bodySize,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String canonicalType) {
 
         static EventItem of(EventRow e) {
             return new EventItem(
@@ -55,7 +56,8 @@ class Events {
                     !"none".equals(e.verification()),
                     e.providerTime() != null ? e.providerTime() : e.receivedAt(),
                     e.receivedAt(),
-                    e.bodySize());
+                    e.bodySize(),
+                    e.canonicalType());
         }
     }
 
@@ -88,11 +90,13 @@ class Events {
             Instant processedAt,
             List<EventRepository.Run> runs,
             @JsonInclude(JsonInclude.Include.NON_NULL) String body,
-            CloudEvent cloudEvent) {}
+            CloudEvent cloudEvent,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String canonicalType,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String remoteAddr) {}
 
     record Replayed(String id, String status, int run) {}
 
-    private static final Set<String> STATUSES = Set.of("received", "processed", "failed");
+    private static final Set<String> STATUSES = Set.of("received", "processed", "failed", EventRow.IGNORED);
 
     private final EventRepository events;
     private final JsonMapper json;
@@ -118,7 +122,8 @@ class Events {
             String until,
             Integer limit,
             String cursor,
-            Boolean summary) {}
+            Boolean summary,
+            String canonicalType) {}
 
     /** One page of events, of one tenant or (tenant null, platform admins) of all. */
     EventsPage search(String tenant, EventQuery q) {
@@ -140,7 +145,7 @@ class Events {
             throw ApiException.invalid("provider", "is not a known provider");
         }
         if (q.status() != null && !STATUSES.contains(q.status())) {
-            throw ApiException.invalid("status", "must be one of received, processed, failed");
+            throw ApiException.invalid("status", "must be one of received, processed, failed, ignored");
         }
         var since = Timestamps.parse("since", q.since());
         var until = Timestamps.parse("until", q.until());
@@ -148,7 +153,16 @@ class Events {
             throw ApiException.invalid("until", "must be after since");
         }
         return new EventRepository.Filter(
-                tenant, q.source(), provider, q.type(), q.subject(), q.userId(), q.status(), since, until);
+                tenant,
+                q.source(),
+                provider,
+                q.type(),
+                q.subject(),
+                q.userId(),
+                q.status(),
+                since,
+                until,
+                q.canonicalType());
     }
 
     /** One event in full; another tenant's is not found. */
@@ -178,7 +192,9 @@ class Events {
                 e.processedAt(),
                 events.runs(e.id()),
                 text(body),
-                CloudEvent.of(e, body, json));
+                CloudEvent.of(e, body, json),
+                e.canonicalType(),
+                e.remoteAddr());
     }
 
     /** The exact bytes received; 410 once retention purged them. */

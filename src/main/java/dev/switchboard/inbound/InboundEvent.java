@@ -10,6 +10,7 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * @param verification the scheme that verified it (e.g. {@code stripe-v1}), or {@code none}: see
  *     {@link #verified()}
+ * @param canonicalType the cross-provider type ({@code payment.succeeded}), or null when none maps
  */
 public record InboundEvent(
         String id,
@@ -22,7 +23,8 @@ public record InboundEvent(
         Instant time,
         Instant receivedAt,
         String contentType,
-        String verification) {
+        String verification,
+        String canonicalType) {
 
     /** False for events from a {@code none} source: anyone who knows its ingest URL can make them up. */
     public boolean verified() {

@@ -4,6 +4,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -22,6 +23,13 @@ import org.springframework.validation.annotation.Validated;
  *     ({@code SWITCHBOARD_INBOUND_REJECTIONS_PER_MINUTE}); the rest are only counted, in the metric
  *     {@code switchboard.inbound.rejections.unrecorded}, so a flood of bad signatures cannot fill the table
  * @param processing the asynchronous stage after ingest
+ * @param canonicalTypesFile a JSON file of canonical type rules added to the built-in ones
+ *     ({@code SWITCHBOARD_INBOUND_CANONICAL_TYPES_FILE}, same shape as {@code inbound/canonical-types.json});
+ *     read once at startup, and a file that is not valid stops the startup
+ * @param trustedProxies the addresses (CIDRs) of the reverse proxies in front of Switchboard
+ *     ({@code SWITCHBOARD_INBOUND_TRUSTED_PROXIES}, comma-separated): only from these are
+ *     {@code X-Forwarded-For} (the sender's address kept on events) and {@code X-Forwarded-Proto}
+ *     (for sources with {@code requireHttps}) believed. Empty: no proxy is trusted
  */
 @Validated
 @ConfigurationProperties("switchboard.inbound")
@@ -32,7 +40,9 @@ record InboundProperties(
         @DefaultValue("365d") Duration metadataRetention,
         @DefaultValue("1s") Duration sourceCacheTtl,
         @DefaultValue("60") @Min(0) @Max(100_000) int rejectionsPerMinute,
-        @DefaultValue Processing processing) {
+        @DefaultValue Processing processing,
+        String canonicalTypesFile,
+        @DefaultValue("") List<String> trustedProxies) {
 
     InboundProperties {
         // An unset SWITCHBOARD_PUBLIC_URL arrives as "", which means "use the request's URL".
@@ -41,6 +51,13 @@ record InboundProperties(
             throw new IllegalArgumentException(
                     "SWITCHBOARD_PUBLIC_URL must be an absolute URL such as https://hooks.example.com");
         }
+        trustedProxies = trustedProxies == null
+                ? List.of()
+                : trustedProxies.stream()
+                        .map(String::strip)
+                        .filter(s -> !s.isEmpty())
+                        .toList();
+        TrustedProxies.check(trustedProxies);
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.switchboard.common.ApiException;
 import dev.switchboard.common.ErrorCode;
 import dev.switchboard.common.Ids;
 import dev.switchboard.common.Sql;
+import dev.switchboard.common.Text;
 import dev.switchboard.vault.Secret;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -34,9 +35,10 @@ class Ingest {
             String contentType,
             String remoteAddr,
             String method,
-            String query) {
+            String query,
+            boolean https) {
 
-        /** A POST without a query string. */
+        /** A POST without a query string, not known to have come over TLS. */
         Received(
                 String sourceId,
                 Map<String, List<String>> headers,
@@ -44,7 +46,7 @@ class Ingest {
                 List<String> urls,
                 String contentType,
                 String remoteAddr) {
-            this(sourceId, headers, body, urls, contentType, remoteAddr, "POST", null);
+            this(sourceId, headers, body, urls, contentType, remoteAddr, "POST", null, false);
         }
     }
 
@@ -71,6 +73,8 @@ class Ingest {
     private final MeterRegistry metrics;
     private final Clock clock;
     private final Scheme.Context context;
+    private final CanonicalTypes canonicalTypes;
+    private final SourceStats stats;
 
     Ingest(
             IngestSources sources,
@@ -82,8 +86,12 @@ class Ingest {
             EventProcessor processor,
             MeterRegistry metrics,
             Clock clock,
-            PaypalCertificates paypal) {
+            PaypalCertificates paypal,
+            CanonicalTypes canonicalTypes,
+            SourceStats stats) {
         this.context = new Scheme.Context(paypal);
+        this.canonicalTypes = canonicalTypes;
+        this.stats = stats;
         this.sources = sources;
         this.events = events;
         this.rejections = rejections;
@@ -105,6 +113,18 @@ class Ingest {
         }
         Provider provider = source.provider();
         Scheme scheme = provider.scheme;
+        if (source.options().httpsRequired() && !r.https()) {
+            // Before any handshake too: a subscription made over plain http would be delivered over it.
+            String detail = "This source accepts webhooks over https only.";
+            reject(
+                    source,
+                    ErrorCode.HTTPS_REQUIRED.code(),
+                    detail,
+                    Headers.redacted(r.headers(), scheme.secretHeaders(source.options())),
+                    r,
+                    now);
+            throw new ApiException(ErrorCode.HTTPS_REQUIRED, detail);
+        }
         Map<String, List<String>> query = WebhookRequest.decode(r.query());
         WebhookRequest request = new WebhookRequest(
                 r.headers(), r.body(), r.urls(), r.contentType(), now, r.method(), query == null ? Map.of() : query);
@@ -125,7 +145,7 @@ class Ingest {
         Map<String, String> headers = Headers.redacted(r.headers(), scheme.secretHeaders(source.options()));
 
         if (verification instanceof Verification.Rejected rejected) {
-            reject(source, rejected, headers, r, now);
+            reject(source, rejected.reason().code(), rejected.detail(), headers, r, now);
             throw new ApiException(errorCode(rejected.reason()), rejected.detail());
         }
         String verifiedBy = verification instanceof Verification.Verified v ? v.scheme() : "none";
@@ -133,20 +153,40 @@ class Ingest {
         var handshake = scheme.handshake(payload);
         if (handshake.isPresent()) return new Outcome.Challenge(handshake.get());
         List<Normalizer.Payload> parts = normalizer.parts(provider, payload);
-        if (parts.size() == 1) return store(source, parts.getFirst(), headers, verifiedBy, now);
+        if (parts.size() == 1) return store(source, parts.getFirst(), headers, verifiedBy, r.remoteAddr(), now);
         List<Outcome.Stored> stored = new java.util.ArrayList<>(parts.size());
-        for (Normalizer.Payload part : parts) stored.add(store(source, part, headers, verifiedBy, now));
+        for (Normalizer.Payload part : parts) {
+            stored.add(store(source, part, headers, verifiedBy, r.remoteAddr(), now));
+        }
         return new Outcome.Batch(stored);
     }
 
     private Outcome.Stored store(
-            Source source, Normalizer.Payload part, Map<String, String> headers, String verifiedBy, Instant now) {
+            Source source,
+            Normalizer.Payload part,
+            Map<String, String> headers,
+            String verifiedBy,
+            String remoteAddr,
+            Instant now) {
         Provider provider = source.provider();
         Normalizer.Normalized n = normalizer.normalize(provider, source.options(), part);
+        String canonical = canonicalTypes.of(n.type(), part);
+        // Stored, so a retry of it is a duplicate and the tenant can see what was left out, but never routed.
+        boolean ignored = !source.options().allows(n.type(), canonical);
         byte[] body = part.request().body();
         String contentType = part.request().contentType();
-        EventRow row =
-                EventRow.received(Ids.next("evt"), source, n, now, clip(contentType), headers, body.length, verifiedBy);
+        EventRow row = EventRow.received(
+                Ids.next("evt"),
+                source,
+                n,
+                canonical,
+                now,
+                clip(contentType),
+                headers,
+                body.length,
+                verifiedBy,
+                Text.storable(remoteAddr, 64),
+                ignored);
         boolean inserted;
         try {
             inserted = events.insert(row, body);
@@ -158,16 +198,18 @@ class Ingest {
                         "provider",
                         provider.wire(),
                         "outcome",
-                        inserted ? "stored" : "duplicate")
+                        inserted ? (ignored ? "ignored" : "stored") : "duplicate")
                 .increment();
         if (!inserted) {
+            stats.count(source, SourceStats.Outcome.DUPLICATE, now);
             String original = events.idByDedupeKey(source.id(), n.dedupeKey())
                     .orElseThrow(() -> new IllegalStateException(
                             "An event with dedupe key of source " + source.id() + " conflicted but cannot be found"));
             recordDuplicate(source, original, now);
             return new Outcome.Stored(original, true);
         }
-        processor.wake();
+        stats.count(source, ignored ? SourceStats.Outcome.IGNORED : SourceStats.Outcome.ACCEPTED, now);
+        if (!ignored) processor.wake();
         return new Outcome.Stored(row.id(), false);
     }
 
@@ -198,13 +240,14 @@ class Ingest {
     }
 
     private void reject(
-            Source source, Verification.Rejected rejected, Map<String, String> headers, Received r, Instant now) {
+            Source source, String code, String detail, Map<String, String> headers, Received r, Instant now) {
+        stats.count(source, SourceStats.Outcome.REJECTED, now);
         metrics.counter(
                         "switchboard.inbound.rejected",
                         "provider",
                         source.provider().wire(),
                         "reason",
-                        rejected.reason().code())
+                        code)
                 .increment();
         if (!rejectionBudget.tryRecord(source.id())) {
             // Past the source's budget for this minute: counted, neither logged nor stored.
@@ -215,11 +258,7 @@ class Ingest {
                     .increment();
             return;
         }
-        log.info(
-                "Rejected a webhook for source {}: {} ({})",
-                source.id(),
-                rejected.reason().code(),
-                rejected.detail());
+        log.info("Rejected a webhook for source {}: {} ({})", source.id(), code, detail);
         try {
             rejections.insert(
                     source.tenantId(),
@@ -227,11 +266,11 @@ class Ingest {
                             Ids.next("rej"),
                             source.id(),
                             now,
-                            rejected.reason().code(),
-                            rejected.detail(),
+                            code,
+                            detail,
                             headers,
                             r.body().length,
-                            r.remoteAddr()));
+                            Text.storable(r.remoteAddr(), 64)));
         } catch (RuntimeException e) {
             // The record is for the logs; failing to write it must not change the answer.
             log.warn("Could not record a rejected webhook for source {}", source.id(), e);

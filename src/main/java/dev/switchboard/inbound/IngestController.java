@@ -33,19 +33,22 @@ class IngestController {
     private final Ingest ingest;
     private final InboundProperties properties;
     private final IngestRateLimit rateLimit;
+    private final TrustedProxies proxies;
 
-    IngestController(Ingest ingest, InboundProperties properties, IngestRateLimit rateLimit) {
+    IngestController(Ingest ingest, InboundProperties properties, IngestRateLimit rateLimit, TrustedProxies proxies) {
         this.ingest = ingest;
         this.properties = properties;
         this.rateLimit = rateLimit;
+        this.proxies = proxies;
     }
 
     @Operation(
             summary = "Receive a webhook for a source",
             description = "Verifies the provider's signature, deduplicates on its event id, stores the raw request and"
                     + " answers 200 only after the commit. 401 signature_missing | signature_invalid |"
-                    + " timestamp_out_of_tolerance; 404 unknown source; 413 body too large; 429 rate_limited (retry after"
-                    + " Retry-After); 503 source_disabled.",
+                    + " timestamp_out_of_tolerance; 403 https_required (the source's requireHttps); 404 unknown source;"
+                    + " 413 body too large; 429 rate_limited (retry after Retry-After); 503 source_disabled. An event"
+                    + " type the source's allowedTypes leave out is answered 200 too, stored as ignored.",
             security = {})
     @PostMapping("/webhooks/{sourceId}")
     ResponseEntity<?> receive(@PathVariable String sourceId, HttpServletRequest request) {
@@ -69,15 +72,22 @@ class IngestController {
     }
 
     private Ingest.Received received(String sourceId, HttpServletRequest request, byte[] body) {
+        Map<String, List<String>> headers = headers(request);
+        var origin = proxies.resolve(
+                request.getRemoteAddr(),
+                request.isSecure(),
+                headers.get("x-forwarded-for"),
+                headers.get("x-forwarded-proto"));
         return new Ingest.Received(
                 sourceId,
-                headers(request),
+                headers,
                 body,
                 urls(request),
                 request.getContentType(),
-                request.getRemoteAddr(),
+                origin.address(),
                 request.getMethod(),
-                request.getQueryString());
+                request.getQueryString(),
+                origin.https());
     }
 
     private static ResponseEntity<?> answer(Ingest.Outcome outcome) {

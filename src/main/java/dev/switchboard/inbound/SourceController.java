@@ -48,6 +48,7 @@ class SourceController {
             Instant updatedAt,
             long receivedLast24h,
             Instant lastReceivedAt,
+            Counts counts,
 
             @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
             String secret,
@@ -59,6 +60,21 @@ class SourceController {
             return "SourceView[id=" + id + ", provider=" + provider + "]";
         }
     }
+
+    /**
+     * Requests the source answered since it was made: stored and routed, answered with an earlier
+     * event's id, refused (signature, timestamp, https), and stored as {@code ignored} (allowedTypes).
+     */
+    record Counts(long accepted, long duplicate, long rejected, long ignored) {
+        static Counts of(SourceStats.Counts c) {
+            return c == null
+                    ? new Counts(0, 0, 0, 0)
+                    : new Counts(c.accepted(), c.duplicate(), c.rejected(), c.ignored());
+        }
+    }
+
+    /** What a source view shows of its traffic. */
+    record Traffic(EventRepository.SourceActivity activity, SourceStats.Counts counts) {}
 
     private final Sources sources;
     private final InboundProperties properties;
@@ -85,9 +101,9 @@ class SourceController {
             @RequestParam(required = false) String cursor) {
         PageRequest page = PageRequest.of(limit, cursor);
         var rows = Page.of(sources.page(scope.tenantId(), page), page, s -> new Cursor(s.createdAt(), s.id()));
-        var activity = sources.activity(
+        var traffic = sources.traffic(
                 scope.tenantId(), rows.data().stream().map(Source::id).toList());
-        return rows.map(s -> view(s, null, activity.get(s.id())));
+        return rows.map(s -> view(s, null, traffic.get(s.id())));
     }
 
     @Operation(summary = "Get a source (never its secret)")
@@ -97,7 +113,7 @@ class SourceController {
         return view(
                 s,
                 null,
-                sources.activity(scope.tenantId(), java.util.List.of(id)).get(id));
+                sources.traffic(scope.tenantId(), java.util.List.of(id)).get(id));
     }
 
     @Operation(summary = "Rename, reconfigure, disable or re-enable a source")
@@ -144,12 +160,17 @@ class SourceController {
         return view(s, shownSecret, null);
     }
 
-    private SourceView view(Source s, String shownSecret, EventRepository.SourceActivity activity) {
-        return view(s, shownSecret, activity, null);
+    private SourceView view(Source s, String shownSecret, Traffic traffic) {
+        return view(s, shownSecret, traffic, null);
     }
 
-    private SourceView view(
-            Source s, String shownSecret, EventRepository.SourceActivity activity, String shownVerifyToken) {
+    private SourceView view(Source s, String shownSecret, Traffic traffic, String shownVerifyToken) {
+        var activity = traffic == null ? null : traffic.activity();
+        var counts = traffic == null ? null : traffic.counts();
+        Instant stored = activity == null ? null : activity.lastReceivedAt();
+        Instant counted = counts == null ? null : counts.lastReceivedAt();
+        // The counters also see duplicates and ignored events, and outlive retention; either may be later.
+        Instant last = stored == null || (counted != null && counted.isAfter(stored)) ? counted : stored;
         return new SourceView(
                 s.id(),
                 s.tenantId(),
@@ -164,7 +185,8 @@ class SourceController {
                 s.createdAt(),
                 s.updatedAt(),
                 activity == null ? 0 : activity.receivedLast24h(),
-                activity == null ? null : activity.lastReceivedAt(),
+                last,
+                Counts.of(counts),
                 shownSecret,
                 shownVerifyToken);
     }

@@ -131,6 +131,8 @@ class SourcePages {
     private String detailPage(TenantScope scope, String id, Model model) {
         TenantPage.start(scope, model);
         model.addAttribute("source", row(sources.find(scope.tenantId(), id)));
+        var traffic = sources.traffic(scope.tenantId(), List.of(id)).get(id);
+        model.addAttribute("counts", SourceController.Counts.of(traffic == null ? null : traffic.counts()));
         model.addAttribute("rejections", sources.rejections(scope.tenantId(), id, new PageRequest(REJECTIONS, null)));
         model.addAttribute("graceChoices", List.of(0L, 3_600L, 86_400L, 604_800L));
         return "inbound/source";

@@ -103,13 +103,19 @@ class EndpointRepository {
 
     /** Every endpoint a message of this type goes to: active ones, and disabled ones (whose deliveries wait). */
     List<Endpoint> subscribers(String tenantId, String eventType) {
+        return subscribers(tenantId, eventType, null);
+    }
+
+    /** The same, with the endpoints that name the message's canonical type (an inbound event's; null: none). */
+    List<Endpoint> subscribers(String tenantId, String eventType, String canonicalType) {
         return jdbc
                 .sql("SELECT * FROM endpoints WHERE tenant_id = :tenant AND status <> 'deleted'")
                 .param("tenant", tenantId)
                 .query(row)
                 .list()
                 .stream()
-                .filter(e -> e.subscribes(eventType))
+                .filter(e -> e.subscribes(eventType)
+                        || (canonicalType != null && e.eventTypes().contains(canonicalType)))
                 .toList();
     }
 

@@ -14,7 +14,9 @@ import tools.jackson.databind.json.JsonMapper;
  * endpoint that subscribes; an unverified one (provider {@code none}) only to endpoints that name its
  * type. It runs inside the transaction that marks the event processed, so the
  * event is processed if and only if its message is accepted. Events that nobody subscribes to make
- * no message.
+ * no message. An endpoint may subscribe to the event's canonical type ({@code payment.succeeded})
+ * instead: it receives the same message, whose type stays the provider's. Unverified events never
+ * match by canonical type: anyone who knows a {@code none} source's URL could forge a payment.
  */
 @Component
 class InboundBridge implements InboundEventRouter {
@@ -35,6 +37,7 @@ class InboundBridge implements InboundEventRouter {
         messages.forward(
                 event.tenantId(),
                 event.type(),
+                event.verified() ? event.canonicalType() : null,
                 event.verified(),
                 () -> json.writeValueAsBytes(event.cloudEvent(body, json)),
                 Text.storable(event.subject(), 200),

@@ -141,13 +141,14 @@ class Messages {
     int forward(
             String tenantId,
             String eventType,
+            String canonicalType,
             boolean verified,
             java.util.function.Supplier<byte[]> payload,
             String orderingKey,
             String provider,
             Instant now) {
         int fanOut = publisher.publishIfSubscribed(
-                Ids.next("msg"), tenantId, eventType, !verified, payload, orderingKey, provider, now);
+                Ids.next("msg"), tenantId, eventType, canonicalType, !verified, payload, orderingKey, provider, now);
         if (fanOut > 0) engine.getObject().wake();
         return fanOut;
     }

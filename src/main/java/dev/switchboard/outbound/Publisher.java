@@ -50,18 +50,20 @@ class Publisher {
      * The same, but a type nobody subscribes to makes no message at all, and its payload is not even
      * built (inbound events, most of which no endpoint wants). Returns 0 then. With {@code
      * exactTypeOnly}, only endpoints that name the type receive it, not those that take every type
-     * (unverified inbound events, which anyone who knows the ingest URL can make up).
+     * (unverified inbound events, which anyone who knows the ingest URL can make up). An endpoint that
+     * names {@code canonicalType} (null: none) receives it as well, under its own type.
      */
     int publishIfSubscribed(
             String messageId,
             String tenantId,
             String eventType,
+            String canonicalType,
             boolean exactTypeOnly,
             java.util.function.Supplier<byte[]> payload,
             String orderingKey,
             String provider,
             Instant now) {
-        List<Endpoint> subscribers = endpoints.subscribers(tenantId, eventType);
+        List<Endpoint> subscribers = endpoints.subscribers(tenantId, eventType, canonicalType);
         if (exactTypeOnly) {
             subscribers = subscribers.stream()
                     .filter(e -> e.eventTypes().contains(eventType))

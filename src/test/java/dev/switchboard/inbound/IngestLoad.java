@@ -112,7 +112,9 @@ public final class IngestLoad {
                                 1,
                                 now,
                                 null,
-                                null),
+                                null,
+                                null,
+                                "127.0.0.1"),
                         body);
             });
 

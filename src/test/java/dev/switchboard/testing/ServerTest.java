@@ -58,6 +58,9 @@ public abstract class ServerTest {
         registry.add("switchboard.domains.dns-timeout", () -> "2s");
         registry.add("switchboard.domains.min-volume", () -> "20");
         registry.add("switchboard.domains.poll-interval", () -> "300ms");
+        // The tests' requests come from loopback: as if through the operator's TLS-terminating proxy,
+        // whose X-Forwarded-For and X-Forwarded-Proto are believed (no test sends them otherwise).
+        registry.add("switchboard.inbound.trusted-proxies", () -> "127.0.0.1/32");
         if (TestServices.suiteRedisUrl() != null) {
             registry.add("switchboard.outbound.redis-url", TestServices::suiteRedisUrl);
         }
