@@ -78,33 +78,50 @@ class EventRepository {
                 instant(rs, "processed_at"));
     }
 
+    /**
+     * A new event's columns and values, due for processing now, in its first run: the one place that
+     * lists them, for the single-row insert and the batches of {@link #insertNew}.
+     */
+    Map<String, Object> newRow(EventRow e, byte[] body) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("id", e.id());
+        v.put("tenant_id", e.tenantId());
+        v.put("source_id", e.sourceId());
+        v.put("provider", e.provider().wire());
+        v.put("dedupe_key", e.dedupeKey());
+        v.put("provider_event_id", e.providerEventId());
+        v.put("event_type", e.type());
+        v.put("subject", e.subject());
+        v.put("provider_time", ts(e.providerTime()));
+        v.put("received_at", ts(e.receivedAt()));
+        v.put("content_type", e.contentType());
+        v.put("headers", Headers.toJson(json, e.headers()));
+        v.put("body", body);
+        v.put("body_size", body.length);
+        v.put("verification", e.verification());
+        v.put("status", "received");
+        v.put("attempts", 0);
+        v.put("runs", 1);
+        v.put("next_attempt_at", ts(e.receivedAt()));
+        return v;
+    }
+
     /** Stores a new event, due for processing now. False when the source already has this dedupe key. */
     boolean insert(EventRow e, byte[] body) {
-        return jdbc.sql("""
-                        INSERT INTO inbound_events (id, tenant_id, source_id, provider, dedupe_key, provider_event_id,
-                            event_type, subject, provider_time, received_at, content_type, headers, body, body_size,
-                            verification, status, attempts, runs, next_attempt_at)
-                        VALUES (:id, :tenant, :source, :provider, :dedupe, :providerEventId, :type, :subject,
-                            :providerTime, :received, :contentType, :headers, :body, :size, :verification, 'received', 0, 1, :received)
-                        ON CONFLICT DO NOTHING
-                        """)
-                        .param("id", e.id())
-                        .param("tenant", e.tenantId())
-                        .param("source", e.sourceId())
-                        .param("provider", e.provider().wire())
-                        .param("dedupe", e.dedupeKey())
-                        .param("providerEventId", e.providerEventId())
-                        .param("type", e.type())
-                        .param("subject", e.subject())
-                        .param("providerTime", ts(e.providerTime()))
-                        .param("received", ts(e.receivedAt()))
-                        .param("contentType", e.contentType())
-                        .param("headers", Headers.toJson(json, e.headers()))
-                        .param("body", body)
-                        .param("size", body.length)
-                        .param("verification", e.verification())
+        Map<String, Object> v = newRow(e, body);
+        return jdbc.sql("INSERT INTO inbound_events (" + String.join(", ", v.keySet()) + ") VALUES (:"
+                                + String.join(", :", v.keySet()) + ") ON CONFLICT DO NOTHING")
+                        .params(v)
                         .update()
                 == 1;
+    }
+
+    /**
+     * Stores new events in one statement, inside the caller's transaction; for each, whether it went
+     * in (false: its source already has its dedupe key). No two may share a source and dedupe key.
+     */
+    boolean[] insertNew(List<Map<String, Object>> rows) {
+        return claims.insertNew("inbound_events", rows);
     }
 
     Optional<String> idByDedupeKey(String sourceId, String dedupeKey) {

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -67,7 +66,7 @@ class Ingest {
     private final DuplicateRepository duplicates;
     private final RejectionBudget rejectionBudget;
     private final Normalizer normalizer;
-    private final EventProcessor processor;
+    private final IngestWriter writer;
     private final MeterRegistry metrics;
     private final Clock clock;
     private final Scheme.Context context;
@@ -79,7 +78,7 @@ class Ingest {
             DuplicateRepository duplicates,
             RejectionBudget rejectionBudget,
             JsonMapper json,
-            EventProcessor processor,
+            IngestWriter writer,
             MeterRegistry metrics,
             Clock clock,
             PaypalCertificates paypal) {
@@ -90,7 +89,7 @@ class Ingest {
         this.duplicates = duplicates;
         this.rejectionBudget = rejectionBudget;
         this.normalizer = new Normalizer(json);
-        this.processor = processor;
+        this.writer = writer;
         this.metrics = metrics;
         this.clock = clock;
     }
@@ -133,42 +132,42 @@ class Ingest {
         var handshake = scheme.handshake(payload);
         if (handshake.isPresent()) return new Outcome.Challenge(handshake.get());
         List<Normalizer.Payload> parts = normalizer.parts(provider, payload);
-        if (parts.size() == 1) return store(source, parts.getFirst(), headers, verifiedBy, now);
+        // Every part is queued before any is awaited, so a batch's parts share a commit.
+        List<Queued> queued = new java.util.ArrayList<>(parts.size());
+        for (Normalizer.Payload part : parts) queued.add(queue(source, part, headers, verifiedBy, now));
         List<Outcome.Stored> stored = new java.util.ArrayList<>(parts.size());
-        for (Normalizer.Payload part : parts) stored.add(store(source, part, headers, verifiedBy, now));
-        return new Outcome.Batch(stored);
+        for (Queued q : queued) stored.add(stored(source, q, now));
+        return parts.size() == 1 ? stored.getFirst() : new Outcome.Batch(stored);
     }
 
-    private Outcome.Stored store(
+    private record Queued(EventRow row, java.util.concurrent.CompletableFuture<Boolean> inserted) {}
+
+    private Queued queue(
             Source source, Normalizer.Payload part, Map<String, String> headers, String verifiedBy, Instant now) {
-        Provider provider = source.provider();
-        Normalizer.Normalized n = normalizer.normalize(provider, source.options(), part);
+        Normalizer.Normalized n = normalizer.normalize(source.provider(), source.options(), part);
         byte[] body = part.request().body();
         String contentType = part.request().contentType();
         EventRow row =
                 EventRow.received(Ids.next("evt"), source, n, now, clip(contentType), headers, body.length, verifiedBy);
-        boolean inserted;
-        try {
-            inserted = events.insert(row, body);
-        } catch (DuplicateKeyException raced) {
-            inserted = false; // a concurrent identical request committed first
-        }
+        return new Queued(row, writer.submit(row, body));
+    }
+
+    /** Waits for the row's commit; a duplicate answers with the id of the event stored first. */
+    private Outcome.Stored stored(Source source, Queued q, Instant now) {
+        boolean inserted = writer.await(q.inserted());
         metrics.counter(
                         "switchboard.inbound.events",
                         "provider",
-                        provider.wire(),
+                        source.provider().wire(),
                         "outcome",
                         inserted ? "stored" : "duplicate")
                 .increment();
-        if (!inserted) {
-            String original = events.idByDedupeKey(source.id(), n.dedupeKey())
-                    .orElseThrow(() -> new IllegalStateException(
-                            "An event with dedupe key of source " + source.id() + " conflicted but cannot be found"));
-            recordDuplicate(source, original, now);
-            return new Outcome.Stored(original, true);
-        }
-        processor.wake();
-        return new Outcome.Stored(row.id(), false);
+        if (inserted) return new Outcome.Stored(q.row().id(), false);
+        String original = events.idByDedupeKey(source.id(), q.row().dedupeKey())
+                .orElseThrow(() -> new IllegalStateException(
+                        "An event with dedupe key of source " + source.id() + " conflicted but cannot be found"));
+        recordDuplicate(source, original, now);
+        return new Outcome.Stored(original, true);
     }
 
     /** Like a verifier, a subscription check must not throw on what a stranger sent. */

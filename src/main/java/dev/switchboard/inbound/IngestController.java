@@ -45,7 +45,8 @@ class IngestController {
             description = "Verifies the provider's signature, deduplicates on its event id, stores the raw request and"
                     + " answers 200 only after the commit. 401 signature_missing | signature_invalid |"
                     + " timestamp_out_of_tolerance; 404 unknown source; 413 body too large; 429 rate_limited (retry after"
-                    + " Retry-After); 503 source_disabled.",
+                    + " Retry-After); 503 source_disabled, or ingest_busy (too many webhooks waiting to be committed;"
+                    + " retry after Retry-After).",
             security = {})
     @PostMapping("/webhooks/{sourceId}")
     ResponseEntity<?> receive(@PathVariable String sourceId, HttpServletRequest request) {
