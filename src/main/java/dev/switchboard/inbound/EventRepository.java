@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import tools.jackson.core.type.TypeReference;
@@ -44,12 +45,14 @@ class EventRepository {
             last_error, processed_at""";
 
     private final JdbcClient jdbc;
+    private final NamedParameterJdbcTemplate batches;
     private final JsonMapper json;
     private final Claims claims;
     private final RowMapper<EventRow> row;
 
-    EventRepository(JdbcClient jdbc, JsonMapper json, Claims claims) {
+    EventRepository(JdbcClient jdbc, NamedParameterJdbcTemplate batches, JsonMapper json, Claims claims) {
         this.jdbc = jdbc;
+        this.batches = batches;
         this.claims = claims;
         this.json = json;
         TypeReference<Map<String, String>> headersType = new TypeReference<>() {};
@@ -366,12 +369,74 @@ class EventRepository {
                 .update();
     }
 
+    /**
+     * Locks the claimed events for the caller's transaction and returns the ids whose claim is still
+     * this one (same run and attempt): until the commit no replay or other claim can change them, so
+     * the batch's later writes hold. By primary key only, like the fenced writes.
+     */
+    java.util.Set<String> lockStillClaimed(List<EventRow> claimed) {
+        Map<String, EventRow> byId = new LinkedHashMap<>();
+        for (EventRow e : claimed) byId.put(e.id(), e);
+        java.util.Set<String> held = new java.util.HashSet<>();
+        jdbc.sql("SELECT id, runs, attempts FROM inbound_events WHERE id IN (:ids) FOR UPDATE")
+                .param("ids", byId.keySet())
+                .query(rs -> {
+                    EventRow e = byId.get(rs.getString("id"));
+                    if (e != null && e.runs() == rs.getInt("runs") && e.attempts() == rs.getInt("attempts"))
+                        held.add(e.id());
+                });
+        return held;
+    }
+
+    /** The bodies of these events by id (an event whose body was purged is absent). */
+    Map<String, byte[]> bodies(java.util.Collection<String> ids) {
+        Map<String, byte[]> out = new java.util.HashMap<>();
+        if (ids.isEmpty()) return out;
+        jdbc.sql("SELECT id, body FROM inbound_events WHERE id IN (:ids)")
+                .param("ids", ids)
+                .query(rs -> {
+                    byte[] body = rs.getBytes("body");
+                    if (body != null) out.put(rs.getString("id"), body);
+                });
+        return out;
+    }
+
+    /**
+     * Ends each run as processed and records it, as {@link #markProcessed} does one by one, in two
+     * batched statements. False when any claim has moved on: then the caller must roll back.
+     */
+    boolean markAllProcessed(List<EventRow> processed, Instant now) {
+        if (processed.isEmpty()) return true;
+        var marks = processed.stream()
+                .map(e -> new org.springframework.jdbc.core.namedparam.MapSqlParameterSource()
+                        .addValue("id", e.id())
+                        .addValue("userId", e.userId())
+                        .addValue("now", ts(now))
+                        .addValue("runs", e.runs())
+                        .addValue("attempts", e.attempts()))
+                .toArray(org.springframework.jdbc.core.namedparam.SqlParameterSource[]::new);
+        for (int n : batches.batchUpdate(MARK_PROCESSED, marks)) if (n == 0) return false;
+        var runs = processed.stream()
+                .map(e -> new org.springframework.jdbc.core.namedparam.MapSqlParameterSource()
+                        .addValue("id", e.id())
+                        .addValue("run", e.runs())
+                        .addValue("reason", e.runs() == 1 ? "ingest" : "replay")
+                        .addValue("outcome", "processed")
+                        .addValue("error", null)
+                        .addValue("now", ts(now)))
+                .toArray(org.springframework.jdbc.core.namedparam.SqlParameterSource[]::new);
+        batches.batchUpdate(RECORD_RUN, runs);
+        return true;
+    }
+
+    static final String RECORD_RUN = """
+            INSERT INTO inbound_event_runs (event_id, run, reason, outcome, error, finished_at)
+            VALUES (:id, :run, :reason, :outcome, :error, :now)
+            ON CONFLICT DO NOTHING
+            """;
+
     private void recordRun(EventRow e, String outcome, String error, Instant now) {
-        jdbc.sql("""
-                INSERT INTO inbound_event_runs (event_id, run, reason, outcome, error, finished_at)
-                VALUES (:id, :run, :reason, :outcome, :error, :now)
-                ON CONFLICT DO NOTHING
-                """)
+        jdbc.sql(RECORD_RUN)
                 .param("id", e.id())
                 .param("run", e.runs())
                 .param("reason", e.runs() == 1 ? "ingest" : "replay")
