@@ -374,11 +374,13 @@ class EventRepository {
      * this one (same run and attempt): until the commit no replay or other claim can change them, so
      * the batch's later writes hold. By primary key only, like the fenced writes.
      */
+    static final String LOCK_CLAIMED = "SELECT id, runs, attempts FROM inbound_events WHERE id IN (:ids) FOR UPDATE";
+
     java.util.Set<String> lockStillClaimed(List<EventRow> claimed) {
         Map<String, EventRow> byId = new LinkedHashMap<>();
         for (EventRow e : claimed) byId.put(e.id(), e);
         java.util.Set<String> held = new java.util.HashSet<>();
-        jdbc.sql("SELECT id, runs, attempts FROM inbound_events WHERE id IN (:ids) FOR UPDATE")
+        jdbc.sql(LOCK_CLAIMED)
                 .param("ids", byId.keySet())
                 .query(rs -> {
                     EventRow e = byId.get(rs.getString("id"));
@@ -388,11 +390,13 @@ class EventRepository {
         return held;
     }
 
+    static final String BODIES = "SELECT id, body FROM inbound_events WHERE id IN (:ids)";
+
     /** The bodies of these events by id (an event whose body was purged is absent). */
     Map<String, byte[]> bodies(java.util.Collection<String> ids) {
         Map<String, byte[]> out = new java.util.HashMap<>();
         if (ids.isEmpty()) return out;
-        jdbc.sql("SELECT id, body FROM inbound_events WHERE id IN (:ids)")
+        jdbc.sql(BODIES)
                 .param("ids", ids)
                 .query(rs -> {
                     byte[] body = rs.getBytes("body");

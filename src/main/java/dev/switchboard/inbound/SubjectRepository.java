@@ -59,6 +59,9 @@ class SubjectRepository {
                 .optional();
     }
 
+    static final String USERS =
+            "SELECT external_id, user_id FROM subject_mappings WHERE tenant_id = :tenant AND external_id IN (:external)";
+
     /** The users these subjects of a tenant map to, by subject; unmapped subjects are absent. */
     java.util.Map<String, String> users(String tenantId, java.util.Collection<String> externalIds) {
         java.util.Map<String, String> out = new java.util.HashMap<>();

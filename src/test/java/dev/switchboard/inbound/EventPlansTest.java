@@ -25,7 +25,8 @@ class EventPlansTest {
 
     @BeforeAll
     static void fill() throws Exception {
-        plans = QueryPlans.freshSchema("tenants", "sources", "inbound_events", "inbound_event_runs");
+        plans = QueryPlans.freshSchema(
+                "tenants", "sources", "inbound_events", "inbound_event_runs", "subject_mappings");
         plans.execute("INSERT INTO tenants VALUES ('t1', 't', 'active', now(), now())");
         plans.execute("""
                 INSERT INTO sources (id, tenant_id, name, provider, options, status, created_at, updated_at)
@@ -85,5 +86,20 @@ class EventPlansTest {
                 EventRepository.MARK_FAILED,
                 Map.of("id", "evt2", "status", "received", "retryAt", NOW, "error", "boom", "runs", 1, "attempts", 1)));
         byPrimaryKeyOnly(plan("release", EventRepository.RELEASE, Map.of("id", "evt2", "runs", 1, "attempts", 1)));
+    }
+
+    /** A processed batch: its claim checked and locked, its bodies and subjects read, once per batch. */
+    @Test
+    void batchReadsUseThePrimaryKeys() throws Exception {
+        java.util.List<String> ids = java.util.stream.IntStream.rangeClosed(1, 100)
+                .mapToObj(i -> "evt" + (2 * i))
+                .toList();
+        byPrimaryKeyOnly(plan("lock the claimed batch", EventRepository.LOCK_CLAIMED, Map.of("ids", ids)));
+        byPrimaryKeyOnly(plan("the batch's bodies", EventRepository.BODIES, Map.of("ids", ids)));
+        String subjects = plan(
+                "the batch's subjects",
+                SubjectRepository.USERS,
+                Map.of("tenant", "t1", "external", java.util.List.of("cus_1", "cus_2", "cus_3")));
+        assertThat(subjects).contains("subject_mappings_pkey").doesNotContain("Seq Scan");
     }
 }
