@@ -79,7 +79,15 @@ class EventProcessor implements SmartLifecycle {
                         .thenComparing(EventRow::id))
                 .toList();
         try {
-            if (processBatch(claimed)) return ids.size();
+            java.util.Set<String> stale = processBatch(claimed);
+            if (!stale.isEmpty()) {
+                // Rolled back; those whose claim moved on are their new claimant's, the rest go again.
+                log.info("{} events of a batch: their claim ended before processing did; rolled back", stale.size());
+                claimed = claimed.stream().filter(e -> !stale.contains(e.id())).toList();
+                if (processBatch(claimed).isEmpty()) return ids.size();
+            } else {
+                return ids.size();
+            }
         } catch (RuntimeException e) {
             log.info(
                     "A batch of {} events failed as a whole ({}); processing them one by one",
@@ -97,15 +105,11 @@ class EventProcessor implements SmartLifecycle {
     }
 
     /**
-     * The fast path: the whole batch in one transaction. Events whose claim has already moved on are
-     * left out (their new claimant processes them). Returns false, having written nothing, when the
-     * batch ran out of lease or a write found its claim gone; an exception also rolls it all back.
+     * The fast path: the whole batch in one transaction. Returns the ids whose claim had moved on by
+     * the end (then nothing was written: the transaction is rolled back); empty when it committed.
      */
-    private boolean processBatch(List<EventRow> claimed) {
-        Boolean done = tx.execute(status -> {
-            java.util.Set<String> held = events.lockStillClaimed(claimed);
-            List<EventRow> batch =
-                    claimed.stream().filter(e -> held.contains(e.id())).toList();
+    private java.util.Set<String> processBatch(List<EventRow> batch) {
+        return tx.execute(status -> {
             Map<String, Map<String, String>> subjectsByTenant = new HashMap<>();
             batch.stream()
                     .filter(e -> e.subject() != null)
@@ -123,20 +127,18 @@ class EventProcessor implements SmartLifecycle {
                                             .get(e.subject())))
                     .toList();
             if (!routers.isEmpty() && !mapped.isEmpty()) {
-                Map<String, byte[]> bodies = events.bodies(held);
+                Map<String, byte[]> bodies =
+                        events.bodies(mapped.stream().map(EventRow::id).toList());
                 List<InboundEventRouter.Routed> routed = mapped.stream()
                         .map(e -> new InboundEventRouter.Routed(e.event(), bodies.getOrDefault(e.id(), new byte[0])))
                         .toList();
                 for (InboundEventRouter router : routers) router.routeAll(routed);
             }
             // A router's messages commit only with the events' ends, and only under these claims.
-            if (!events.markAllProcessed(mapped, Sql.now(clock))) {
-                status.setRollbackOnly();
-                return false;
-            }
-            return true;
+            java.util.Set<String> stale = events.markAllProcessed(mapped, Sql.now(clock));
+            if (!stale.isEmpty()) status.setRollbackOnly();
+            return stale;
         });
-        return Boolean.TRUE.equals(done);
     }
 
     /** The claim had moved on when processing ended: everything the processing did is rolled back. */

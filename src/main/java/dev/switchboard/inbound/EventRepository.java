@@ -369,48 +369,27 @@ class EventRepository {
                 .update();
     }
 
-    /**
-     * Locks the claimed events for the caller's transaction and returns the ids whose claim is still
-     * this one (same run and attempt): until the commit no replay or other claim can change them, so
-     * the batch's later writes hold. By primary key only, like the fenced writes.
-     */
-    static final String LOCK_CLAIMED = "SELECT id, runs, attempts FROM inbound_events WHERE id IN (:ids) FOR UPDATE";
-
-    java.util.Set<String> lockStillClaimed(List<EventRow> claimed) {
-        Map<String, EventRow> byId = new LinkedHashMap<>();
-        for (EventRow e : claimed) byId.put(e.id(), e);
-        java.util.Set<String> held = new java.util.HashSet<>();
-        jdbc.sql(LOCK_CLAIMED)
-                .param("ids", byId.keySet())
-                .query(rs -> {
-                    EventRow e = byId.get(rs.getString("id"));
-                    if (e != null && e.runs() == rs.getInt("runs") && e.attempts() == rs.getInt("attempts"))
-                        held.add(e.id());
-                });
-        return held;
-    }
-
     static final String BODIES = "SELECT id, body FROM inbound_events WHERE id IN (:ids)";
 
     /** The bodies of these events by id (an event whose body was purged is absent). */
     Map<String, byte[]> bodies(java.util.Collection<String> ids) {
         Map<String, byte[]> out = new java.util.HashMap<>();
         if (ids.isEmpty()) return out;
-        jdbc.sql(BODIES)
-                .param("ids", ids)
-                .query(rs -> {
-                    byte[] body = rs.getBytes("body");
-                    if (body != null) out.put(rs.getString("id"), body);
-                });
+        jdbc.sql(BODIES).param("ids", ids).query(rs -> {
+            byte[] body = rs.getBytes("body");
+            if (body != null) out.put(rs.getString("id"), body);
+        });
         return out;
     }
 
     /**
      * Ends each run as processed and records it, as {@link #markProcessed} does one by one, in two
-     * batched statements. False when any claim has moved on: then the caller must roll back.
+     * batched statements. Returns the ids whose claim had moved on (nothing written for them): when
+     * there are any, the caller must roll back, because what it did for them must not count.
      */
-    boolean markAllProcessed(List<EventRow> processed, Instant now) {
-        if (processed.isEmpty()) return true;
+    java.util.Set<String> markAllProcessed(List<EventRow> processed, Instant now) {
+        java.util.Set<String> stale = new java.util.HashSet<>();
+        if (processed.isEmpty()) return stale;
         var marks = processed.stream()
                 .map(e -> new org.springframework.jdbc.core.namedparam.MapSqlParameterSource()
                         .addValue("id", e.id())
@@ -419,7 +398,10 @@ class EventRepository {
                         .addValue("runs", e.runs())
                         .addValue("attempts", e.attempts()))
                 .toArray(org.springframework.jdbc.core.namedparam.SqlParameterSource[]::new);
-        for (int n : batches.batchUpdate(MARK_PROCESSED, marks)) if (n == 0) return false;
+        int[] counts = batches.batchUpdate(MARK_PROCESSED, marks);
+        for (int i = 0; i < counts.length; i++)
+            if (counts[i] == 0) stale.add(processed.get(i).id());
+        if (!stale.isEmpty()) return stale;
         var runs = processed.stream()
                 .map(e -> new org.springframework.jdbc.core.namedparam.MapSqlParameterSource()
                         .addValue("id", e.id())
@@ -430,7 +412,7 @@ class EventRepository {
                         .addValue("now", ts(now)))
                 .toArray(org.springframework.jdbc.core.namedparam.SqlParameterSource[]::new);
         batches.batchUpdate(RECORD_RUN, runs);
-        return true;
+        return stale;
     }
 
     static final String RECORD_RUN = """

@@ -88,13 +88,12 @@ class EventPlansTest {
         byPrimaryKeyOnly(plan("release", EventRepository.RELEASE, Map.of("id", "evt2", "runs", 1, "attempts", 1)));
     }
 
-    /** A processed batch: its claim checked and locked, its bodies and subjects read, once per batch. */
+    /** A processed batch: its bodies and subjects read once per batch. */
     @Test
     void batchReadsUseThePrimaryKeys() throws Exception {
         java.util.List<String> ids = java.util.stream.IntStream.rangeClosed(1, 100)
                 .mapToObj(i -> "evt" + (2 * i))
                 .toList();
-        byPrimaryKeyOnly(plan("lock the claimed batch", EventRepository.LOCK_CLAIMED, Map.of("ids", ids)));
         byPrimaryKeyOnly(plan("the batch's bodies", EventRepository.BODIES, Map.of("ids", ids)));
         String subjects = plan(
                 "the batch's subjects",
