@@ -2,6 +2,8 @@ package dev.switchboard.common;
 
 import java.util.List;
 import java.util.Map;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -13,6 +15,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * statement; H2 cannot put {@code FOR UPDATE} in a subquery, so there it is a select and an update
  * in one transaction. The only dialect-specific SQL in Switchboard lives here; what is due, and
  * what a claim marks, belongs to the repository that owns the table.
+ *
+ * <p>It also inserts batches of new rows that may already exist ({@link #insertNew}), for the same
+ * reason: PostgreSQL says which rows went in with {@code RETURNING}, which H2 does not have.
  */
 @Component
 public class Claims {
@@ -50,13 +55,57 @@ public class Claims {
     public static final String ORDERED_SCAN = "enable_sort = off";
 
     private final JdbcClient jdbc;
+    private final NamedParameterJdbcTemplate named;
     private final Dialect dialect;
     private final TransactionTemplate tx;
 
-    Claims(JdbcClient jdbc, Dialect dialect, TransactionTemplate tx) {
+    Claims(JdbcClient jdbc, NamedParameterJdbcTemplate named, Dialect dialect, TransactionTemplate tx) {
         this.jdbc = jdbc;
+        this.named = named;
         this.dialect = dialect;
         this.tx = tx;
+    }
+
+    /**
+     * Inserts rows into {@code table}, skipping each that conflicts with a row already there ({@code
+     * ON CONFLICT DO NOTHING}), and says which went in. Run it inside the caller's transaction. On
+     * PostgreSQL this is one multi-row statement that returns the ids it inserted; on H2 a JDBC batch
+     * of the single-row statement, whose update counts say the same.
+     *
+     * @param rows each row's values by column, every row with the same columns in the same order, one
+     *     of them {@code id}; rows that conflict with each other must not be passed together
+     * @return for each row, in order, whether it was inserted
+     */
+    public boolean[] insertNew(String table, List<? extends Map<String, ?>> rows) {
+        boolean[] inserted = new boolean[rows.size()];
+        if (rows.isEmpty()) return inserted;
+        List<String> columns = List.copyOf(rows.getFirst().keySet());
+        String into = "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES ";
+        if (dialect == Dialect.POSTGRESQL) {
+            StringBuilder sql = new StringBuilder(into);
+            MapSqlParameterSource params = new MapSqlParameterSource();
+            for (int r = 0; r < rows.size(); r++) {
+                sql.append(r == 0 ? "(" : ", (");
+                for (int c = 0; c < columns.size(); c++) {
+                    String name = "r" + r + "c" + c;
+                    sql.append(c == 0 ? ":" : ", :").append(name);
+                    params.addValue(name, rows.get(r).get(columns.get(c)));
+                }
+                sql.append(')');
+            }
+            sql.append(" ON CONFLICT DO NOTHING RETURNING id");
+            java.util.Set<Object> ids =
+                    new java.util.HashSet<>(named.queryForList(sql.toString(), params, Object.class));
+            for (int r = 0; r < rows.size(); r++)
+                inserted[r] = ids.contains(rows.get(r).get("id"));
+            return inserted;
+        }
+        String sql = into + "(:" + String.join(", :", columns) + ") ON CONFLICT DO NOTHING";
+        @SuppressWarnings("unchecked")
+        Map<String, ?>[] batch = rows.toArray(new Map[0]);
+        int[] counts = named.batchUpdate(sql, batch);
+        for (int r = 0; r < rows.size(); r++) inserted[r] = counts[r] == 1;
+        return inserted;
     }
 
     /** @see Claim */

@@ -37,7 +37,8 @@ public enum ErrorCode {
     INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error"),
     HANDSHAKE_REFUSED(HttpStatus.FORBIDDEN, "The subscription check's token is not the source's"),
     CONSENT_MISSING(HttpStatus.FORBIDDEN, "The contact has not consented to this channel and purpose"),
-    HTTPS_REQUIRED(HttpStatus.FORBIDDEN, "This source accepts webhooks over https only");
+    HTTPS_REQUIRED(HttpStatus.FORBIDDEN, "This source accepts webhooks over https only"),
+    INGEST_BUSY(HttpStatus.SERVICE_UNAVAILABLE, "Ingest is at capacity: retry after the time Retry-After gives");
 
     private final HttpStatus status;
     private final String title;

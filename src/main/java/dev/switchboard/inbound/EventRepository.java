@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import tools.jackson.core.type.TypeReference;
@@ -59,12 +60,14 @@ class EventRepository {
             last_error, processed_at, canonical_type, remote_addr""";
 
     private final JdbcClient jdbc;
+    private final NamedParameterJdbcTemplate batches;
     private final JsonMapper json;
     private final Claims claims;
     private final RowMapper<EventRow> row;
 
-    EventRepository(JdbcClient jdbc, JsonMapper json, Claims claims) {
+    EventRepository(JdbcClient jdbc, NamedParameterJdbcTemplate batches, JsonMapper json, Claims claims) {
         this.jdbc = jdbc;
+        this.batches = batches;
         this.claims = claims;
         this.json = json;
         TypeReference<Map<String, String>> headersType = new TypeReference<>() {};
@@ -96,40 +99,51 @@ class EventRepository {
     }
 
     /**
-     * Stores a new event, due for processing now (or, {@code ignored}, never due). False when the
-     * source already has this dedupe key.
+     * A new event's columns and values, due for processing now (or, {@code ignored}, never due), in its first run: the one place that
+     * lists them, for the single-row insert and the batches of {@link #insertNew}.
      */
+    Map<String, Object> newRow(EventRow e, byte[] body) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("id", e.id());
+        v.put("tenant_id", e.tenantId());
+        v.put("source_id", e.sourceId());
+        v.put("provider", e.provider().wire());
+        v.put("dedupe_key", e.dedupeKey());
+        v.put("provider_event_id", e.providerEventId());
+        v.put("event_type", e.type());
+        v.put("subject", e.subject());
+        v.put("provider_time", ts(e.providerTime()));
+        v.put("received_at", ts(e.receivedAt()));
+        v.put("content_type", e.contentType());
+        v.put("headers", Headers.toJson(json, e.headers()));
+        v.put("body", body);
+        v.put("body_size", body.length);
+        v.put("verification", e.verification());
+        v.put("status", e.status());
+        v.put("attempts", 0);
+        v.put("runs", 1);
+        v.put("next_attempt_at", ts(e.nextAttemptAt()));
+        v.put("canonical_type", e.canonicalType());
+        v.put("remote_addr", e.remoteAddr());
+        return v;
+    }
+
+    /** Stores a new event (see {@link #newRow}). False when the source already has this dedupe key. */
     boolean insert(EventRow e, byte[] body) {
-        return jdbc.sql("""
-                        INSERT INTO inbound_events (id, tenant_id, source_id, provider, dedupe_key, provider_event_id,
-                            event_type, subject, provider_time, received_at, content_type, headers, body, body_size,
-                            verification, status, attempts, runs, next_attempt_at, canonical_type, remote_addr)
-                        VALUES (:id, :tenant, :source, :provider, :dedupe, :providerEventId, :type, :subject,
-                            :providerTime, :received, :contentType, :headers, :body, :size, :verification, :status, 0, 1,
-                            :nextAttempt, :canonical, :remoteAddr)
-                        ON CONFLICT DO NOTHING
-                        """)
-                        .param("status", e.status())
-                        .param("nextAttempt", ts(e.nextAttemptAt()))
-                        .param("canonical", e.canonicalType())
-                        .param("remoteAddr", e.remoteAddr())
-                        .param("id", e.id())
-                        .param("tenant", e.tenantId())
-                        .param("source", e.sourceId())
-                        .param("provider", e.provider().wire())
-                        .param("dedupe", e.dedupeKey())
-                        .param("providerEventId", e.providerEventId())
-                        .param("type", e.type())
-                        .param("subject", e.subject())
-                        .param("providerTime", ts(e.providerTime()))
-                        .param("received", ts(e.receivedAt()))
-                        .param("contentType", e.contentType())
-                        .param("headers", Headers.toJson(json, e.headers()))
-                        .param("body", body)
-                        .param("size", body.length)
-                        .param("verification", e.verification())
+        Map<String, Object> v = newRow(e, body);
+        return jdbc.sql("INSERT INTO inbound_events (" + String.join(", ", v.keySet()) + ") VALUES (:"
+                                + String.join(", :", v.keySet()) + ") ON CONFLICT DO NOTHING")
+                        .params(v)
                         .update()
                 == 1;
+    }
+
+    /**
+     * Stores new events in one statement, inside the caller's transaction; for each, whether it went
+     * in (false: its source already has its dedupe key). No two may share a source and dedupe key.
+     */
+    boolean[] insertNew(List<Map<String, Object>> rows) {
+        return claims.insertNew("inbound_events", rows);
     }
 
     Optional<String> idByDedupeKey(String sourceId, String dedupeKey) {
@@ -375,12 +389,60 @@ class EventRepository {
                 .update();
     }
 
+    static final String BODIES = "SELECT id, body FROM inbound_events WHERE id IN (:ids)";
+
+    /** The bodies of these events by id (an event whose body was purged is absent). */
+    Map<String, byte[]> bodies(java.util.Collection<String> ids) {
+        Map<String, byte[]> out = new java.util.HashMap<>();
+        if (ids.isEmpty()) return out;
+        jdbc.sql(BODIES).param("ids", ids).query(rs -> {
+            byte[] body = rs.getBytes("body");
+            if (body != null) out.put(rs.getString("id"), body);
+        });
+        return out;
+    }
+
+    /**
+     * Ends each run as processed and records it, as {@link #markProcessed} does one by one, in two
+     * batched statements. Returns the ids whose claim had moved on (nothing written for them): when
+     * there are any, the caller must roll back, because what it did for them must not count.
+     */
+    java.util.Set<String> markAllProcessed(List<EventRow> processed, Instant now) {
+        java.util.Set<String> stale = new java.util.HashSet<>();
+        if (processed.isEmpty()) return stale;
+        var marks = processed.stream()
+                .map(e -> new org.springframework.jdbc.core.namedparam.MapSqlParameterSource()
+                        .addValue("id", e.id())
+                        .addValue("userId", e.userId())
+                        .addValue("now", ts(now))
+                        .addValue("runs", e.runs())
+                        .addValue("attempts", e.attempts()))
+                .toArray(org.springframework.jdbc.core.namedparam.SqlParameterSource[]::new);
+        int[] counts = batches.batchUpdate(MARK_PROCESSED, marks);
+        for (int i = 0; i < counts.length; i++)
+            if (counts[i] == 0) stale.add(processed.get(i).id());
+        if (!stale.isEmpty()) return stale;
+        var runs = processed.stream()
+                .map(e -> new org.springframework.jdbc.core.namedparam.MapSqlParameterSource()
+                        .addValue("id", e.id())
+                        .addValue("run", e.runs())
+                        .addValue("reason", e.runs() == 1 ? "ingest" : "replay")
+                        .addValue("outcome", "processed")
+                        .addValue("error", null)
+                        .addValue("now", ts(now)))
+                .toArray(org.springframework.jdbc.core.namedparam.SqlParameterSource[]::new);
+        batches.batchUpdate(RECORD_RUN, runs);
+        return stale;
+    }
+
+    static final String RECORD_RUN = """
+            INSERT INTO inbound_event_runs (event_id, run, reason, outcome, error, finished_at)
+            VALUES (:id, :run, :reason, :outcome, :error, :now)
+            ON CONFLICT DO NOTHING
+            """;
+
     private void recordRun(EventRow e, String outcome, String error, Instant now) {
-        jdbc.sql("""
-                INSERT INTO inbound_event_runs (event_id, run, reason, outcome, error, finished_at)
-                VALUES (:id, :run, :reason, :outcome, :error, :now)
-                ON CONFLICT DO NOTHING
-                """)
+        jdbc.sql(RECORD_RUN)
                 .param("id", e.id())
                 .param("run", e.runs())
                 .param("reason", e.runs() == 1 ? "ingest" : "replay")

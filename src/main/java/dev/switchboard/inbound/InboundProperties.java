@@ -30,6 +30,7 @@ import org.springframework.validation.annotation.Validated;
  *     ({@code SWITCHBOARD_INBOUND_TRUSTED_PROXIES}, comma-separated): only from these are
  *     {@code X-Forwarded-For} (the sender's address kept on events) and {@code X-Forwarded-Proto}
  *     (for sources with {@code requireHttps}) believed. Empty: no proxy is trusted
+ * @param groupCommit how verified webhooks are written: batched, one transaction per batch
  */
 @Validated
 @ConfigurationProperties("switchboard.inbound")
@@ -42,7 +43,8 @@ record InboundProperties(
         @DefaultValue("60") @Min(0) @Max(100_000) int rejectionsPerMinute,
         @DefaultValue Processing processing,
         String canonicalTypesFile,
-        @DefaultValue("") List<String> trustedProxies) {
+        @DefaultValue("") List<String> trustedProxies,
+        @DefaultValue GroupCommit groupCommit) {
 
     InboundProperties {
         // An unset SWITCHBOARD_PUBLIC_URL arrives as "", which means "use the request's URL".
@@ -86,4 +88,23 @@ record InboundProperties(
             }
         }
     }
+
+    /**
+     * Ingest's group commit: requests hand their verified rows to writers, each inserting what has
+     * queued up as one batch in one transaction, and each request is answered after its batch's
+     * commit. A full queue answers 503 {@code ingest_busy} with {@code Retry-After}.
+     *
+     * @param queueCapacity rows waiting for a writer ({@code SWITCHBOARD_INBOUND_QUEUE_CAPACITY})
+     * @param queueBytes bodies' bytes waiting for a writer, so large bodies cannot fill the heap
+     * @param batchSize the most rows one transaction inserts
+     * @param writers writer threads, each with its own transaction (one on the embedded H2)
+     * @param maxWait how long a request waits for its commit before it is answered 503 (the row may
+     *     still commit; a retry is then answered as a duplicate)
+     */
+    record GroupCommit(
+            @DefaultValue("4096") @Min(1) @Max(1_000_000) int queueCapacity,
+            @DefaultValue("67108864") @Min(1_048_576) long queueBytes,
+            @DefaultValue("256") @Min(1) @Max(2000) int batchSize,
+            @DefaultValue("2") @Min(1) @Max(32) int writers,
+            @DefaultValue("30s") Duration maxWait) {}
 }

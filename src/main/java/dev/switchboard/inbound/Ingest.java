@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -69,7 +68,7 @@ class Ingest {
     private final DuplicateRepository duplicates;
     private final RejectionBudget rejectionBudget;
     private final Normalizer normalizer;
-    private final EventProcessor processor;
+    private final IngestWriter writer;
     private final MeterRegistry metrics;
     private final Clock clock;
     private final Scheme.Context context;
@@ -83,7 +82,7 @@ class Ingest {
             DuplicateRepository duplicates,
             RejectionBudget rejectionBudget,
             JsonMapper json,
-            EventProcessor processor,
+            IngestWriter writer,
             MeterRegistry metrics,
             Clock clock,
             PaypalCertificates paypal,
@@ -98,7 +97,7 @@ class Ingest {
         this.duplicates = duplicates;
         this.rejectionBudget = rejectionBudget;
         this.normalizer = new Normalizer(json);
-        this.processor = processor;
+        this.writer = writer;
         this.metrics = metrics;
         this.clock = clock;
     }
@@ -153,23 +152,26 @@ class Ingest {
         var handshake = scheme.handshake(payload);
         if (handshake.isPresent()) return new Outcome.Challenge(handshake.get());
         List<Normalizer.Payload> parts = normalizer.parts(provider, payload);
-        if (parts.size() == 1) return store(source, parts.getFirst(), headers, verifiedBy, r.remoteAddr(), now);
-        List<Outcome.Stored> stored = new java.util.ArrayList<>(parts.size());
+        // Every part is queued before any is awaited, so a batch's parts share a commit.
+        List<Queued> queued = new java.util.ArrayList<>(parts.size());
         for (Normalizer.Payload part : parts) {
-            stored.add(store(source, part, headers, verifiedBy, r.remoteAddr(), now));
+            queued.add(queue(source, part, headers, verifiedBy, r.remoteAddr(), now));
         }
-        return new Outcome.Batch(stored);
+        List<Outcome.Stored> stored = new java.util.ArrayList<>(parts.size());
+        for (Queued q : queued) stored.add(stored(source, q, now));
+        return parts.size() == 1 ? stored.getFirst() : new Outcome.Batch(stored);
     }
 
-    private Outcome.Stored store(
+    private record Queued(EventRow row, boolean ignored, java.util.concurrent.CompletableFuture<Boolean> inserted) {}
+
+    private Queued queue(
             Source source,
             Normalizer.Payload part,
             Map<String, String> headers,
             String verifiedBy,
             String remoteAddr,
             Instant now) {
-        Provider provider = source.provider();
-        Normalizer.Normalized n = normalizer.normalize(provider, source.options(), part);
+        Normalizer.Normalized n = normalizer.normalize(source.provider(), source.options(), part);
         String canonical = canonicalTypes.of(n.type(), part);
         // Stored, so a retry of it is a duplicate and the tenant can see what was left out, but never routed.
         boolean ignored = !source.options().allows(n.type(), canonical);
@@ -187,30 +189,30 @@ class Ingest {
                 verifiedBy,
                 Text.storable(remoteAddr, 64),
                 ignored);
-        boolean inserted;
-        try {
-            inserted = events.insert(row, body);
-        } catch (DuplicateKeyException raced) {
-            inserted = false; // a concurrent identical request committed first
-        }
+        return new Queued(row, ignored, writer.submit(row, body));
+    }
+
+    /** Waits for the row's commit; a duplicate answers with the id of the event stored first. */
+    private Outcome.Stored stored(Source source, Queued q, Instant now) {
+        boolean inserted = writer.await(q.inserted());
         metrics.counter(
                         "switchboard.inbound.events",
                         "provider",
-                        provider.wire(),
+                        source.provider().wire(),
                         "outcome",
-                        inserted ? (ignored ? "ignored" : "stored") : "duplicate")
+                        inserted ? (q.ignored() ? "ignored" : "stored") : "duplicate")
                 .increment();
         if (!inserted) {
             stats.count(source, SourceStats.Outcome.DUPLICATE, now);
-            String original = events.idByDedupeKey(source.id(), n.dedupeKey())
+            String original = events.idByDedupeKey(source.id(), q.row().dedupeKey())
                     .orElseThrow(() -> new IllegalStateException(
                             "An event with dedupe key of source " + source.id() + " conflicted but cannot be found"));
             recordDuplicate(source, original, now);
             return new Outcome.Stored(original, true);
         }
-        stats.count(source, ignored ? SourceStats.Outcome.IGNORED : SourceStats.Outcome.ACCEPTED, now);
-        if (!ignored) processor.wake();
-        return new Outcome.Stored(row.id(), false);
+        // The writer wakes the processor after the commit (an ignored event is never due, so it finds nothing).
+        stats.count(source, q.ignored() ? SourceStats.Outcome.IGNORED : SourceStats.Outcome.ACCEPTED, now);
+        return new Outcome.Stored(q.row().id(), false);
     }
 
     /** Like a verifier, a subscription check must not throw on what a stranger sent. */

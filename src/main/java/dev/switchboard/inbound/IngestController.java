@@ -47,7 +47,8 @@ class IngestController {
             description = "Verifies the provider's signature, deduplicates on its event id, stores the raw request and"
                     + " answers 200 only after the commit. 401 signature_missing | signature_invalid |"
                     + " timestamp_out_of_tolerance; 403 https_required (the source's requireHttps); 404 unknown source;"
-                    + " 413 body too large; 429 rate_limited (retry after Retry-After); 503 source_disabled. An event"
+                    + " 413 body too large; 429 rate_limited (retry after Retry-After); 503 source_disabled, or"
+                    + " ingest_busy (too many webhooks waiting to be committed; retry after Retry-After). An event"
                     + " type the source's allowedTypes leave out is answered 200 too, stored as ignored.",
             security = {})
     @PostMapping("/webhooks/{sourceId}")

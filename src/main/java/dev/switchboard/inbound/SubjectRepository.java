@@ -59,6 +59,23 @@ class SubjectRepository {
                 .optional();
     }
 
+    static final String USERS =
+            "SELECT external_id, user_id FROM subject_mappings WHERE tenant_id = :tenant AND external_id IN (:external)";
+
+    /** The users these subjects of a tenant map to, by subject; unmapped subjects are absent. */
+    java.util.Map<String, String> users(String tenantId, java.util.Collection<String> externalIds) {
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        if (externalIds.isEmpty()) return out;
+        jdbc.sql(
+                        "SELECT external_id, user_id FROM subject_mappings WHERE tenant_id = :tenant AND external_id IN (:external)")
+                .param("tenant", tenantId)
+                .param("external", externalIds)
+                .query(rs -> {
+                    out.put(rs.getString("external_id"), rs.getString("user_id"));
+                });
+        return out;
+    }
+
     boolean delete(String tenantId, String externalId) {
         return jdbc.sql("DELETE FROM subject_mappings WHERE tenant_id = :tenant AND external_id = :external")
                         .param("tenant", tenantId)

@@ -5,6 +5,9 @@ import dev.switchboard.common.Text;
 import dev.switchboard.inbound.InboundEvent;
 import dev.switchboard.inbound.InboundEventRouter;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -33,6 +36,17 @@ class InboundBridge implements InboundEventRouter {
 
     @Override
     public void route(InboundEvent event, byte[] body) {
+        route(event, body, new HashMap<>());
+    }
+
+    /** One subscriber lookup per tenant and type for the whole batch. */
+    @Override
+    public void routeAll(List<Routed> batch) {
+        Map<String, List<Endpoint>> subscribers = new HashMap<>();
+        for (Routed r : batch) route(r.event(), r.body(), subscribers);
+    }
+
+    private void route(InboundEvent event, byte[] body, Map<String, List<Endpoint>> subscribers) {
         // The subject orders: an ordered endpoint gets one customer's events one at a time.
         messages.forward(
                 event.tenantId(),
@@ -42,6 +56,7 @@ class InboundBridge implements InboundEventRouter {
                 () -> json.writeValueAsBytes(event.cloudEvent(body, json)),
                 Text.storable(event.subject(), 200),
                 event.provider(),
-                Sql.now(clock));
+                Sql.now(clock),
+                subscribers);
     }
 }

@@ -147,8 +147,40 @@ class Messages {
             String orderingKey,
             String provider,
             Instant now) {
+        return forward(
+                tenantId,
+                eventType,
+                canonicalType,
+                verified,
+                payload,
+                orderingKey,
+                provider,
+                now,
+                new java.util.HashMap<>());
+    }
+
+    /** As above, looking each tenant's and type's subscribers up once per {@code memo} (one per batch). */
+    int forward(
+            String tenantId,
+            String eventType,
+            String canonicalType,
+            boolean verified,
+            java.util.function.Supplier<byte[]> payload,
+            String orderingKey,
+            String provider,
+            Instant now,
+            java.util.Map<String, java.util.List<Endpoint>> memo) {
         int fanOut = publisher.publishIfSubscribed(
-                Ids.next("msg"), tenantId, eventType, canonicalType, !verified, payload, orderingKey, provider, now);
+                Ids.next("msg"),
+                tenantId,
+                eventType,
+                canonicalType,
+                !verified,
+                payload,
+                orderingKey,
+                provider,
+                now,
+                memo);
         if (fanOut > 0) engine.getObject().wake();
         return fanOut;
     }

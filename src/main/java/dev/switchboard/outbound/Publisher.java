@@ -4,7 +4,9 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.switchboard.common.Ids;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -63,7 +65,37 @@ class Publisher {
             String orderingKey,
             String provider,
             Instant now) {
-        List<Endpoint> subscribers = endpoints.subscribers(tenantId, eventType, canonicalType);
+        return publishIfSubscribed(
+                messageId,
+                tenantId,
+                eventType,
+                canonicalType,
+                exactTypeOnly,
+                payload,
+                orderingKey,
+                provider,
+                now,
+                new HashMap<>());
+    }
+
+    /**
+     * As above, with the subscribers of each tenant and type looked up once per {@code memo}: a batch
+     * of inbound events shares one, so its events of one type cost one endpoint query.
+     */
+    int publishIfSubscribed(
+            String messageId,
+            String tenantId,
+            String eventType,
+            String canonicalType,
+            boolean exactTypeOnly,
+            java.util.function.Supplier<byte[]> payload,
+            String orderingKey,
+            String provider,
+            Instant now,
+            Map<String, List<Endpoint>> memo) {
+        List<Endpoint> subscribers = memo.computeIfAbsent(
+                tenantId + '\u0000' + eventType + '\u0000' + canonicalType,
+                k -> endpoints.subscribers(tenantId, eventType, canonicalType));
         if (exactTypeOnly) {
             subscribers = subscribers.stream()
                     .filter(e -> e.eventTypes().contains(eventType))

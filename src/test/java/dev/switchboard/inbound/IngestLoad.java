@@ -81,7 +81,10 @@ public final class IngestLoad {
             pool.setMaximumPoolSize(concurrency);
             // Inserts only: no claims.
             EventRepository events = new EventRepository(
-                    JdbcClient.create(pool), JsonMapper.builder().build(), null);
+                    JdbcClient.create(pool),
+                    new org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate(pool),
+                    JsonMapper.builder().build(),
+                    null);
             Map<String, String> headers = Map.of(
                     "content-type", "application/json", "x-github-event", "push", "x-hub-signature-256", "[redacted]");
             Result insert = measure("PostgreSQL single-row INSERT", concurrency, seconds, () -> {
