@@ -39,7 +39,8 @@ class CanonicalTypesTest {
                 60,
                 new InboundProperties.Processing(100, Duration.ofSeconds(1), Duration.ofSeconds(60), 8, true),
                 file,
-                trustedProxies);
+                trustedProxies,
+                new InboundProperties.GroupCommit(4096, 67_108_864, 256, 2, Duration.ofSeconds(30)));
     }
 
     static final CanonicalTypes BUILT_IN = builtIn();
