@@ -12,9 +12,11 @@ import org.springframework.stereotype.Component;
 class CallActivity implements ActivitySource {
 
     private final CallRepository calls;
+    private final CallWriter writer;
 
-    CallActivity(CallRepository calls) {
+    CallActivity(CallRepository calls, CallWriter writer) {
         this.calls = calls;
+        this.writer = writer;
     }
 
     @Override
@@ -24,6 +26,7 @@ class CallActivity implements ActivitySource {
 
     @Override
     public List<Entry> page(String tenantId, Instant beforeAt, String beforeId, Instant since, int limit) {
+        writer.flush();
         var page = new PageRequest(limit, beforeAt == null ? null : new Cursor(beforeAt, beforeId));
         var filter = new CallRepository.Filter(tenantId, null, null, null, null, null, null, false, null, since, null);
         return calls.search(filter, page).stream()

@@ -12,9 +12,6 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.TransactionDefinition;
-import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -65,33 +62,26 @@ public class CallLog {
         }
     }
 
-    private final CallRepository calls;
+    private final CallWriter writer;
     private final CallLogProperties properties;
     private final JsonMapper json;
     private final Clock clock;
-    private final TransactionTemplate outsideAnyTransaction;
 
-    CallLog(
-            CallRepository calls,
-            CallLogProperties properties,
-            JsonMapper json,
-            Clock clock,
-            PlatformTransactionManager transactions) {
-        this.calls = calls;
+    CallLog(CallWriter writer, CallLogProperties properties, JsonMapper json, Clock clock) {
+        this.writer = writer;
         this.properties = properties;
         this.json = json;
         this.clock = clock;
-        // A failed insert inside the caller's transaction would doom it (PostgreSQL aborts the whole
-        // transaction on an error): the row is written on its own, whatever the caller holds.
-        this.outsideAnyTransaction = new TransactionTemplate(transactions);
-        this.outsideAnyTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_NOT_SUPPORTED);
     }
 
-    /** Records one call, redacted; never throws (a row that cannot be written is logged and dropped). */
+    /**
+     * Records one call, redacted; never throws (a row that cannot be written is logged and dropped).
+     * The row is built here (actor and request id come from this thread) and written a few ms later
+     * by the {@link CallWriter}, in a transaction of its own, whatever the caller holds.
+     */
     public void record(Call call) {
         try {
-            CallRepository.Row row = row(call);
-            outsideAnyTransaction.executeWithoutResult(s -> calls.insert(row));
+            writer.write(row(call));
         } catch (Throwable e) {
             if (e instanceof VirtualMachineError fatal && !(e instanceof StackOverflowError)) throw fatal;
             log.warn(
@@ -131,6 +121,11 @@ public class CallLog {
         var auth = SecurityContextHolder.getContext().getAuthentication();
         if (auth != null && auth.getPrincipal() instanceof Caller caller) return keyActor(caller.keyId());
         return null;
+    }
+
+    /** Waits until every call recorded on this node so far is in the table (what its own reads see). */
+    public void flush() {
+        writer.flush();
     }
 
     /**

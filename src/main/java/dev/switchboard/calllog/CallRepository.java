@@ -4,11 +4,13 @@ import static dev.switchboard.common.Sql.instant;
 import static dev.switchboard.common.Sql.ts;
 
 import dev.switchboard.common.PageRequest;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -55,9 +57,39 @@ class CallRepository {
             + " latency_ms, request_bytes, response_bytes, error, actor, request_id, called_at";
 
     private final JdbcClient jdbc;
+    private final JdbcTemplate batches;
 
-    CallRepository(JdbcClient jdbc) {
+    CallRepository(JdbcClient jdbc, JdbcTemplate batches) {
         this.jdbc = jdbc;
+        this.batches = batches;
+    }
+
+    /** Many rows in one JDBC batch (one round trip); the caller's transaction makes them one commit. */
+    void insertAll(List<Row> rows) {
+        batches.batchUpdate("""
+                INSERT INTO provider_calls (id, tenant_id, connection_id, provider, origin, method, path, status,
+                    latency_ms, request_bytes, response_bytes, error, actor, request_id, called_at,
+                    request_body, response_body)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, rows, rows.size(), (ps, r) -> {
+            ps.setString(1, r.id());
+            ps.setString(2, r.tenantId());
+            ps.setString(3, r.connectionId());
+            ps.setString(4, r.provider());
+            ps.setString(5, r.origin());
+            ps.setString(6, r.method());
+            ps.setString(7, r.path());
+            ps.setObject(8, r.status(), Types.INTEGER);
+            ps.setLong(9, r.latencyMs());
+            ps.setLong(10, r.requestBytes());
+            ps.setLong(11, r.responseBytes());
+            ps.setString(12, r.error());
+            ps.setString(13, r.actor());
+            ps.setString(14, r.requestId());
+            ps.setObject(15, ts(r.calledAt()));
+            ps.setString(16, r.requestBody());
+            ps.setString(17, r.responseBody());
+        });
     }
 
     void insert(Row r) {

@@ -74,12 +74,16 @@ class Calls {
     private static final Pattern METHOD = Pattern.compile("[A-Za-z]{1,16}");
 
     private final CallRepository calls;
+    private final CallWriter writer;
 
-    Calls(CallRepository calls) {
+    Calls(CallRepository calls, CallWriter writer) {
         this.calls = calls;
+        this.writer = writer;
     }
 
+    /** Rows are written a few ms behind their calls: a read first waits for this node's queued ones. */
     Page<CallView> search(String tenant, CallQuery q) {
+        writer.flush();
         Integer from = null;
         Integer to = null;
         boolean noStatus = false;
@@ -127,6 +131,7 @@ class Calls {
     }
 
     CallView get(String tenant, String id) {
+        writer.flush();
         return calls.find(tenant, id).map(CallView::of).orElseThrow(() -> ApiException.notFound("call"));
     }
 

@@ -1,5 +1,7 @@
 package dev.switchboard.connections;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.switchboard.common.ApiException;
 import dev.switchboard.common.ErrorCode;
 import dev.switchboard.common.FieldError;
@@ -7,12 +9,14 @@ import dev.switchboard.common.Sql;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -33,6 +37,20 @@ class Catalog {
     private final JdbcClient jdbc;
     private final JsonMapper json;
     private final Clock clock;
+    /**
+     * Operators' providers this node read lately, parsed: every connection's call and read needs its
+     * provider. A definition never changes in place (there is no update; remove, then add); removing
+     * or adding one here is seen here at once, on other nodes within {@link #CUSTOM_TTL}. Only found
+     * ones are kept: a provider added on another node is found on the next read.
+     */
+    private final Cache<String, Provider> custom = Caffeine.newBuilder()
+            .maximumSize(10_000)
+            .expireAfterWrite(CUSTOM_TTL)
+            .build();
+
+    private final AtomicLong generation = new AtomicLong();
+
+    static final Duration CUSTOM_TTL = Duration.ofSeconds(10);
 
     Catalog(JdbcClient jdbc, JsonMapper json, Clock clock) throws IOException {
         this.jdbc = jdbc;
@@ -62,11 +80,18 @@ class Catalog {
     Optional<Provider> find(String key) {
         Provider p = builtIn.get(key);
         if (p != null) return Optional.of(p);
-        return jdbc.sql("SELECT definition FROM custom_providers WHERE provider_key = :key")
+        Provider known = custom.getIfPresent(key);
+        if (known != null) return Optional.of(known);
+        long before = generation.get();
+        var found = jdbc.sql("SELECT definition FROM custom_providers WHERE provider_key = :key")
                 .param("key", key)
                 .query(String.class)
                 .optional()
                 .map(d -> json.readValue(d, Provider.class));
+        found.ifPresent(f -> {
+            if (generation.get() == before) custom.put(key, f);
+        });
+        return found;
     }
 
     Provider require(String key) {
@@ -91,6 +116,7 @@ class Catalog {
             throw ApiException.invalid("provider", "must be at most 20000 characters as JSON");
         }
         if (builtIn(p.key())) throw ApiException.conflict("'" + p.key() + "' is a built-in provider.");
+        forget(p.key());
         try {
             jdbc.sql("INSERT INTO custom_providers (provider_key, definition, created_at) VALUES (:key, :d, :now)")
                     .param("key", p.key())
@@ -112,6 +138,7 @@ class Catalog {
                         DELETE FROM custom_providers WHERE provider_key = :key
                         AND NOT EXISTS (SELECT 1 FROM connections WHERE provider = :key)
                         """).param("key", key).update();
+        forget(key);
         if (removed == 1) return true;
         if (find(key).isEmpty()) return false;
         long using = jdbc.sql("SELECT count(*) FROM connections WHERE provider = :key")
@@ -121,6 +148,11 @@ class Catalog {
         throw new ApiException(
                 ErrorCode.PROVIDER_IN_USE,
                 using + " connection(s) use the provider '" + key + "'; disconnect them first.");
+    }
+
+    private void forget(String key) {
+        generation.incrementAndGet();
+        custom.invalidate(key);
     }
 
     /** What every provider definition must satisfy, built-in or not: every problem, with its path. */

@@ -103,10 +103,25 @@ public class ConnectionAccess {
      * would leave the base URL's host or climb above its path is a 400 on {@code path}.
      */
     public Prepared prepare(String tenantId, String connectionId, String method, String path) {
-        Connection c = usable(tenantId, connectionId);
+        // One read of the row for state, provider and (opened, cached by ciphertext) credentials.
+        var inUse =
+                connections.findInUse(tenantId, connectionId).orElseThrow(() -> ApiException.notFound("connection"));
+        Connection c = inUse.connection();
+        Transitions.require(c, Operation.USE);
         Provider p = catalog.require(c.provider());
-        String token = p.oauth() ? accessToken(tenantId, connectionId).accessToken() : null;
-        var secrets = connections.secrets(c);
+        var secrets = inUse.secrets();
+        String token = null;
+        if (p.oauth()) {
+            if (!c.hasAccessToken()) {
+                throw new ApiException(ErrorCode.INVALID_STATE, "This connection has no OAuth token.");
+            }
+            if (refresh.needsRefresh(c, Sql.now(clock))) {
+                c = refresh.refresh(tenantId, connectionId, false);
+                Transitions.require(c, Operation.USE);
+                secrets = connections.secrets(c);
+            }
+            token = secrets.accessToken();
+        }
         HttpUriRequestBase request;
         try {
             request = ProviderRequests.build(p, c, secrets, token, method, path);

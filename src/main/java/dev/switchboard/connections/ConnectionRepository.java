@@ -3,10 +3,14 @@ package dev.switchboard.connections;
 import static dev.switchboard.common.Sql.instant;
 import static dev.switchboard.common.Sql.ts;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.switchboard.common.PageRequest;
 import dev.switchboard.vault.Secret;
 import dev.switchboard.vault.SecretPlace;
 import dev.switchboard.vault.Vault;
+import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +32,10 @@ class ConnectionRepository {
     private final JsonMapper json;
     private final Vault vault;
     private final RowMapper<Connection> row;
+    private final Cache<Sealed, Connection.Secrets> opened = Caffeine.newBuilder()
+            .maximumSize(10_000)
+            .expireAfterWrite(Duration.ofMinutes(1))
+            .build();
 
     ConnectionRepository(JdbcClient jdbc, JsonMapper json, Vault vault) {
         this.jdbc = jdbc;
@@ -95,6 +103,62 @@ class ConnectionRepository {
                 .param("id", id)
                 .query(row)
                 .optional();
+    }
+
+    /** A connection with its credentials opened, from one read of its row. */
+    record InUse(Connection connection, Connection.Secrets secrets) {}
+
+    /**
+     * What {@link #find} returns, and the row's secrets opened, in one statement: for each call made
+     * with the connection (proxy, outbox). The plaintext is kept in memory for a minute, keyed by the
+     * row's ciphertexts themselves: new credentials, a refreshed token or a changed client secret are
+     * new ciphertexts (fresh nonces), so a rotation is used from the next call on, on every node,
+     * with no invalidation to miss. Never logged ({@link Connection.Secrets} redacts itself).
+     */
+    Optional<InUse> findInUse(String tenantId, String id) {
+        return jdbc.sql("SELECT * FROM connections WHERE tenant_id = :tenant AND id = :id")
+                .param("tenant", tenantId)
+                .param("id", id)
+                .query((rs, n) -> {
+                    Connection c = row.mapRow(rs, n);
+                    Sealed sealed = new Sealed(
+                            c.tenantId(),
+                            c.id(),
+                            wrap(rs.getBytes("credentials")),
+                            wrap(rs.getBytes("oauth_client_secret")),
+                            wrap(rs.getBytes("access_token")),
+                            wrap(rs.getBytes("refresh_token")));
+                    return new InUse(c, opened.get(sealed, this::open));
+                })
+                .optional();
+    }
+
+    /** A row's ciphertexts, equal by content (a {@link ByteBuffer}'s equality), and where they belong. */
+    private record Sealed(
+            String tenantId,
+            String id,
+            ByteBuffer credentials,
+            ByteBuffer clientSecret,
+            ByteBuffer accessToken,
+            ByteBuffer refreshToken) {}
+
+    private static ByteBuffer wrap(byte[] bytes) {
+        return bytes == null ? null : ByteBuffer.wrap(bytes).asReadOnlyBuffer();
+    }
+
+    private static byte[] bytes(ByteBuffer b) {
+        if (b == null) return null;
+        byte[] out = new byte[b.remaining()];
+        b.duplicate().get(out);
+        return out;
+    }
+
+    private Connection.Secrets open(Sealed s) {
+        return new Connection.Secrets(
+                unsealMap(s.tenantId(), s.id(), bytes(s.credentials())),
+                unseal(s.tenantId(), s.id(), "oauth_client_secret", bytes(s.clientSecret())),
+                unseal(s.tenantId(), s.id(), "access_token", bytes(s.accessToken())),
+                unseal(s.tenantId(), s.id(), "refresh_token", bytes(s.refreshToken())));
     }
 
     Optional<Connection> findById(String id) {

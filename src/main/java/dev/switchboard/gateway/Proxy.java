@@ -2,7 +2,6 @@ package dev.switchboard.gateway;
 
 import dev.switchboard.common.ApiException;
 import dev.switchboard.common.ErrorCode;
-import dev.switchboard.connections.ConnectionAccess;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -71,30 +70,24 @@ class Proxy {
             String actor,
             String requestId) {}
 
-    private final ConnectionAccess connections;
     private final ProviderLimiter limiter;
     private final ProviderCalls calls;
 
-    Proxy(ConnectionAccess connections, ProviderLimiter limiter, ProviderCalls calls) {
-        this.connections = connections;
+    Proxy(ProviderLimiter limiter, ProviderCalls calls) {
         this.limiter = limiter;
         this.calls = calls;
     }
 
     Outcome forward(Call c) {
         String path = ProxyPaths.check(c.rawPath());
-        var target = connections.target(c.tenantId(), c.connectionId());
-        if (!target.active()) {
-            throw new ApiException(ErrorCode.INVALID_STATE, "Only an active connection can be used through the proxy.");
-        }
         Map<String, List<String>> forwarded = new LinkedHashMap<>();
         Set<String> listed = connectionListed(c.headers());
         c.headers().forEach((name, values) -> {
             String n = name.toLowerCase(Locale.ROOT);
             if (!NOT_FORWARDED.contains(n) && !listed.contains(n)) forwarded.put(name, values);
         });
-        // Prepared before the limiter is asked: a connection that stopped being active since the
-        // check above is a 409 here, before a token is taken that no call would spend.
+        // Prepared before the limiter is asked, from one read of the connection: unknown is a 404,
+        // not active a 409 invalid_state, both before a token is taken that no call would spend.
         var ready = calls.prepare(new ProviderCalls.Request(
                 c.tenantId(),
                 c.connectionId(),
@@ -107,7 +100,8 @@ class Proxy {
                 ProviderCalls.Origin.PROXY,
                 c.actor(),
                 c.requestId()));
-        var wait = limiter.tryAcquire(c.tenantId(), c.connectionId(), target.provider());
+        String provider = ready.prepared().provider();
+        var wait = limiter.tryAcquire(c.tenantId(), c.connectionId(), provider);
         if (wait.isPresent()) return new Outcome(429, List.of(), new byte[0], wait.get());
 
         ProviderCalls.Response r;
@@ -119,7 +113,7 @@ class Proxy {
         } catch (IOException e) {
             throw new ApiException(ErrorCode.PROVIDER_UNAVAILABLE, "The provider could not be reached.");
         }
-        limiter.observe(c.tenantId(), c.connectionId(), target.provider(), r.status(), asMap(r.headers()));
+        limiter.observe(c.tenantId(), c.connectionId(), provider, r.status(), asMap(r.headers()));
         if (r.truncated()) {
             throw new ApiException(
                     ErrorCode.PROVIDER_UNAVAILABLE, "The provider's answer is larger than this proxy passes back.");

@@ -12,10 +12,12 @@ class ApiKeyAuthenticator {
     private static final byte[] NO_KEY = ApiKeyTokens.sha256("no such key");
 
     private final ApiKeyRepository keys;
+    private final VerifiedKeys verified;
     private final byte[] adminKeyHash;
 
-    ApiKeyAuthenticator(ApiKeyRepository keys, TenancyProperties properties) {
+    ApiKeyAuthenticator(ApiKeyRepository keys, VerifiedKeys verified, TenancyProperties properties) {
         this.keys = keys;
+        this.verified = verified;
         this.adminKeyHash = properties.adminKey() == null
                 ? null
                 : ApiKeyTokens.sha256(properties.adminKey().strip());
@@ -27,7 +29,8 @@ class ApiKeyAuthenticator {
             return Optional.of(new Caller("key_admin_env", null, Role.PLATFORM_ADMIN));
         }
         String keyId = ApiKeyTokens.keyIdOf(token);
-        var credential = keyId == null ? Optional.<ApiKeyRepository.Credential>empty() : keys.credential(keyId);
+        var credential =
+                keyId == null ? Optional.<ApiKeyRepository.Credential>empty() : verified.get(keyId, keys::credential);
         boolean matches =
                 MessageDigest.isEqual(presented, credential.map(c -> c.hash()).orElse(NO_KEY));
         return credential.filter(c -> matches && c.live()).map(c -> new Caller(c.keyId(), c.tenantId(), c.role()));

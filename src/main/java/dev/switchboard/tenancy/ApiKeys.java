@@ -21,11 +21,13 @@ class ApiKeys {
     }
 
     private final ApiKeyRepository keys;
+    private final VerifiedKeys verified;
     private final TenantLimits limits;
     private final Clock clock;
 
-    ApiKeys(ApiKeyRepository keys, TenantLimits limits, Clock clock) {
+    ApiKeys(ApiKeyRepository keys, VerifiedKeys verified, TenantLimits limits, Clock clock) {
         this.keys = keys;
+        this.verified = verified;
         this.limits = limits;
         this.clock = clock;
     }
@@ -44,7 +46,10 @@ class ApiKeys {
 
     /** Revoking twice is fine; revoking what never existed is a 404. */
     void revoke(String tenant, String keyId) {
-        if (!keys.revokeForTenant(tenant, keyId, Sql.now(clock))) {
+        boolean revoked = keys.revokeForTenant(tenant, keyId, Sql.now(clock));
+        // Refused on this node from the next request; other nodes keep it for at most the key cache's TTL.
+        verified.forget(keyId);
+        if (!revoked) {
             keys.findForTenant(tenant, keyId).orElseThrow(() -> ApiException.notFound("API key"));
         }
     }

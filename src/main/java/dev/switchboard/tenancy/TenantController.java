@@ -49,7 +49,10 @@ class TenantController {
 
     private final Clock clock;
 
-    TenantController(TenantRepository tenants, Tenants useCases, Clock clock) {
+    private final VerifiedKeys verified;
+
+    TenantController(TenantRepository tenants, Tenants useCases, Clock clock, VerifiedKeys verified) {
+        this.verified = verified;
         this.tenants = tenants;
         this.useCases = useCases;
         this.clock = clock;
@@ -94,6 +97,7 @@ class TenantController {
                 body.disabled() == null ? null : body.disabled() ? Tenant.Status.DISABLED : Tenant.Status.ACTIVE;
         String name = body.name() == null ? null : body.name().strip();
         if (!tenants.update(tenant, name, status, Sql.now(clock))) throw ApiException.notFound("tenant");
+        if (status != null) verified.forgetAll();
         return tenants.find(tenant).orElseThrow(() -> ApiException.notFound("tenant"));
     }
 
@@ -104,6 +108,8 @@ class TenantController {
         if (!tenants.update(tenant, null, Tenant.Status.DISABLED, Sql.now(clock))) {
             throw ApiException.notFound("tenant");
         }
+        // Its keys fail from the next request on this node; other nodes keep them for at most the key cache's TTL.
+        verified.forgetAll();
         return ResponseEntity.noContent().build();
     }
 }

@@ -122,6 +122,7 @@ class CallLogTest extends ServerTest {
         assertThat(answered.get("id").asString()).isEqualTo("ch_1");
         assertThat(answered.get("access_token").asString()).isEqualTo("REDACTED");
 
+        callLog.flush();
         String row = jdbc.sql("SELECT * FROM provider_calls WHERE tenant_id = :t")
                 .param("t", tenant)
                 .query()
@@ -155,6 +156,7 @@ class CallLogTest extends ServerTest {
                 null));
         callLog.record(new Call(
                 tenant, "c", "p", Origin.OUTBOX, "POST", "/b", 200, 1, 0, 0, null, null, null, null, broken, binary));
+        callLog.flush();
         var rows = jdbc.sql("SELECT path, request_body, response_body FROM provider_calls WHERE tenant_id = :t")
                 .param("t", tenant)
                 .query()
@@ -301,6 +303,7 @@ class CallLogTest extends ServerTest {
         callLog.record(call(tenant, "c", "p", Origin.PROXY, "GET", "/old", 200, now.minus(Duration.ofDays(31))));
         callLog.record(call(tenant, "c", "p", Origin.PROXY, "GET", "/recent", 200, now.minus(Duration.ofDays(29))));
         callLog.record(call(tenant, "c", "p", Origin.PROXY, "GET", "/now", 200, null));
+        callLog.flush();
         retention.run(100);
         assertThat(ids(tenant, "")).containsExactlyInAnyOrder("/recent", "/now");
 

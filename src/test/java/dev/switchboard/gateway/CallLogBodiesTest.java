@@ -25,6 +25,9 @@ import tools.jackson.databind.JsonNode;
  */
 class CallLogBodiesTest extends ServerTest {
 
+    @org.springframework.beans.factory.annotation.Autowired
+    dev.switchboard.calllog.CallLog callLog;
+
     static final String SECRET = "sk_live_credential_5150";
 
     ProviderDouble provider;
@@ -97,6 +100,7 @@ class CallLogBodiesTest extends ServerTest {
     }
 
     String rows() {
+        callLog.flush();
         return jdbc.sql("SELECT * FROM provider_calls WHERE tenant_id = :t")
                 .param("t", tenant)
                 .query()
