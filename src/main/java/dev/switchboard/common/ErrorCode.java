@@ -35,7 +35,8 @@ public enum ErrorCode {
     PROVIDER_UNAVAILABLE(HttpStatus.BAD_GATEWAY, "The provider could not be reached or answered unusably"),
     PROVIDER_TIMEOUT(HttpStatus.GATEWAY_TIMEOUT, "The provider did not answer in time"),
     INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error"),
-    HANDSHAKE_REFUSED(HttpStatus.FORBIDDEN, "The subscription check's token is not the source's");
+    HANDSHAKE_REFUSED(HttpStatus.FORBIDDEN, "The subscription check's token is not the source's"),
+    FOUR_EYES(HttpStatus.FORBIDDEN, "Four eyes: the key that queued this job cannot decide on it");
 
     private final HttpStatus status;
     private final String title;

@@ -1,5 +1,6 @@
 package dev.switchboard.gateway;
 
+import dev.switchboard.approvals.ApprovalStep;
 import dev.switchboard.common.ApiException;
 import dev.switchboard.common.Ids;
 import dev.switchboard.common.PageRequest;
@@ -45,7 +46,9 @@ class Outbox {
             /** The request as the caller sent it: what the idempotency key's hash covers. */
             Object original,
             String createdBy,
-            String requestId) {}
+            String requestId,
+            /** The job's {@code "approval"} field: whether it must wait for a person's approval. */
+            JsonNode approval) {}
 
     /** A new job, or the earlier one the idempotency key names. */
     sealed interface Queued {
@@ -59,6 +62,7 @@ class Outbox {
     record Detail(OutboxRepository.Job job, List<OutboxRepository.Attempt> attempts) {}
 
     private final OutboxRepository jobs;
+    private final ApprovalStep approvals;
     private final ConnectionAccess connections;
     private final OutboxProperties properties;
     private final TransactionTemplate tx;
@@ -68,6 +72,7 @@ class Outbox {
 
     Outbox(
             OutboxRepository jobs,
+            ApprovalStep approvals,
             ConnectionAccess connections,
             OutboxProperties properties,
             TransactionTemplate tx,
@@ -75,6 +80,7 @@ class Outbox {
             JsonMapper json,
             Clock clock) {
         this.jobs = jobs;
+        this.approvals = approvals;
         this.connections = connections;
         this.properties = properties;
         this.tx = tx;
@@ -134,7 +140,8 @@ class Outbox {
                 null);
         for (int attempt = 0; ; attempt++) {
             try {
-                Queued queued = tx.execute(s -> store(job, hash));
+                var checked = request;
+                Queued queued = tx.execute(s -> store(job, hash, q.approval(), checked, settings));
                 if (queued instanceof Queued.Accepted) worker.getObject().wake();
                 return queued;
             } catch (DuplicateKeyException raced) {
@@ -144,7 +151,12 @@ class Outbox {
         }
     }
 
-    private Queued store(OutboxRepository.Job job, byte[] hash) {
+    private Queued store(
+            OutboxRepository.Job job,
+            byte[] hash,
+            JsonNode approval,
+            OutboxInput.NewRequest request,
+            OutboxInput.Settings settings) {
         if (job.idempotencyKey() != null) {
             Optional<OutboxRepository.Job> earlier = jobs.findByIdempotencyKey(job.tenantId(), job.idempotencyKey());
             if (earlier.isPresent()) {
@@ -154,12 +166,38 @@ class Outbox {
                 return new Queued.Repeated(earlier.get());
             }
         }
+        // Asked only for a new job (a repeat is the job it repeats), in the transaction that stores it.
+        if (approvals.gate(approvalPreview(job, approval, request, settings))) job = job.withStatus(PENDING_APPROVAL);
         jobs.insert(job);
         return new Queued.Accepted(job);
     }
 
+    /** A job that waits for a person's approval: no worker claims it until it is approved. */
+    static final String PENDING_APPROVAL = "pending_approval";
+
+    /** What the approval step sees of a new job: its request redacted, its body cut at 2 KB. */
+    private ApprovalStep.Job approvalPreview(
+            OutboxRepository.Job job,
+            JsonNode approval,
+            OutboxInput.NewRequest request,
+            OutboxInput.Settings settings) {
+        return new ApprovalStep.Job(
+                job.tenantId(),
+                job.id(),
+                job.connectionId(),
+                job.provider(),
+                job.method(),
+                job.path(),
+                OutboxRedaction.headers(request.headers()),
+                OutboxRedaction.body(request.body(), ApprovalStep.PREVIEW_BYTES, json),
+                settings.metadata(),
+                approval,
+                job.createdBy());
+    }
+
     /** Job statuses, in the order a job passes through them. */
-    static final List<String> STATUSES = List.of("queued", "held", "in_flight", "succeeded", "failed", "cancelled");
+    static final List<String> STATUSES = List.of(
+            "pending_approval", "queued", "held", "in_flight", "succeeded", "failed", "cancelled", "denied", "expired");
 
     /** The list's filters as the API and the dashboard take them, checked once for both. */
     static OutboxRepository.Filter filter(

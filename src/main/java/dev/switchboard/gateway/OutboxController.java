@@ -31,7 +31,8 @@ class OutboxController {
             String notBefore,
             Integer maxAttempts,
             String deadline,
-            JsonNode metadata) {}
+            JsonNode metadata,
+            JsonNode approval) {}
 
     record Queued(String id, String status) {}
 
@@ -63,7 +64,8 @@ class OutboxController {
                 q.metadata(),
                 q,
                 scope.caller().keyId(),
-                RequestIds.of(http)));
+                RequestIds.of(http),
+                q.approval()));
         var answer = new Queued(queued.job().id(), queued.job().status());
         return switch (queued) {
             case Outbox.Queued.Accepted a -> ResponseEntity.accepted().body(answer);
