@@ -47,14 +47,14 @@ class ApprovalSettings {
     static final String SECRET_COLUMN = "slack_signing_secret";
     private static final Pattern SLACK_ID = Pattern.compile("[A-Z0-9]{2,40}");
 
-    private final RuleRepository rules;
+    private final ApprovalRuleRepository rules;
     private final ConnectionAccess connections;
     private final Vault vault;
     private final ApprovalsProperties properties;
     private final Clock clock;
 
     ApprovalSettings(
-            RuleRepository rules,
+            ApprovalRuleRepository rules,
             ConnectionAccess connections,
             Vault vault,
             ApprovalsProperties properties,
@@ -82,7 +82,7 @@ class ApprovalSettings {
                 .toSeconds();
         boolean fourEyes = in.fourEyes() != null
                 ? in.fourEyes()
-                : old.map(RuleRepository.Settings::fourEyes).orElse(false);
+                : old.map(ApprovalRuleRepository.Settings::fourEyes).orElse(false);
         String connection = null;
         String channel = null;
         byte[] secret = null;
@@ -103,24 +103,25 @@ class ApprovalSettings {
                 }
                 secret = vault.encrypt(Secret.of(s.signingSecret()), place);
             } else {
-                secret = old.map(RuleRepository.Settings::slackSigningSecret).orElse(null);
+                secret = old.map(ApprovalRuleRepository.Settings::slackSigningSecret)
+                        .orElse(null);
                 if (secret == null) throw ApiException.invalid("slack.signingSecret", "is required");
             }
         }
-        var settings = new RuleRepository.Settings(
+        var settings = new ApprovalRuleRepository.Settings(
                 tenantId, fourEyes, seconds, connection, channel, secret, approvers, Sql.now(clock));
         rules.saveSettings(settings);
         return view(settings);
     }
 
     /** The signing secret of a tenant with Slack approvals set up. */
-    Optional<Secret> signingSecret(RuleRepository.Settings s) {
+    Optional<Secret> signingSecret(ApprovalRuleRepository.Settings s) {
         if (s.slackSigningSecret() == null) return Optional.empty();
         return Optional.of(vault.decrypt(
                 s.slackSigningSecret(), new SecretPlace(s.tenantId(), TABLE, SECRET_COLUMN, s.tenantId())));
     }
 
-    private SettingsView view(RuleRepository.Settings s) {
+    private SettingsView view(ApprovalRuleRepository.Settings s) {
         SlackView slack = null;
         if (s.slack()) {
             String hint = signingSecret(s).map(Secret::hint).orElse(null);
@@ -151,17 +152,17 @@ class ApprovalSettings {
         return out;
     }
 
-    List<RuleRepository.Rule> rules(String tenantId) {
+    List<ApprovalRuleRepository.Rule> rules(String tenantId) {
         return rules.rulesForTenant(tenantId);
     }
 
-    RuleRepository.Rule addRule(String tenantId, Rules.RuleInput in) {
+    ApprovalRuleRepository.Rule addRule(String tenantId, Rules.RuleInput in) {
         var c = Rules.rule(in);
         if (rules.rulesForTenant(tenantId).size() >= 100) {
             throw new ApiException(
                     dev.switchboard.common.ErrorCode.LIMIT_REACHED, "A tenant may have 100 approval rules.");
         }
-        var rule = new RuleRepository.Rule(
+        var rule = new ApprovalRuleRepository.Rule(
                 Ids.next("apr"),
                 tenantId,
                 c.name(),

@@ -64,7 +64,7 @@ class ApprovalViews {
                         : new Decision(a.decidedBy(), a.decidedVia(), a.decidedAt(), a.decisionReason()));
     }
 
-    static RuleView rule(RuleRepository.Rule r) {
+    static RuleView rule(ApprovalRuleRepository.Rule r) {
         return new RuleView(
                 r.id(),
                 r.name(),

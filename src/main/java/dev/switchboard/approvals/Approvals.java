@@ -44,7 +44,7 @@ class Approvals {
     record Refusal(String id, String code, String detail) {}
 
     private final ApprovalRepository approvals;
-    private final RuleRepository rules;
+    private final ApprovalRuleRepository rules;
     private final ObjectProvider<GatedJobs> jobs;
     private final ObjectProvider<SlackApprovals> slack;
     private final OperationalEvents events;
@@ -55,7 +55,7 @@ class Approvals {
 
     Approvals(
             ApprovalRepository approvals,
-            RuleRepository rules,
+            ApprovalRuleRepository rules,
             ObjectProvider<GatedJobs> jobs,
             ObjectProvider<SlackApprovals> slack,
             OperationalEvents events,

@@ -50,11 +50,11 @@ final class Rules {
     }
 
     /** The first rule (oldest first) whose every condition the job meets. */
-    static Optional<RuleRepository.Rule> match(List<RuleRepository.Rule> rules, Candidate job) {
+    static Optional<ApprovalRuleRepository.Rule> match(List<ApprovalRuleRepository.Rule> rules, Candidate job) {
         return rules.stream().filter(r -> matches(r, job)).findFirst();
     }
 
-    static boolean matches(RuleRepository.Rule r, Candidate job) {
+    static boolean matches(ApprovalRuleRepository.Rule r, Candidate job) {
         if (r.provider() != null && !r.provider().equals(job.provider())) return false;
         if (r.pathPattern() != null
                 && !glob(r.pathPattern()).matcher(job.path()).matches()) return false;

@@ -47,7 +47,7 @@ class SlackApprovals implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SlackApprovals.class);
     private static final int MAX_BODY = 64 * 1024;
 
-    private final RuleRepository rules;
+    private final ApprovalRuleRepository rules;
     private final ApprovalRepository approvals;
     private final ApprovalSettings settings;
     private final ObjectProvider<Approvals> decisions;
@@ -59,7 +59,7 @@ class SlackApprovals implements AutoCloseable {
     private final ExecutorService updates = Executors.newVirtualThreadPerTaskExecutor();
 
     SlackApprovals(
-            RuleRepository rules,
+            ApprovalRuleRepository rules,
             ApprovalRepository approvals,
             ApprovalSettings settings,
             ObjectProvider<Approvals> decisions,
@@ -84,7 +84,7 @@ class SlackApprovals implements AutoCloseable {
     }
 
     /** Posts the request for approval to the tenant's channel, in the transaction that holds the job. */
-    void ask(RuleRepository.Settings s, ApprovalRepository.Approval a, ApprovalStep.Job job) {
+    void ask(ApprovalRuleRepository.Settings s, ApprovalRepository.Approval a, ApprovalStep.Job job) {
         byte[] message = json.writeValueAsBytes(SlackMessages.request(s.slackChannel(), a, job));
         jobs.getObject()
                 .post(
@@ -98,7 +98,7 @@ class SlackApprovals implements AutoCloseable {
     /** Handles one interactivity callback for a tenant; unknown tenants (or no Slack set up) are a 404. */
     Outcome receive(String tenantId, Map<String, List<String>> headers, byte[] body) {
         var s = rules.settingsForTenant(tenantId)
-                .filter(RuleRepository.Settings::slack)
+                .filter(ApprovalRuleRepository.Settings::slack)
                 .orElseThrow(() -> ApiException.notFound("Slack approvals"));
         var secret = settings.signingSecret(s).orElseThrow(() -> ApiException.notFound("Slack approvals"));
         var now = Sql.now(clock);

@@ -53,6 +53,8 @@ public abstract class ServerTest {
         registry.add(
                 "switchboard.inbound.paypal.trust-anchors",
                 () -> PaypalDouble.get().caFile());
+        // Approvals: Slack's response_url is a local receiver in tests.
+        registry.add("switchboard.approvals.slack-response-url-prefixes", () -> "http://127.0.0.1:");
         if (TestServices.suiteRedisUrl() != null) {
             registry.add("switchboard.outbound.redis-url", TestServices::suiteRedisUrl);
         }

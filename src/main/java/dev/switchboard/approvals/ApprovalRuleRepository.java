@@ -14,7 +14,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** A tenant's approval rules and settings, and the running size of each batch id. */
 @Repository
-class RuleRepository {
+class ApprovalRuleRepository {
 
     record Rule(
             String id,
@@ -49,7 +49,7 @@ class RuleRepository {
     private final JdbcClient jdbc;
     private final JsonMapper json;
 
-    RuleRepository(JdbcClient jdbc, JsonMapper json) {
+    ApprovalRuleRepository(JdbcClient jdbc, JsonMapper json) {
         this.jdbc = jdbc;
         this.json = json;
     }
