@@ -337,7 +337,37 @@ class AccessMatrixTest extends ServerTest {
             new Route("GET", "/api/v1/tenants/{t}/events/replay/{rp}", null, 200, 200, 200, 404, 401, 401),
             new Route("GET", "/api/v1/tenants/{t}/connections/counts", null, 200, 200, 200, 404, 401, 401),
             new Route("GET", "/api/v1/tenants/{t}/analytics", null, 200, 200, 200, 404, 401, 401),
-            new Route("GET", "/api/v1/tenants/{t}/activity", null, 200, 200, 200, 404, 401, 401));
+            new Route("GET", "/api/v1/tenants/{t}/activity", null, 200, 200, 200, 404, 401, 401),
+            // Approvals (issue 15): the matrix's job does not wait for approval, so deciding it is a 404.
+            new Route("GET", "/api/v1/tenants/{t}/approvals", null, 200, 200, 200, 404, 401, 401),
+            new Route("GET", "/api/v1/tenants/{t}/approvals/{j}", null, 404, 404, 404, 404, 401, 401),
+            new Route("POST", "/api/v1/tenants/{t}/approvals/{j}/approve", null, 404, 404, 403, 404, 401, 401),
+            new Route("POST", "/api/v1/tenants/{t}/approvals/{j}/deny", null, 404, 404, 403, 404, 401, 401),
+            new Route("POST", "/api/v1/tenants/{t}/approvals/batches/b1/approve", null, 404, 404, 403, 404, 401, 401),
+            new Route("POST", "/api/v1/tenants/{t}/approvals/batches/b1/deny", null, 404, 404, 403, 404, 401, 401),
+            new Route("GET", "/api/v1/tenants/{t}/approval-settings", null, 200, 200, 200, 404, 401, 401),
+            new Route(
+                    "PUT",
+                    "/api/v1/tenants/{t}/approval-settings",
+                    "{\"fourEyes\":true}",
+                    200,
+                    200,
+                    403,
+                    404,
+                    401,
+                    401),
+            new Route("GET", "/api/v1/tenants/{t}/approval-rules", null, 200, 200, 200, 404, 401, 401),
+            new Route(
+                    "POST",
+                    "/api/v1/tenants/{t}/approval-rules",
+                    "{\"name\":\"n\",\"provider\":\"stripe\"}",
+                    201,
+                    201,
+                    403,
+                    404,
+                    401,
+                    401),
+            new Route("DELETE", "/api/v1/tenants/{t}/approval-rules/apr_none", null, 404, 404, 403, 404, 401, 401));
     /** A mapped API route: its method and its path pattern as declared. */
     record Mapped(String method, PathPattern pattern) {
         boolean covers(Route route) {
