@@ -80,9 +80,12 @@ class Approvals {
         Rules.Ask ask = Rules.ask(job.approval());
         String batch = ask.batch() != null ? ask.batch() : job.metadata().get("batch");
         if (batch != null) Rules.text(batch, "metadata.batch", 200);
-        int batchSize = batch == null ? 0 : rules.countIntoBatch(job.tenantId(), batch, now);
+        var tenantRules = rules.rulesForTenant(job.tenantId());
+        // A batch is counted only for a tenant with a rule on a batch's size: no write per job otherwise.
+        boolean sized = tenantRules.stream().anyMatch(r -> r.batchOver() != null);
+        int batchSize = batch == null || !sized ? 0 : rules.countIntoBatch(job.tenantId(), batch, now);
         var candidate = new Rules.Candidate(job.provider(), job.path(), job.metadata(), batchSize);
-        var rule = Rules.match(rules.rulesForTenant(job.tenantId()), candidate).orElse(null);
+        var rule = Rules.match(tenantRules, candidate).orElse(null);
         if (!ask.required() && rule == null) return false;
         var settings = rules.settingsForTenant(job.tenantId()).orElse(null);
         Duration expiresIn = ask.expiresIn() != null
