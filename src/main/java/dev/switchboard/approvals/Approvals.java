@@ -48,6 +48,7 @@ class Approvals {
     private final ObjectProvider<GatedJobs> jobs;
     private final ObjectProvider<SlackApprovals> slack;
     private final OperationalEvents events;
+    private final dev.switchboard.audit.ActionLog audit;
     private final ApprovalsProperties properties;
     private final TransactionTemplate tx;
     private final JsonMapper json;
@@ -59,6 +60,7 @@ class Approvals {
             ObjectProvider<GatedJobs> jobs,
             ObjectProvider<SlackApprovals> slack,
             OperationalEvents events,
+            dev.switchboard.audit.ActionLog audit,
             ApprovalsProperties properties,
             TransactionTemplate tx,
             JsonMapper json,
@@ -68,6 +70,7 @@ class Approvals {
         this.jobs = jobs;
         this.slack = slack;
         this.events = events;
+        this.audit = audit;
         this.properties = properties;
         this.tx = tx;
         this.json = json;
@@ -211,6 +214,7 @@ class Approvals {
                         ApprovalRepository.Status.EXPIRED, "system", ApprovalRepository.Via.EXPIRY, null, now);
                 if (!approvals.decideForTenant(a.tenantId(), a.id(), decided)) return false;
                 jobs.getObject().expire(a.tenantId(), a.id(), now);
+                audit.record(null, a.tenantId(), "system", "approval.expire", "approval", a.id(), 200);
                 Map<String, Object> data = data(a);
                 data.put("expiresAt", a.expiresAt().toString());
                 events.emit(a.tenantId(), EXPIRED, data, now);

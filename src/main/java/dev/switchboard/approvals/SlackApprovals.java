@@ -53,6 +53,7 @@ class SlackApprovals implements AutoCloseable {
     private final ObjectProvider<Approvals> decisions;
     private final ObjectProvider<GatedJobs> jobs;
     private final ApprovalsConfig.SlackClient client;
+    private final dev.switchboard.audit.ActionLog audit;
     private final ApprovalsProperties properties;
     private final JsonMapper json;
     private final Clock clock;
@@ -65,6 +66,7 @@ class SlackApprovals implements AutoCloseable {
             ObjectProvider<Approvals> decisions,
             ObjectProvider<GatedJobs> jobs,
             ApprovalsConfig.SlackClient client,
+            dev.switchboard.audit.ActionLog audit,
             ApprovalsProperties properties,
             JsonMapper json,
             Clock clock) {
@@ -74,6 +76,7 @@ class SlackApprovals implements AutoCloseable {
         this.decisions = decisions;
         this.jobs = jobs;
         this.client = client;
+        this.audit = audit;
         this.properties = properties;
         this.json = json;
         this.clock = clock;
@@ -86,17 +89,26 @@ class SlackApprovals implements AutoCloseable {
     /** Posts the request for approval to the tenant's channel, in the transaction that holds the job. */
     void ask(ApprovalRuleRepository.Settings s, ApprovalRepository.Approval a, ApprovalStep.Job job) {
         byte[] message = json.writeValueAsBytes(SlackMessages.request(s.slackChannel(), a, job));
-        jobs.getObject()
-                .post(
-                        a.tenantId(),
-                        s.slackConnectionId(),
-                        "/chat.postMessage",
-                        message,
-                        Map.of("switchboard", "approval-request", "approvalFor", a.id()));
+        try {
+            jobs.getObject()
+                    .post(
+                            a.tenantId(),
+                            s.slackConnectionId(),
+                            "/chat.postMessage",
+                            message,
+                            Map.of("switchboard", "approval-request", "approvalFor", a.id()));
+        } catch (ApiException gone) {
+            // The Slack connection was deleted: the request still waits, on the API and the dashboard.
+            log.warn("Approval {} of tenant {} not posted to Slack: {}", a.id(), a.tenantId(), gone.getMessage());
+        }
     }
 
     /** Handles one interactivity callback for a tenant; unknown tenants (or no Slack set up) are a 404. */
-    Outcome receive(String tenantId, Map<String, List<String>> headers, byte[] body) {
+    Outcome receive(
+            String tenantId,
+            Map<String, List<String>> headers,
+            byte[] body,
+            jakarta.servlet.http.HttpServletRequest http) {
         var s = rules.settingsForTenant(tenantId)
                 .filter(ApprovalRuleRepository.Settings::slack)
                 .orElseThrow(() -> ApiException.notFound("Slack approvals"));
@@ -121,12 +133,14 @@ class SlackApprovals implements AutoCloseable {
         }
         boolean replyable = allowedResponseUrl(responseUrl);
         String approver = s.slackApprovers().get(user);
+        boolean approve = actionId.equals(SlackMessages.APPROVE);
+        String action = approve ? "approval.approve" : "approval.deny";
         if (approver == null) {
+            audit.record(http, tenantId, "slack:" + user, action, "approval", jobId, 403);
             if (replyable)
                 update(responseUrl, SlackMessages.ephemeral("You are not one of this workspace's approvers."));
             return new Outcome.Acknowledged("not_an_approver");
         }
-        boolean approve = actionId.equals(SlackMessages.APPROVE);
         String text;
         String result;
         try {
@@ -140,9 +154,18 @@ class SlackApprovals implements AutoCloseable {
                             new Approvals.Decider("slack:" + user, null, ApprovalRepository.Via.SLACK));
             text = (approve ? "Approved" : "Denied") + " by " + approver + ": job " + decided.id() + ".";
             result = approve ? "approved" : "denied";
+            audit.record(http, tenantId, "slack:" + user, action, "approval", jobId, 200);
         } catch (ApiException e) {
             text = "Nothing changed for job " + jobId + ": " + e.getMessage();
             result = e.code().code();
+            audit.record(
+                    http,
+                    tenantId,
+                    "slack:" + user,
+                    action,
+                    "approval",
+                    jobId,
+                    e.code().status().value());
         }
         if (replyable) update(responseUrl, SlackMessages.outcome(text));
         return new Outcome.Acknowledged(result);

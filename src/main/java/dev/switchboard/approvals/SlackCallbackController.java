@@ -37,7 +37,7 @@ class SlackCallbackController {
     @PostMapping("/webhooks/slack/approvals/{tenant}")
     ResponseEntity<Answer> callback(@PathVariable String tenant, HttpServletRequest request) {
         byte[] body = read(request);
-        return switch (slack.receive(tenant, headers(request), body)) {
+        return switch (slack.receive(tenant, headers(request), body, request)) {
             case SlackApprovals.Outcome.Acknowledged a -> ResponseEntity.ok(new Answer(a.result()));
             case SlackApprovals.Outcome.Replayed r -> throw ApiException.conflict("This callback was handled before.");
             case SlackApprovals.Outcome.Rejected r ->

@@ -6,5 +6,5 @@
  * which it implements; this module never touches the outbox's tables.
  */
 @org.springframework.modulith.ApplicationModule(
-        allowedDependencies = {"common", "connections", "egress", "inbound", "outbound", "tenancy", "vault"})
+        allowedDependencies = {"audit", "common", "connections", "egress", "inbound", "outbound", "tenancy", "vault"})
 package dev.switchboard.approvals;

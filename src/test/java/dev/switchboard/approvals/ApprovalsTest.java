@@ -109,6 +109,11 @@ class ApprovalsTest extends ApprovalTestBase {
         assertThat(a.get("status").asString()).isEqualTo("expired");
         assertThat(a.get("decision").get("by").asString()).isEqualTo("system");
         awaitEvents(id, Approvals.EXPIRED);
+        var audit =
+                api.get(base + "/audit?action=approval.expire", ADMIN).json().get("data");
+        assertThat(audit).hasSize(1);
+        assertThat(audit.get(0).get("actor").asString()).isEqualTo("system");
+        assertThat(audit.get(0).get("targetId").asString()).isEqualTo(id);
         assertThat(api.post(base + "/approvals/" + id + "/approve", approver, null)
                         .status())
                 .isEqualTo(409);

@@ -155,6 +155,19 @@ class SlackApprovalsTest extends ApprovalTestBase {
         assertThat(Api.JSON.readTree(update.body()).get("replace_original").asBoolean())
                 .isTrue();
         int updates = responses.requests.size();
+        // Audited like an API decision, with the Slack user as the actor; the stranger's click too, as a failure.
+        var audit =
+                api.get(base + "/audit?action=approval.approve", ADMIN).json().get("data");
+        assertThat(audit)
+                .anySatisfy(e -> {
+                    assertThat(e.get("actor").asString()).isEqualTo("slack:" + APPROVER);
+                    assertThat(e.get("outcome").asString()).isEqualTo("success");
+                    assertThat(e.get("targetId").asString()).isEqualTo(id);
+                })
+                .anySatisfy(e -> {
+                    assertThat(e.get("actor").asString()).isEqualTo("slack:U0STRANGER");
+                    assertThat(e.get("outcome").asString()).isEqualTo("failure");
+                });
 
         // The same signed request again: refused as a replay, nothing changes, no second update.
         var replay = send(body, now, signature);
