@@ -134,9 +134,9 @@ class SlackApprovals implements AutoCloseable {
         boolean replyable = allowedResponseUrl(responseUrl);
         String approver = s.slackApprovers().get(user);
         boolean approve = actionId.equals(SlackMessages.APPROVE);
-        String action = approve ? "approval.approve" : "approval.deny";
+        String audited = approve ? "approval.approve" : "approval.deny";
         if (approver == null) {
-            audit.record(http, tenantId, "slack:" + user, action, "approval", jobId, 403);
+            audit.record(http, tenantId, "slack:" + user, audited, "approval", jobId, 403);
             if (replyable)
                 update(responseUrl, SlackMessages.ephemeral("You are not one of this workspace's approvers."));
             return new Outcome.Acknowledged("not_an_approver");
@@ -154,7 +154,7 @@ class SlackApprovals implements AutoCloseable {
                             new Approvals.Decider("slack:" + user, null, ApprovalRepository.Via.SLACK));
             text = (approve ? "Approved" : "Denied") + " by " + approver + ": job " + decided.id() + ".";
             result = approve ? "approved" : "denied";
-            audit.record(http, tenantId, "slack:" + user, action, "approval", jobId, 200);
+            audit.record(http, tenantId, "slack:" + user, audited, "approval", jobId, 200);
         } catch (ApiException e) {
             text = "Nothing changed for job " + jobId + ": " + e.getMessage();
             result = e.code().code();
