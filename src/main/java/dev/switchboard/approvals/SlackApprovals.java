@@ -162,7 +162,7 @@ class SlackApprovals implements AutoCloseable {
                     http,
                     tenantId,
                     "slack:" + user,
-                    action,
+                    audited,
                     "approval",
                     jobId,
                     e.code().status().value());
