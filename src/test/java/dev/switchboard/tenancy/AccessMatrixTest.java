@@ -338,13 +338,13 @@ class AccessMatrixTest extends ServerTest {
             new Route("GET", "/api/v1/tenants/{t}/connections/counts", null, 200, 200, 200, 404, 401, 401),
             new Route("GET", "/api/v1/tenants/{t}/analytics", null, 200, 200, 200, 404, 401, 401),
             new Route("GET", "/api/v1/tenants/{t}/activity", null, 200, 200, 200, 404, 401, 401),
-            // Approvals (issue 15): the matrix's job does not wait for approval, so deciding it is a 404.
+            // Approvals (issue 15): a job waiting for approval in batch b1, due in 2999 once approved.
             new Route("GET", "/api/v1/tenants/{t}/approvals", null, 200, 200, 200, 404, 401, 401),
-            new Route("GET", "/api/v1/tenants/{t}/approvals/{j}", null, 404, 404, 404, 404, 401, 401),
-            new Route("POST", "/api/v1/tenants/{t}/approvals/{j}/approve", null, 404, 404, 403, 404, 401, 401),
-            new Route("POST", "/api/v1/tenants/{t}/approvals/{j}/deny", null, 404, 404, 403, 404, 401, 401),
-            new Route("POST", "/api/v1/tenants/{t}/approvals/batches/b1/approve", null, 404, 404, 403, 404, 401, 401),
-            new Route("POST", "/api/v1/tenants/{t}/approvals/batches/b1/deny", null, 404, 404, 403, 404, 401, 401),
+            new Route("GET", "/api/v1/tenants/{t}/approvals/{aj}", null, 200, 200, 200, 404, 401, 401),
+            new Route("POST", "/api/v1/tenants/{t}/approvals/{aj}/approve", null, 200, 200, 403, 404, 401, 401),
+            new Route("POST", "/api/v1/tenants/{t}/approvals/{aj}/deny", null, 200, 200, 403, 404, 401, 401),
+            new Route("POST", "/api/v1/tenants/{t}/approvals/batches/b1/approve", null, 200, 200, 403, 404, 401, 401),
+            new Route("POST", "/api/v1/tenants/{t}/approvals/batches/b1/deny", null, 200, 200, 403, 404, 401, 401),
             new Route("GET", "/api/v1/tenants/{t}/approval-settings", null, 200, 200, 200, 404, 401, 401),
             new Route(
                     "PUT",
@@ -367,7 +367,7 @@ class AccessMatrixTest extends ServerTest {
                     404,
                     401,
                     401),
-            new Route("DELETE", "/api/v1/tenants/{t}/approval-rules/apr_none", null, 404, 404, 403, 404, 401, 401));
+            new Route("DELETE", "/api/v1/tenants/{t}/approval-rules/{apr}", null, 204, 204, 403, 404, 401, 401));
     /** A mapped API route: its method and its path pattern as declared. */
     record Mapped(String method, PathPattern pattern) {
         boolean covers(Route route) {
@@ -520,7 +520,26 @@ class AccessMatrixTest extends ServerTest {
                 .json()
                 .get("id")
                 .asString();
+        // Approvals: a job waiting for approval (due in 2999 once approved, so never sent), and a rule.
+        String approvalJobId = api.post(
+                        "/api/v1/tenants/" + tenant + "/outbox",
+                        ADMIN,
+                        "{\"connection\":\"" + connectionId
+                                + "\",\"notBefore\":\"2999-01-01T00:00:00Z\",\"approval\":{\"required\":true,"
+                                + "\"batch\":\"b1\"},\"request\":{\"method\":\"GET\",\"path\":\"/v1/balance\"}}")
+                .json()
+                .get("id")
+                .asString();
+        String approvalRuleId = api.post(
+                        "/api/v1/tenants/" + tenant + "/approval-rules",
+                        ADMIN,
+                        "{\"name\":\"none\",\"provider\":\"no-such-provider\"}")
+                .json()
+                .get("id")
+                .asString();
         String path = route.path()
+                .replace("{aj}", approvalJobId)
+                .replace("{apr}", approvalRuleId)
                 .replace("{j}", jobId)
                 .replace("{rp}", replayId)
                 .replace("{call}", callId)
