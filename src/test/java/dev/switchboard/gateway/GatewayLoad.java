@@ -153,9 +153,8 @@ public final class GatewayLoad {
                     r.rejected(),
                     met ? "met" : "not met");
         }
-        System.out.println(
-                "Target: 0.9 <= achieved/limit <= 1.0 (1.01 for the measure's error) with 0 provider 429s at every rate: "
-                        + (all ? "met" : "not met"));
+        System.out.println("Target: 0.9 <= achieved/limit <= 1.0 (1.01 for the measure's error) with 0 provider 429s at every rate: "
+                + (all ? "met" : "not met"));
     }
 
     // ---------------------------------------------------------------- proxy overhead
