@@ -38,7 +38,8 @@ public enum ErrorCode {
     HANDSHAKE_REFUSED(HttpStatus.FORBIDDEN, "The subscription check's token is not the source's"),
     CONSENT_MISSING(HttpStatus.FORBIDDEN, "The contact has not consented to this channel and purpose"),
     HTTPS_REQUIRED(HttpStatus.FORBIDDEN, "This source accepts webhooks over https only"),
-    INGEST_BUSY(HttpStatus.SERVICE_UNAVAILABLE, "Ingest is at capacity: retry after the time Retry-After gives");
+    INGEST_BUSY(HttpStatus.SERVICE_UNAVAILABLE, "Ingest is at capacity: retry after the time Retry-After gives"),
+    FOUR_EYES(HttpStatus.FORBIDDEN, "Four eyes: the key that queued this job cannot decide on it");
 
     private final HttpStatus status;
     private final String title;

@@ -1,5 +1,6 @@
 package dev.switchboard.gateway;
 
+import dev.switchboard.approvals.ApprovalStep;
 import dev.switchboard.common.ApiException;
 import dev.switchboard.common.Ids;
 import dev.switchboard.common.PageRequest;
@@ -48,7 +49,9 @@ class Outbox {
             String createdBy,
             String requestId,
             /** {@code {"contact","channel","purpose"}}: checked now and again before each send; or null. */
-            JsonNode consent) {}
+            JsonNode consent,
+            /** The job's {@code "approval"} field: whether it must wait for a person's approval. */
+            JsonNode approval) {}
 
     /** A new job, or the earlier one the idempotency key names. */
     sealed interface Queued {
@@ -62,6 +65,7 @@ class Outbox {
     record Detail(OutboxRepository.Job job, List<OutboxRepository.Attempt> attempts) {}
 
     private final OutboxRepository jobs;
+    private final ApprovalStep approvals;
     private final ConnectionAccess connections;
     private final OutboxProperties properties;
     private final TransactionTemplate tx;
@@ -72,6 +76,7 @@ class Outbox {
 
     Outbox(
             OutboxRepository jobs,
+            ApprovalStep approvals,
             ConnectionAccess connections,
             OutboxProperties properties,
             TransactionTemplate tx,
@@ -81,6 +86,7 @@ class Outbox {
             ConsentGate consent) {
         this.consent = consent;
         this.jobs = jobs;
+        this.approvals = approvals;
         this.connections = connections;
         this.properties = properties;
         this.tx = tx;
@@ -151,7 +157,8 @@ class Outbox {
                 null);
         for (int attempt = 0; ; attempt++) {
             try {
-                Queued queued = tx.execute(s -> store(job, hash, granted));
+                var checked = request;
+                Queued queued = tx.execute(s -> store(job, hash, granted, q.approval(), checked, settings));
                 if (queued instanceof Queued.Accepted) worker.getObject().wake();
                 return queued;
             } catch (DuplicateKeyException raced) {
@@ -161,7 +168,13 @@ class Outbox {
         }
     }
 
-    private Queued store(OutboxRepository.Job job, byte[] hash, ConsentGate.Consent granted) {
+    private Queued store(
+            OutboxRepository.Job job,
+            byte[] hash,
+            ConsentGate.Consent granted,
+            JsonNode approval,
+            OutboxInput.NewRequest request,
+            OutboxInput.Settings settings) {
         if (job.idempotencyKey() != null) {
             Optional<OutboxRepository.Job> earlier = jobs.findByIdempotencyKey(job.tenantId(), job.idempotencyKey());
             if (earlier.isPresent()) {
@@ -171,14 +184,48 @@ class Outbox {
                 return new Queued.Repeated(earlier.get());
             }
         }
+        // Asked only for a new job (a repeat is the job it repeats), in the transaction that stores it.
+        if (approvals.gate(approvalPreview(job, approval, request, settings))) job = job.withStatus(PENDING_APPROVAL);
         jobs.insert(job);
         if (granted != null) consent.attach(job.tenantId(), job.id(), granted);
         return new Queued.Accepted(job);
     }
 
+    /** A job that waits for a person's approval: no worker claims it until it is approved. */
+    static final String PENDING_APPROVAL = "pending_approval";
+
+    /** What the approval step sees of a new job: its request redacted, its body cut at 2 KB. */
+    private ApprovalStep.Job approvalPreview(
+            OutboxRepository.Job job,
+            JsonNode approval,
+            OutboxInput.NewRequest request,
+            OutboxInput.Settings settings) {
+        return new ApprovalStep.Job(
+                job.tenantId(),
+                job.id(),
+                job.connectionId(),
+                job.provider(),
+                job.method(),
+                job.path(),
+                OutboxRedaction.headers(request.headers()),
+                OutboxRedaction.body(request.body(), ApprovalStep.PREVIEW_BYTES, json),
+                settings.metadata(),
+                approval,
+                job.createdBy());
+    }
+
     /** Job statuses, in the order a job passes through them. */
-    static final List<String> STATUSES =
-            List.of("queued", "held", "in_flight", "succeeded", "failed", "cancelled", "blocked");
+    static final List<String> STATUSES = List.of(
+            "pending_approval",
+            "queued",
+            "held",
+            "in_flight",
+            "succeeded",
+            "failed",
+            "cancelled",
+            "denied",
+            "expired",
+            "blocked");
 
     /** The list's filters as the API and the dashboard take them, checked once for both. */
     static OutboxRepository.Filter filter(

@@ -32,7 +32,8 @@ class OutboxController {
             Integer maxAttempts,
             String deadline,
             JsonNode metadata,
-            JsonNode consent) {}
+            JsonNode consent,
+            JsonNode approval) {}
 
     record Queued(String id, String status) {}
 
@@ -65,7 +66,8 @@ class OutboxController {
                 q,
                 scope.caller().keyId(),
                 RequestIds.of(http),
-                q.consent()));
+                q.consent(),
+                q.approval()));
         var answer = new Queued(queued.job().id(), queued.job().status());
         return switch (queued) {
             case Outbox.Queued.Accepted a -> ResponseEntity.accepted().body(answer);

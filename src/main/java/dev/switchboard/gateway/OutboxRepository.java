@@ -52,7 +52,42 @@ class OutboxRepository {
             String requestId,
             Instant createdAt,
             Instant updatedAt,
-            Instant completedAt) {}
+            Instant completedAt) {
+
+        /** The same job in another status: a new job that must wait for approval. */
+        Job withStatus(String s) {
+            return new Job(
+                    id,
+                    tenantId,
+                    connectionId,
+                    provider,
+                    method,
+                    path,
+                    query,
+                    headers,
+                    body,
+                    bodyJson,
+                    idempotencyKey,
+                    requestHash,
+                    priority,
+                    s,
+                    maxAttempts,
+                    attempts,
+                    series,
+                    notBefore,
+                    deadline,
+                    nextAttemptAt,
+                    leaseToken,
+                    lastStatus,
+                    lastError,
+                    metadata,
+                    createdBy,
+                    requestId,
+                    createdAt,
+                    updatedAt,
+                    completedAt);
+        }
+    }
 
     record Attempt(
             String id,
@@ -129,7 +164,7 @@ class OutboxRepository {
                     not_before, deadline, next_attempt_at, lease_token, metadata, created_by, request_id, created_at,
                     updated_at)
                 VALUES (:id, :tenant, :connection, :provider, :method, :path, :query, :headers, :body,
-                    :bodyJson, :key, :hash, :priority, 'queued', :maxAttempts, 0, 1,
+                    :bodyJson, :key, :hash, :priority, :status, :maxAttempts, 0, 1,
                     :notBefore, :deadline, :next, 0, :metadata, :createdBy, :requestId, :now, :now)
                 """)
                 .param("id", j.id())
@@ -145,6 +180,7 @@ class OutboxRepository {
                 .param("key", j.idempotencyKey())
                 .param("hash", j.requestHash())
                 .param("priority", j.priority())
+                .param("status", j.status())
                 .param("maxAttempts", j.maxAttempts())
                 .param("notBefore", ts(j.notBefore()))
                 .param("deadline", ts(j.deadline()))
@@ -268,6 +304,40 @@ class OutboxRepository {
                 .param("ids", ids)
                 .query(JOB)
                 .list();
+    }
+
+    /**
+     * An approved job: queued, due now (or at its notBefore, if later); false when it no longer waits
+     * for approval (cancelled meanwhile).
+     */
+    boolean approve(String tenantId, String id, Instant now) {
+        return jdbc.sql("""
+                        UPDATE outbox_jobs SET status = 'queued',
+                            next_attempt_at = CASE WHEN next_attempt_at > :now THEN next_attempt_at ELSE :now END,
+                            lease_token = lease_token + 1, updated_at = :now
+                        WHERE tenant_id = :tenant AND id = :id AND status = 'pending_approval'
+                        """)
+                        .param("tenant", tenantId)
+                        .param("id", id)
+                        .param("now", ts(now))
+                        .update()
+                == 1;
+    }
+
+    /** A job that waited for approval ends {@code denied} or {@code expired}, never sent. */
+    boolean closeUnapproved(String tenantId, String id, String status, String why, Instant now) {
+        return jdbc.sql("""
+                        UPDATE outbox_jobs SET status = :status, next_attempt_at = NULL, lease_token = lease_token + 1,
+                            last_error = :why, completed_at = :now, updated_at = :now
+                        WHERE tenant_id = :tenant AND id = :id AND status = 'pending_approval'
+                        """)
+                        .param("tenant", tenantId)
+                        .param("id", id)
+                        .param("status", status)
+                        .param("why", why)
+                        .param("now", ts(now))
+                        .update()
+                == 1;
     }
 
     /**

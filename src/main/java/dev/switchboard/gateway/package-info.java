@@ -3,5 +3,5 @@
  * or proxied synchronously, paced by the provider's rate limits and quotas across nodes.
  */
 @org.springframework.modulith.ApplicationModule(
-        allowedDependencies = {"calllog", "common", "connections", "consent", "egress", "outbound", "tenancy"})
+        allowedDependencies = {"approvals", "calllog", "common", "connections", "consent", "egress", "outbound", "tenancy"})
 package dev.switchboard.gateway;

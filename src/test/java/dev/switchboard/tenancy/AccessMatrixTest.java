@@ -382,6 +382,36 @@ class AccessMatrixTest extends ServerTest {
             new Route("GET", "/api/v1/tenants/{t}/domains/{dom}", null, 200, 200, 200, 404, 401, 401),
             new Route("DELETE", "/api/v1/tenants/{t}/domains/{dom}", null, 204, 204, 403, 404, 401, 401),
             new Route("POST", "/api/v1/tenants/{t}/domains/{dom}/check", null, 200, 200, 403, 404, 401, 401),
+            // Approvals (issue 15): a job waiting for approval in batch b1, due in 2999 once approved.
+            new Route("GET", "/api/v1/tenants/{t}/approvals", null, 200, 200, 200, 404, 401, 401),
+            new Route("GET", "/api/v1/tenants/{t}/approvals/{aj}", null, 200, 200, 200, 404, 401, 401),
+            new Route("POST", "/api/v1/tenants/{t}/approvals/{aj}/approve", null, 200, 200, 403, 404, 401, 401),
+            new Route("POST", "/api/v1/tenants/{t}/approvals/{aj}/deny", null, 200, 200, 403, 404, 401, 401),
+            new Route("POST", "/api/v1/tenants/{t}/approvals/batches/b1/approve", null, 200, 200, 403, 404, 401, 401),
+            new Route("POST", "/api/v1/tenants/{t}/approvals/batches/b1/deny", null, 200, 200, 403, 404, 401, 401),
+            new Route("GET", "/api/v1/tenants/{t}/approval-settings", null, 200, 200, 200, 404, 401, 401),
+            new Route(
+                    "PUT",
+                    "/api/v1/tenants/{t}/approval-settings",
+                    "{\"fourEyes\":true}",
+                    200,
+                    200,
+                    403,
+                    404,
+                    401,
+                    401),
+            new Route("GET", "/api/v1/tenants/{t}/approval-rules", null, 200, 200, 200, 404, 401, 401),
+            new Route(
+                    "POST",
+                    "/api/v1/tenants/{t}/approval-rules",
+                    "{\"name\":\"n\",\"provider\":\"stripe\"}",
+                    201,
+                    201,
+                    403,
+                    404,
+                    401,
+                    401),
+            new Route("DELETE", "/api/v1/tenants/{t}/approval-rules/{apr}", null, 204, 204, 403, 404, 401, 401),
             new Route("GET", "/api/v1/tenants/{t}/domains/{dom}/deliverability", null, 200, 200, 200, 404, 401, 401));
     /** A mapped API route: its method and its path pattern as declared. */
     record Mapped(String method, PathPattern pattern) {

@@ -61,6 +61,8 @@ public abstract class ServerTest {
         // The tests' requests come from loopback: as if through the operator's TLS-terminating proxy,
         // whose X-Forwarded-For and X-Forwarded-Proto are believed (no test sends them otherwise).
         registry.add("switchboard.inbound.trusted-proxies", () -> "127.0.0.1/32");
+        // Approvals: Slack's response_url is a local receiver in tests.
+        registry.add("switchboard.approvals.slack-response-url-prefixes", () -> "http://127.0.0.1:");
         if (TestServices.suiteRedisUrl() != null) {
             registry.add("switchboard.outbound.redis-url", TestServices::suiteRedisUrl);
         }
