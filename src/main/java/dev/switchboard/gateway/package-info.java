@@ -3,5 +3,14 @@
  * or proxied synchronously, paced by the provider's rate limits and quotas across nodes.
  */
 @org.springframework.modulith.ApplicationModule(
-        allowedDependencies = {"approvals", "calllog", "common", "connections", "consent", "egress", "outbound", "tenancy"})
+        allowedDependencies = {
+            "approvals",
+            "calllog",
+            "common",
+            "connections",
+            "consent",
+            "egress",
+            "outbound",
+            "tenancy"
+        })
 package dev.switchboard.gateway;

@@ -574,7 +574,26 @@ class AccessMatrixTest extends ServerTest {
                 .json()
                 .get("id")
                 .asString();
+        // Approvals: a job waiting for approval (due in 2999 once approved, so never sent), and a rule.
+        String approvalJobId = api.post(
+                        "/api/v1/tenants/" + tenant + "/outbox",
+                        ADMIN,
+                        "{\"connection\":\"" + connectionId
+                                + "\",\"notBefore\":\"2999-01-01T00:00:00Z\",\"approval\":{\"required\":true,"
+                                + "\"batch\":\"b1\"},\"request\":{\"method\":\"GET\",\"path\":\"/v1/balance\"}}")
+                .json()
+                .get("id")
+                .asString();
+        String approvalRuleId = api.post(
+                        "/api/v1/tenants/" + tenant + "/approval-rules",
+                        ADMIN,
+                        "{\"name\":\"none\",\"provider\":\"no-such-provider\"}")
+                .json()
+                .get("id")
+                .asString();
         String path = route.path()
+                .replace("{aj}", approvalJobId)
+                .replace("{apr}", approvalRuleId)
                 .replace("{ct}", contactId)
                 .replace("{dom}", domainId)
                 .replace("{j}", jobId)
