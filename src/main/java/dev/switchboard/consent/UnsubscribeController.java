@@ -22,10 +22,12 @@ class UnsubscribeController {
 
     private final UnsubscribeLinks links;
     private final Contacts contacts;
+    private final dev.switchboard.audit.ActionLog audit;
 
-    UnsubscribeController(UnsubscribeLinks links, Contacts contacts) {
+    UnsubscribeController(UnsubscribeLinks links, Contacts contacts, dev.switchboard.audit.ActionLog audit) {
         this.links = links;
         this.contacts = contacts;
+        this.audit = audit;
     }
 
     @GetMapping("/unsubscribe/{token}")
@@ -48,6 +50,16 @@ class UnsubscribeController {
                     link.channel(),
                     link.purpose(),
                     "RFC 8058 one-click POST; link valid until " + link.expiresAt());
+            // A public route, so the audit filter (which covers /api) does not see it: recorded here.
+            // The actor is the link itself; who holds it is not known.
+            audit.record(
+                    request,
+                    link.tenantId(),
+                    "unsubscribe-link",
+                    "consent.unsubscribe",
+                    "contact",
+                    link.contactId(),
+                    200);
             return page(verdict, "done", model, response);
         }
         return page(verdict, "confirm", model, response);

@@ -4,5 +4,5 @@
  * queued and again just before it is sent ({@link dev.switchboard.consent.ConsentGate}), one-click
  * unsubscribe links (RFC 8058), preferences, export and erasure (crypto-shredding).
  */
-@org.springframework.modulith.ApplicationModule(allowedDependencies = {"common", "tenancy", "vault"})
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {"audit", "common", "tenancy", "vault"})
 package dev.switchboard.consent;

@@ -296,6 +296,14 @@ class ConsentTest extends ServerTest {
         JsonNode history =
                 api.get(contacts + "/" + id + "/consent", ADMIN).json().get("history");
         assertThat(history.get(history.size() - 1).get("source").asString()).isEqualTo("unsubscribe-link");
+        // No login, but audited: the public route is recorded by the controller itself.
+        assertThat(jdbc.sql("SELECT count(*) FROM audit_log WHERE tenant_id = :t AND action = 'consent.unsubscribe'"
+                                + " AND actor = 'unsubscribe-link' AND target_id = :c AND outcome = 'success'")
+                        .param("t", tenant)
+                        .param("c", id)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1L);
         // Repeating it is harmless and adds no history.
         assertThat(oneClick(link, "List-Unsubscribe=One-Click").status()).isEqualTo(200);
         assertThat(api.get(contacts + "/" + id + "/consent", ADMIN)
