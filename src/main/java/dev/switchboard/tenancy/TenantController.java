@@ -101,7 +101,9 @@ class TenantController {
         return tenants.find(tenant).orElseThrow(() -> ApiException.notFound("tenant"));
     }
 
-    @Operation(summary = "Disable a tenant (platform admin): its keys stop working at once; its data is kept")
+    @Operation(
+            summary =
+                    "Disable a tenant (platform admin): its keys stop working at once on this node and within the key cache's TTL (5 s) on others; its data is kept")
     @DeleteMapping("/{tenant}")
     ResponseEntity<Void> disable(TenantScope scope, PlatformAdmin admin) {
         String tenant = scope.tenantId();
