@@ -136,30 +136,9 @@ class Messages {
     /**
      * Forwards an inbound event as a message of its type, inside the caller's transaction (the one
      * that marks the event processed). Nobody subscribed: no message, and the payload is never
-     * built. Unverified events go only to endpoints that name their type. Returns the fan-out.
+     * built. Unverified events go only to endpoints that name their type. Each tenant's and type's
+     * subscribers are looked up once per {@code memo} (one per batch). Returns the fan-out.
      */
-    int forward(
-            String tenantId,
-            String eventType,
-            String canonicalType,
-            boolean verified,
-            java.util.function.Supplier<byte[]> payload,
-            String orderingKey,
-            String provider,
-            Instant now) {
-        return forward(
-                tenantId,
-                eventType,
-                canonicalType,
-                verified,
-                payload,
-                orderingKey,
-                provider,
-                now,
-                new java.util.HashMap<>());
-    }
-
-    /** As above, looking each tenant's and type's subscribers up once per {@code memo} (one per batch). */
     int forward(
             String tenantId,
             String eventType,

@@ -4,7 +4,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.switchboard.common.Ids;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.stereotype.Component;
@@ -53,34 +52,9 @@ class Publisher {
      * built (inbound events, most of which no endpoint wants). Returns 0 then. With {@code
      * exactTypeOnly}, only endpoints that name the type receive it, not those that take every type
      * (unverified inbound events, which anyone who knows the ingest URL can make up). An endpoint that
-     * names {@code canonicalType} (null: none) receives it as well, under its own type.
-     */
-    int publishIfSubscribed(
-            String messageId,
-            String tenantId,
-            String eventType,
-            String canonicalType,
-            boolean exactTypeOnly,
-            java.util.function.Supplier<byte[]> payload,
-            String orderingKey,
-            String provider,
-            Instant now) {
-        return publishIfSubscribed(
-                messageId,
-                tenantId,
-                eventType,
-                canonicalType,
-                exactTypeOnly,
-                payload,
-                orderingKey,
-                provider,
-                now,
-                new HashMap<>());
-    }
-
-    /**
-     * As above, with the subscribers of each tenant and type looked up once per {@code memo}: a batch
-     * of inbound events shares one, so its events of one type cost one endpoint query.
+     * names {@code canonicalType} (null: none) receives it as well, under its own type. The subscribers
+     * of each tenant and type are looked up once per {@code memo}: a batch of inbound events shares one,
+     * so its events of one type cost one endpoint query.
      */
     int publishIfSubscribed(
             String messageId,
