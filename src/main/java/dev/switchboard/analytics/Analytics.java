@@ -205,22 +205,9 @@ class Analytics {
                 x -> new Tally());
         // Coarse rows where they are final, minute rows after them (see Rollups): days, then hours,
         // then the minutes of the current hour.
-        Map<Rollups.Split, Set<Kind>> bySplit = new HashMap<>();
-        job.splits().forEach((kind, split) -> {
-            if (kinds == null || kinds.contains(kind)) {
-                bySplit.computeIfAbsent(split, x -> java.util.EnumSet.noneOf(Kind.class))
-                        .add(kind);
-            }
-        });
-        bySplit.forEach((split, ofKinds) -> {
-            Instant days = interval == Interval.DAY ? clamp(split.days(), from, to) : from;
-            Instant hours =
-                    split.hours() == null || split.hours().isBefore(days) ? days : clamp(split.hours(), from, to);
-            if (from.isBefore(days)) rollups.forEach(RollupRepository.Grain.DAY, tenantId, ofKinds, from, days, into);
-            if (days.isBefore(hours))
-                rollups.forEach(RollupRepository.Grain.HOUR, tenantId, ofKinds, days, hours, into);
-            if (hours.isBefore(to)) rollups.forEach(RollupRepository.Grain.MINUTE, tenantId, ofKinds, hours, to, into);
-        });
+        for (Rollups.Range r : job.ranges(kinds, from, to, interval == Interval.DAY)) {
+            rollups.forEach(r.grain(), tenantId, r.kinds(), r.from(), r.to(), into);
+        }
         Tally total = new Tally();
         Map<String, Map<Instant, Tally>> points = new HashMap<>();
         Map<String, Tally> providers = new HashMap<>();
@@ -284,10 +271,6 @@ class Analytics {
                                 java.util.Arrays.stream(type.getEnumConstants())
                                         .map(e -> e.name().toLowerCase(Locale.ROOT))
                                         .toList()));
-    }
-
-    private static Instant clamp(Instant t, Instant from, Instant to) {
-        return t.isBefore(from) ? from : t.isAfter(to) ? to : t;
     }
 
     private static Instant floor(Instant t, Interval i) {

@@ -36,6 +36,14 @@ class RollupRepository {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """;
 
+    static final String SUMS = """
+            SELECT kind, sum(received) AS received, sum(rejected) AS rejected, sum(attempts) AS attempts,
+                sum(succeeded) AS succeeded
+            FROM analytics_rollups
+            WHERE tenant_id = :tenant AND grain = :grain AND bucket >= :from AND bucket < :to AND kind IN (:kinds)
+            GROUP BY kind
+            """;
+
     private final JdbcClient jdbc;
     private final JdbcTemplate jdbcTemplate;
 
@@ -184,6 +192,29 @@ class RollupRepository {
         if (sketch == null) ps.setNull(19, Types.BINARY);
         else ps.setBytes(19, sketch);
         ps.setLong(20, t.calls3xx);
+    }
+
+    /**
+     * One tenant's counts (received, rejected, attempts, succeeded) in the rows of a grain and these
+     * kinds with a bucket in [from, to), summed per kind: one aggregate over a range of the primary key
+     * (tenant, grain, bucket), reading no sketch. For the hub's cards, which need no percentiles.
+     */
+    Map<Kind, Tally> sums(Grain grain, String tenantId, Collection<Kind> kinds, Instant from, Instant to) {
+        Map<Kind, Tally> out = new java.util.EnumMap<>(Kind.class);
+        jdbc.sql(SUMS)
+                .param("tenant", tenantId)
+                .param("grain", grain.wire())
+                .param("from", ts(from))
+                .param("to", ts(to))
+                .param("kinds", kinds.stream().map(Kind::wire).toList())
+                .query(rs -> {
+                    Tally t = out.computeIfAbsent(Kind.fromWire(rs.getString("kind")), k -> new Tally());
+                    t.received += rs.getLong("received");
+                    t.rejected += rs.getLong("rejected");
+                    t.attempts += rs.getLong("attempts");
+                    t.succeeded += rs.getLong("succeeded");
+                });
+        return out;
     }
 
     /**

@@ -178,6 +178,38 @@ class Rollups implements SmartLifecycle {
         return out;
     }
 
+    /** The rows of one grain and these kinds with a bucket in [from, to). */
+    record Range(Grain grain, java.util.Set<Kind> kinds, Instant from, Instant to) {}
+
+    /**
+     * Which rows hold [from, to) for these kinds (null: every kind), each fact counted once: day rows
+     * where they are final (only when {@code days}; else from stays at hour rows), hour rows after them
+     * where those are final, minute rows after that. Kinds never rolled up have no range.
+     */
+    List<Range> ranges(java.util.Set<Kind> kinds, Instant from, Instant to, boolean days) {
+        Map<Split, java.util.Set<Kind>> bySplit = new java.util.HashMap<>();
+        splits().forEach((kind, split) -> {
+            if (kinds == null || kinds.contains(kind)) {
+                bySplit.computeIfAbsent(split, x -> java.util.EnumSet.noneOf(Kind.class))
+                        .add(kind);
+            }
+        });
+        List<Range> out = new java.util.ArrayList<>();
+        bySplit.forEach((split, ofKinds) -> {
+            Instant dayEnd = days ? clamp(split.days(), from, to) : from;
+            Instant hourEnd =
+                    split.hours() == null || split.hours().isBefore(dayEnd) ? dayEnd : clamp(split.hours(), from, to);
+            if (from.isBefore(dayEnd)) out.add(new Range(Grain.DAY, ofKinds, from, dayEnd));
+            if (dayEnd.isBefore(hourEnd)) out.add(new Range(Grain.HOUR, ofKinds, dayEnd, hourEnd));
+            if (hourEnd.isBefore(to)) out.add(new Range(Grain.MINUTE, ofKinds, hourEnd, to));
+        });
+        return out;
+    }
+
+    private static Instant clamp(Instant t, Instant from, Instant to) {
+        return t.isBefore(from) ? from : t.isAfter(to) ? to : t;
+    }
+
     /** A day's or an hour's rows are the merge of its minute rows, for [start, end). */
     private void build(FactStream stream, Grain grain, Instant start, Instant end, IntConsumer afterBatch) {
         ChronoUnit unit = grain == Grain.HOUR ? ChronoUnit.HOURS : ChronoUnit.DAYS;

@@ -546,19 +546,35 @@ class DeliveryRepository {
                 .update();
     }
 
-    /** Outcome and latency of an endpoint's attempts since {@code since}, newest first, at most {@code max}. */
-    List<Map.Entry<String, Integer>> recentOutcomes(String tenantId, String endpointId, Instant since, int max) {
-        return jdbc.sql("""
-                SELECT outcome, latency_ms FROM delivery_attempts
-                WHERE tenant_id = :tenant AND endpoint_id = :endpoint AND attempted_at >= :since
-                ORDER BY attempted_at DESC LIMIT :max
-                """)
+    /** An endpoint's attempts in a window: how many, how many succeeded. */
+    record Outcomes(long attempts, long succeeded) {}
+
+    /** Counts an endpoint's attempts since {@code since}: one aggregate over (endpoint_id, attempted_at). */
+    Outcomes outcomesSince(String tenantId, String endpointId, Instant since) {
+        return jdbc.sql(OUTCOMES_SINCE)
                 .param("tenant", tenantId)
                 .param("endpoint", endpointId)
                 .param("since", ts(since))
-                .param("max", max)
-                .query((rs, n) -> Map.entry(rs.getString("outcome"), rs.getInt("latency_ms")))
-                .list();
+                .query((rs, n) -> new Outcomes(rs.getLong("n"), rs.getLong("ok")))
+                .single();
+    }
+
+    /**
+     * The latencies at the given 0-based ranks (ascending) among an endpoint's attempts since {@code
+     * since}, in the order asked; null where there is no such rank. One sort in the database, never the
+     * rows in memory.
+     */
+    List<Integer> latencyRanksSince(String tenantId, String endpointId, Instant since, List<Long> ranks) {
+        Map<Long, Integer> byRank = new java.util.HashMap<>();
+        jdbc.sql(LATENCY_RANKS)
+                .param("tenant", tenantId)
+                .param("endpoint", endpointId)
+                .param("since", ts(since))
+                .param("ranks", ranks)
+                .query(rs -> {
+                    byRank.put(rs.getLong("rn"), rs.getInt("latency_ms"));
+                });
+        return ranks.stream().map(byRank::get).toList();
     }
 
     /** Deliveries due now (in flight included) and when the longest-waiting one became due. */
@@ -582,6 +598,37 @@ class DeliveryRepository {
     long deadLettersSince(Instant since) {
         return jdbc.sql("SELECT count(*) FROM deliveries WHERE status = 'failed' AND updated_at >= :since")
                 .param("since", ts(since))
+                .query(Long.class)
+                .single();
+    }
+
+    static final String COUNT_FAILED = """
+            SELECT count(*) FROM (
+                SELECT 1 AS one FROM deliveries WHERE tenant_id = :tenant AND status = 'failed' LIMIT :max) x
+            """;
+
+    static final String OUTCOMES_SINCE = """
+            SELECT count(*) AS n, coalesce(sum(CASE WHEN outcome = 'SUCCESS' THEN 1 ELSE 0 END), 0) AS ok
+            FROM delivery_attempts
+            WHERE endpoint_id = :endpoint AND attempted_at >= :since AND tenant_id = :tenant
+            """;
+
+    static final String LATENCY_RANKS = """
+            SELECT rn, latency_ms FROM (
+                SELECT latency_ms, row_number() OVER (ORDER BY latency_ms) - 1 AS rn
+                FROM delivery_attempts
+                WHERE endpoint_id = :endpoint AND attempted_at >= :since AND tenant_id = :tenant) x
+            WHERE rn IN (:ranks)
+            """;
+
+    /**
+     * A tenant's dead letters (failed deliveries), counted up to {@code max}: an index-only range of
+     * (tenant_id, status, …) that stops at the cap, however many pile up.
+     */
+    long countFailed(String tenantId, int max) {
+        return jdbc.sql(COUNT_FAILED)
+                .param("tenant", tenantId)
+                .param("max", max)
                 .query(Long.class)
                 .single();
     }

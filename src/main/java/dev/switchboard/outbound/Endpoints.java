@@ -71,7 +71,7 @@ class Endpoints {
     /** An endpoint with the signing secret just made for it. */
     record WithSecret(Endpoint endpoint, Secret secret) {}
 
-    /** The last 24 hours; latencies in milliseconds, over at most the latest 10,000 attempts. */
+    /** The last 24 hours; latencies in milliseconds. */
     record Stats(
             int attempts, int succeeded, int failed, Double successRate, Integer p50LatencyMs, Integer p95LatencyMs) {}
 
@@ -245,23 +245,23 @@ class Endpoints {
         return deliveries.activity(tenant, ids, Sql.now(clock).minus(Duration.ofHours(24)));
     }
 
+    /**
+     * Counted and ranked in the database over the whole window (no longer the latest 10,000 attempts
+     * loaded into memory). A percentile is the latency at rank floor(p × n) of the n sorted latencies.
+     */
     Stats stats(String tenant, String id) {
         find(tenant, id);
-        var recent = deliveries.recentOutcomes(tenant, id, Sql.now(clock).minus(Duration.ofHours(24)), 10_000);
-        int ok = (int) recent.stream().filter(r -> r.getKey().equals("SUCCESS")).count();
-        int[] latencies = recent.stream().mapToInt(Map.Entry::getValue).sorted().toArray();
-        return new Stats(
-                recent.size(),
-                ok,
-                recent.size() - ok,
-                recent.isEmpty() ? null : (double) ok / recent.size(),
-                percentile(latencies, 0.50),
-                percentile(latencies, 0.95));
+        Instant since = Sql.now(clock).minus(Duration.ofHours(24));
+        var counted = deliveries.outcomesSince(tenant, id, since);
+        int n = (int) counted.attempts();
+        int ok = (int) counted.succeeded();
+        if (n == 0) return new Stats(0, 0, 0, null, null, null);
+        var latencies = deliveries.latencyRanksSince(tenant, id, since, List.of(rank(n, 0.50), rank(n, 0.95)));
+        return new Stats(n, ok, n - ok, (double) ok / n, latencies.get(0), latencies.get(1));
     }
 
-    private static Integer percentile(int[] sorted, double p) {
-        if (sorted.length == 0) return null;
-        return sorted[(int) Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+    private static long rank(int n, double p) {
+        return (long) Math.min(n - 1, Math.floor(p * n));
     }
 
     private static Integer zeroIsNull(Integer value) {

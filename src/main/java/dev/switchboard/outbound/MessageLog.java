@@ -1,7 +1,6 @@
 package dev.switchboard.outbound;
 
 import dev.switchboard.common.ApiException;
-import dev.switchboard.common.PageRequest;
 import dev.switchboard.common.Sql;
 import java.time.Clock;
 import java.util.List;
@@ -35,20 +34,22 @@ class MessageLog {
         this.clock = clock;
     }
 
-    /** The newest messages (one row more than the limit when there are more). */
-    List<Entry> recent(String tenant, PageRequest page) {
-        var messages = deliveries.recentMessages(tenant, page);
+    /** Messages found by {@link Deliveries#messages}, each with where its deliveries stand (one query for all). */
+    List<Entry> entries(String tenant, List<DeliveryRepository.MessageItem> messages) {
         Map<String, List<DeliveryRepository.Delivery>> byMessage =
                 deliveries
                         .deliveriesOf(
                                 tenant,
                                 messages.stream()
-                                        .map(DeliveryRepository.Message::id)
+                                        .map(DeliveryRepository.MessageItem::id)
                                         .toList())
                         .stream()
                         .collect(Collectors.groupingBy(DeliveryRepository.Delivery::messageId));
         return messages.stream()
-                .map(m -> new Entry(m, byMessage.getOrDefault(m.id(), List.of())))
+                .map(m -> new Entry(
+                        new DeliveryRepository.Message(
+                                m.id(), tenant, m.eventType(), null, m.orderingKey(), m.createdAt(), m.provider()),
+                        byMessage.getOrDefault(m.id(), List.of())))
                 .toList();
     }
 

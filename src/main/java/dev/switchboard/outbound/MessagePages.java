@@ -1,8 +1,8 @@
 package dev.switchboard.outbound;
 
-import dev.switchboard.common.PageRequest;
 import dev.switchboard.tenancy.TenantScope;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -14,7 +14,7 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
  * The dashboard's outbound log: the newest messages with each delivery's status (refreshed every
- * 10 s by htmx), a message with its payload and every attempt, and resending one delivery. Same
+ * 10 s by htmx), searched by event type and delivery status, a message with its payload and every attempt, and resending one delivery. Same
  * rules as the messages API, through {@link MessageLog}.
  */
 @Controller
@@ -22,29 +22,45 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 class MessagePages {
 
     static final int LIMIT = 50;
+    static final List<String> STATUSES = List.of("failed", "pending", "paused", "succeeded");
 
     private final MessageLog log;
+    private final Deliveries deliveries;
 
-    MessagePages(MessageLog log) {
+    MessagePages(MessageLog log, Deliveries deliveries) {
         this.log = log;
+        this.deliveries = deliveries;
     }
 
+    /** Searched as the messages API searches: by event type, and by the status of any of a message's deliveries. */
     @GetMapping
-    String list(TenantScope scope, @RequestParam(required = false) String cursor, Model model) {
-        PageRequest page = PageRequest.of(LIMIT, cursor);
-        var entries = log.recent(scope.tenantId(), page);
+    String list(
+            TenantScope scope,
+            @RequestParam(required = false) String type,
+            @RequestParam(required = false) String status,
+            @RequestParam(required = false) String cursor,
+            Model model) {
+        String t = blankIsNull(type);
+        String s = blankIsNull(status);
+        String c = blankIsNull(cursor);
+        var page = deliveries.messages(scope.tenantId(), new Deliveries.Query(s, null, t, null, null), LIMIT, c);
         model.addAttribute("tenant", scope.tenantId());
-        model.addAttribute("firstPage", cursor == null || cursor.isEmpty());
-        model.addAttribute("entries", entries.stream().limit(LIMIT).toList());
-        model.addAttribute(
-                "nextCursor",
-                entries.size() > LIMIT
-                        ? new dev.switchboard.common.Cursor(
-                                        entries.get(LIMIT - 1).message().createdAt(),
-                                        entries.get(LIMIT - 1).message().id())
-                                .encode()
-                        : null);
+        model.addAttribute("firstPage", c == null);
+        model.addAttribute("filters", new Filters(t, s));
+        model.addAttribute("statuses", STATUSES);
+        model.addAttribute("entries", log.entries(scope.tenantId(), page.data()));
+        model.addAttribute("nextCursor", page.nextCursor());
         return "outbound/messages";
+    }
+
+    record Filters(String type, String status) {
+        public boolean any() {
+            return type != null || status != null;
+        }
+    }
+
+    private static String blankIsNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
     }
 
     @GetMapping("/{id}")

@@ -1,8 +1,10 @@
 package dev.switchboard.ui;
 
+import dev.switchboard.analytics.TrafficToday;
 import dev.switchboard.common.ApiException;
 import dev.switchboard.connections.ConnectionCounts;
 import dev.switchboard.inbound.SourceCounts;
+import dev.switchboard.outbound.DeadLetters;
 import dev.switchboard.outbound.EndpointCounts;
 import dev.switchboard.tenancy.Caller;
 import dev.switchboard.tenancy.TenantAccess;
@@ -16,7 +18,10 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 
-/** The hub at {@code /}: stat cards for the platform and for the tenant being looked at. */
+/**
+ * The hub at {@code /}: stat cards for the platform and for the tenant being looked at, each read
+ * through its capability's own counting service (a few indexed aggregates, no list loaded).
+ */
 @Controller
 class HubController {
 
@@ -25,6 +30,8 @@ class HubController {
     private final ConnectionCounts connections;
     private final EndpointCounts endpoints;
     private final SourceCounts sources;
+    private final TrafficToday today;
+    private final DeadLetters deadLetters;
     private final UiSessions sessions;
 
     HubController(
@@ -33,13 +40,17 @@ class HubController {
             TenantAccess access,
             ConnectionCounts connections,
             EndpointCounts endpoints,
-            SourceCounts sources) {
+            SourceCounts sources,
+            TrafficToday today,
+            DeadLetters deadLetters) {
         this.sessions = sessions;
         this.tenants = tenants;
         this.access = access;
         this.connections = connections;
         this.endpoints = endpoints;
         this.sources = sources;
+        this.today = today;
+        this.deadLetters = deadLetters;
     }
 
     @GetMapping("/")
@@ -50,6 +61,8 @@ class HubController {
             model.addAttribute("connections", connections.forTenant(tenant));
             model.addAttribute("endpoints", endpoints.forTenant(tenant));
             model.addAttribute("sources", sources.forTenant(tenant));
+            model.addAttribute("today", today.forTenant(tenant));
+            model.addAttribute("deadLetters", deadLetters.forTenant(tenant));
         });
         return "ui/hub";
     }

@@ -42,6 +42,14 @@ class DeliveryPlansTest {
                        CASE WHEN g % 2 = 0 THEN 'pending' ELSE 'succeeded' END, 0,
                        CASE WHEN g % 2 = 0 THEN now() END, now(), now()
                 FROM generate_series(1, 40000) g""");
+        // One attempt per delivery, spread over a day and the 50 endpoints.
+        plans.execute("""
+                INSERT INTO delivery_attempts (id, tenant_id, delivery_id, message_id, endpoint_id, attempted_at, outcome,
+                                               latency_ms)
+                SELECT 'att' || g, 't1', 'dlv' || g, 'msg' || g, 'ep' || (g % 50 + 1),
+                       now() - (g % 1440) * interval '1 minute', CASE WHEN g % 7 = 0 THEN 'SERVER_ERROR' ELSE 'SUCCESS' END,
+                       g % 900
+                FROM generate_series(1, 40000) g""");
     }
 
     @AfterAll
@@ -124,6 +132,21 @@ class DeliveryPlansTest {
                         NOW)));
         byPrimaryKeyOnly(
                 plan("defer", DeliveryRepository.DEFER, Map.of("id", "dlv2", "token", 1, "next", NOW, "now", NOW)));
+    }
+
+    /** The hub's dead-letter card and an endpoint page's stats: index ranges, never the whole table. */
+    @Test
+    void deadLettersAndEndpointStatsReadIndexRanges() throws Exception {
+        assertThat(plan("dead letters", DeliveryRepository.COUNT_FAILED, Map.of("tenant", "t1", "max", 10_001)))
+                .contains("deliveries_tenant_status_idx");
+        var window = Map.of("tenant", "t1", "endpoint", "ep7", "since", NOW);
+        String outcomes = plan("endpoint outcomes", DeliveryRepository.OUTCOMES_SINCE, window);
+        assertThat(outcomes).contains("delivery_attempts_endpoint_idx").doesNotContain("Seq Scan");
+        String ranks = plan(
+                "endpoint latency ranks",
+                DeliveryRepository.LATENCY_RANKS,
+                Map.of("tenant", "t1", "endpoint", "ep7", "since", NOW, "ranks", List.of(40L, 76L)));
+        assertThat(ranks).contains("delivery_attempts_endpoint_idx").doesNotContain("Seq Scan");
     }
 
     @Test

@@ -218,7 +218,10 @@ class DashboardHttpTest extends ServerTest {
             ui + "/endpoints",
             ui + "/endpoints/" + endpointId,
             ui + "/events",
-            ui + "/messages"
+            ui + "/messages",
+            ui + "/messages?type=x&status=failed",
+            ui + "/deliveries",
+            ui + "/deliveries?status="
         }) {
             for (var s : new Session[] {admin, viewer}) {
                 var r = get(page, s.cookie());

@@ -130,6 +130,138 @@ class DashboardTest extends ServerTest {
         assertThat(browser.find("h1").getText()).isEqualTo("Overview");
     }
 
+    /**
+     * Today's cards after real traffic: a delivery exhausted at a receiver that answers 503 (time moved
+     * past each wait, then a day on, so none of its attempts is today's), then two events ingested and
+     * delivered to a local receiver. The figures come from the rollups, which catch up on their own
+     * poll; each card links to its page, the dead letters to the failed deliveries. Admin and viewer.
+     */
+    @Test
+    void theHubCountsTodaysEventsDeliveriesAndDeadLetters() throws Exception {
+        String tenant = newTenant();
+        String key = newKey(tenant, "admin");
+        String api1 = "/api/v1/tenants/" + tenant;
+        String ui = "/ui/tenants/" + tenant;
+        try (var down = new dev.switchboard.testing.Receiver();
+                var up = new dev.switchboard.testing.Receiver()) {
+            for (int i = 0; i < 8; i++) down.then(dev.switchboard.testing.Receiver.Answer.of(503));
+            assertThat(api.post(
+                                    api1 + "/endpoints",
+                                    key,
+                                    "{\"url\":\"" + down.url("/down") + "\",\"eventTypes\":[\"hub.down\"]}")
+                            .status())
+                    .isEqualTo(201);
+            var sent = api.post(api1 + "/messages", key, "{\"eventType\":\"hub.down\",\"payload\":{}}");
+            assertThat(sent.status()).isEqualTo(202);
+            String message = api1 + "/messages/" + sent.json().get("id").asString();
+            java.util.function.Supplier<tools.jackson.databind.JsonNode> delivery =
+                    () -> api.get(message, key).json().get("deliveries").get(0);
+            for (int attempt = 1; attempt < 8; attempt++) {
+                int seen = attempt;
+                await("attempt " + seen, () -> delivery.get().get("attempts").asInt() == seen);
+                // Past the longest wait (10 h + 20 % jitter); any write wakes the engine.
+                clock.advance(java.time.Duration.ofHours(13));
+                api.post(api1 + "/messages", key, "{\"eventType\":\"nudge\",\"payload\":{}}");
+            }
+            org.awaitility.Awaitility.await("the dead letter")
+                    .atMost(java.time.Duration.ofSeconds(30))
+                    .pollInterval(java.time.Duration.ofMillis(200))
+                    .untilAsserted(() -> assertThat(delivery.get().get("status").asString())
+                            .as(() -> delivery.get().toString())
+                            .isEqualTo("failed"));
+            assertThat(down.requests).hasSize(8);
+            clock.advance(java.time.Duration.ofDays(1));
+            // Not across midnight while the test runs: "today" must stay one day.
+            long toMidnight = 86_400 - clock.instant().getEpochSecond() % 86_400;
+            if (toMidnight < 900) clock.advance(java.time.Duration.ofSeconds(toMidnight + 60));
+
+            assertThat(api.post(
+                                    api1 + "/endpoints",
+                                    key,
+                                    "{\"url\":\"" + up.url("/up") + "\",\"eventTypes\":[\"none.hub.up\"]}")
+                            .status())
+                    .isEqualTo(201);
+            String source = api.post(api1 + "/sources", key, "{\"name\":\"Open\",\"provider\":\"none\"}")
+                    .json()
+                    .get("id")
+                    .asString();
+            for (int i = 0; i < 2; i++) {
+                var ingest = api.send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(api.base() + "/webhooks/" + source))
+                                .header("Content-Type", "application/json")
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                        "{\"type\":\"hub.up\",\"n\":" + i + "}"))
+                                .build());
+                assertThat(ingest.status()).isEqualTo(200);
+            }
+            await("both delivered", () -> up.requests.size() == 2);
+
+            browser.signIn(key);
+            // The rollup job runs on its own poll (30 s by default): wait for it, reloading the hub.
+            org.awaitility.Awaitility.await("today's cards")
+                    .atMost(java.time.Duration.ofSeconds(120))
+                    .pollInterval(java.time.Duration.ofSeconds(2))
+                    .until(() -> {
+                        browser.open("/");
+                        return browser.find("[data-stat=events-today] .figure")
+                                        .getText()
+                                        .equals("2")
+                                && browser.find("[data-stat=deliveries-today] .figure")
+                                        .getText()
+                                        .equals("2");
+                    });
+            assertThat(browser.find("[data-stat=deliveries-today] [data-rate]").getText())
+                    .isEqualTo("100.0%");
+            assertThat(browser.find("[data-stat=dead-letters] .figure").getText())
+                    .isEqualTo("1");
+            assertThat(browser.find("[data-stat=events-today] a").getAttribute("href"))
+                    .endsWith(ui + "/events");
+            assertThat(browser.find("[data-stat=deliveries-today] a").getAttribute("href"))
+                    .endsWith(ui + "/messages");
+            checkPage("hub-today", key);
+            fitsAPhone("hub-today");
+
+            browser.clickToLoad("[data-stat=dead-letters] a");
+            assertThat(browser.path()).isEqualTo(ui + "/deliveries");
+            assertThat(browser.all("tr[data-delivery]")).hasSize(1);
+            assertThat(browser.find("tr[data-delivery] .badge").getText()).isEqualTo("failed");
+            assertThat(browser.find("tr[data-delivery]").getText()).contains("hub.down", "503");
+            checkPage("deliveries", key);
+            fitsAPhone("deliveries");
+            browser.clickToLoad("tr[data-delivery] td:last-child a");
+            assertThat(browser.path()).startsWith(ui + "/messages/msg_");
+
+            // The outbound log searched: the message whose delivery failed, then by event type.
+            browser.open(ui + "/messages");
+            assertThat(browser.all("tr[data-message]")).hasSizeGreaterThanOrEqualTo(10);
+            new Select(browser.find("#f-status")).selectByValue("failed");
+            browser.clickToLoad("form[role=search] button");
+            assertThat(browser.all("tr[data-message]")).hasSize(1);
+            assertThat(browser.find("tr[data-message] .badge").getText()).isEqualTo("failed");
+            checkPage("messages-failed", key);
+            browser.open(ui + "/messages?type=none.hub.up");
+            assertThat(browser.all("tr[data-message]")).hasSize(2);
+            browser.open(ui + "/messages?type=no.such.type");
+            assertThat(browser.find("#log .notice").getText()).isEqualTo("No message matches these filters.");
+
+            String viewer = newKey(tenant, "viewer");
+            browser.signIn(viewer);
+            assertThat(browser.find("[data-stat=events-today] .figure").getText())
+                    .isEqualTo("2");
+            assertThat(browser.find("[data-stat=deliveries-today] .figure").getText())
+                    .isEqualTo("2");
+            assertThat(browser.find("[data-stat=dead-letters] .figure").getText())
+                    .isEqualTo("1");
+            checkPage("hub-today-viewer", viewer, key);
+            browser.open(ui + "/deliveries");
+            assertThat(browser.all("tr[data-delivery]")).hasSize(1);
+            assertThat(browser.all("form[method=post]")).as("only sign-out").hasSize(1);
+            checkPage("deliveries-viewer", viewer, key);
+        } finally {
+            disableEndpoints(tenant);
+        }
+    }
+
     @Test
     void aViewerSeesNoWriteControlsAndAForgedPostIsRefused() {
         String tenant = newTenant();

@@ -416,6 +416,15 @@ class OperationsPagesTest extends ServerTest {
         try (var providerApi = new Receiver();
                 var customer = new Receiver()) {
             connect(tenant, providerApi);
+            // The customer's endpoint first, so that it receives the events ingested below (unverified
+            // events go only to endpoints that name their type).
+            assertThat(api.post(
+                                    "/api/v1/tenants/" + tenant + "/endpoints",
+                                    key,
+                                    "{\"url\":\"" + customer.url("/hooks")
+                                            + "\",\"description\":\"Customer app\",\"eventTypes\":[\"none.order.paid\"]}")
+                            .status())
+                    .isEqualTo(201);
             for (String name : new String[] {"Payments", "Repositories"}) {
                 var s = api.post(
                         "/api/v1/tenants/" + tenant + "/sources",
@@ -434,12 +443,9 @@ class OperationsPagesTest extends ServerTest {
                             .isLessThan(300);
                 }
             }
-            assertThat(api.post(
-                                    "/api/v1/tenants/" + tenant + "/endpoints",
-                                    key,
-                                    "{\"url\":\"" + customer.url("/hooks") + "\",\"description\":\"Customer app\"}")
-                            .status())
-                    .isEqualTo(201);
+            org.awaitility.Awaitility.await("six deliveries")
+                    .atMost(java.time.Duration.ofSeconds(60))
+                    .until(() -> customer.requests.size() == 6);
             // The platform admin's view of the tenant: every card, and the whole navigation.
             browser.signIn(ADMIN);
             new Select(browser.find("#tenant-switch")).selectByValue(tenant);
@@ -447,6 +453,21 @@ class OperationsPagesTest extends ServerTest {
             browser.open("/");
             assertThat(browser.find("h1").getText()).isEqualTo("Overview");
             assertThat(browser.find("[data-stat=sources] .figure").getText()).isEqualTo("2");
+            // Today's cards once the rollup job's next run (its own poll) has the six events and their deliveries.
+            org.awaitility.Awaitility.await("today's cards")
+                    .atMost(java.time.Duration.ofSeconds(120))
+                    .pollInterval(java.time.Duration.ofSeconds(2))
+                    .until(() -> {
+                        browser.open("/");
+                        return browser.find("[data-stat=events-today] .figure")
+                                        .getText()
+                                        .equals("6")
+                                && browser.find("[data-stat=deliveries-today] .figure")
+                                        .getText()
+                                        .equals("6");
+                    });
+            assertThat(browser.find("[data-stat=dead-letters] .figure").getText())
+                    .isEqualTo("0");
             checkPage("hub-traffic", key, ADMIN);
             String target = System.getProperty("switchboard.docs.hub");
             if (target != null && !target.isBlank()) {

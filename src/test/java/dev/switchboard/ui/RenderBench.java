@@ -122,6 +122,7 @@ public final class RenderBench {
                     t + "/events",
                     t + "/events/" + event,
                     t + "/messages",
+                    t + "/deliveries",
                     t + "/calls",
                     t + "/outbox",
                     t + "/alerts",
