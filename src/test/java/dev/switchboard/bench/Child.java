@@ -61,6 +61,10 @@ public final class Child implements AutoCloseable {
                 "no " + tag + " line from " + process.info().commandLine().orElse("child"));
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
     @Override
     public void close() {
         process.destroy();

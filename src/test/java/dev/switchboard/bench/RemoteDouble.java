@@ -24,6 +24,10 @@ public final class RemoteDouble implements AutoCloseable {
         return "http://127.0.0.1:" + port + path;
     }
 
+    public long pid() {
+        return child.pid();
+    }
+
     /** Clears the counts and sets the double's own limit (rate 0: unlimited). */
     public void reset(double rate, double burst) throws Exception {
         http.send(
