@@ -136,7 +136,8 @@ public final class HttpLoadProcess {
         args[2] = url;
         System.arraycopy(extra, 0, args, 3, extra.length);
         try (Child child = Child.start("http-load", args)) {
-            child.await("MEASURING", 120L);
+            // A JVM starting on a busy machine can take minutes to reach the end of its warm-up.
+            child.await("MEASURING", 600L);
             long cpu0 = processCpuNanos();
             long wall0 = System.nanoTime();
             Result r = Result.parse(child.await("RESULT", seconds + 120L));

@@ -180,6 +180,11 @@ public final class GatewayLoad {
                         g.api.base() + "/api/v1/tenants/bench/connections/" + connection + "/proxy/items?limit=10";
                 String apiUrl = g.api.base() + "/api/v1/tenants/bench/connections/" + connection;
                 require(g.api.get(proxyUrl.substring(g.api.base().length()), g.admin), 200);
+                // Both server paths run for a while before anything is measured, so that the JIT has compiled
+                // them: a few hundred calls in the generators' 3 s warm-up leave them interpreted on a busy machine.
+                System.out.println("Warming up the proxied and the API paths (not measured)");
+                HttpLoadProcess.run(concurrency, seconds, proxyUrl, "bearer:" + g.admin);
+                HttpLoadProcess.run(concurrency, seconds, apiUrl, "bearer:" + g.admin);
                 // At the concurrency asked for, then at one caller (where the CPU is not saturated and the
                 // added latency is the proxy's own work, not queueing behind the other callers).
                 for (int callers : concurrency == 1 ? List.of(1) : List.of(concurrency, 1)) {
