@@ -37,10 +37,14 @@ class ConnectionRepository {
             .expireAfterWrite(Duration.ofMinutes(1))
             .build();
 
-    ConnectionRepository(JdbcClient jdbc, JsonMapper json, Vault vault) {
+    private final ConnectionsInUse inUse;
+
+    ConnectionRepository(
+            JdbcClient jdbc, JsonMapper json, Vault vault, ConnectionsProperties properties, java.time.Clock clock) {
         this.jdbc = jdbc;
         this.json = json;
         this.vault = vault;
+        this.inUse = new ConnectionsInUse(properties.inUseCacheTtl(), clock);
         this.row = (rs, n) -> Connection.builder()
                 .id(rs.getString("id"))
                 .tenantId(rs.getString("tenant_id"))
@@ -114,8 +118,15 @@ class ConnectionRepository {
      * row's ciphertexts themselves: new credentials, a refreshed token or a changed client secret are
      * new ciphertexts (fresh nonces), so a rotation is used from the next call on, on every node,
      * with no invalidation to miss. Never logged ({@link Connection.Secrets} redacts itself).
+     *
+     * <p>The whole answer is kept for a second or so ({@link ConnectionsInUse}): every change made
+     * through this repository forgets it on this node; other nodes see a change within that time.
      */
     Optional<InUse> findInUse(String tenantId, String id) {
+        return inUse.get(tenantId, id, () -> readInUse(tenantId, id));
+    }
+
+    private Optional<InUse> readInUse(String tenantId, String id) {
         return jdbc.sql("SELECT * FROM connections WHERE tenant_id = :tenant AND id = :id")
                 .param("tenant", tenantId)
                 .param("id", id)
@@ -209,6 +220,7 @@ class ConnectionRepository {
      * false when another request or node changed it meanwhile (nothing written).
      */
     boolean transition(Connection c, Connection.State from, Connection.State to, String error, Instant now) {
+        inUse.forget(c.tenantId(), c.id());
         return jdbc.sql("""
                         UPDATE connections SET state = :to, last_error = :error,
                             connected_at = CASE WHEN :active THEN COALESCE(connected_at, :now) ELSE connected_at END,
@@ -227,6 +239,7 @@ class ConnectionRepository {
     }
 
     void rename(Connection c, String name, Map<String, String> config, Instant now) {
+        inUse.forget(c.tenantId(), c.id());
         jdbc.sql("""
                 UPDATE connections SET name = COALESCE(:name, name), config = COALESCE(:config, config), updated_at = :now
                 WHERE id = :id
@@ -240,6 +253,7 @@ class ConnectionRepository {
 
     /** Whether the call log keeps the connection's bodies from now on. */
     void storeCallBodies(Connection c, boolean store, Instant now) {
+        inUse.forget(c.tenantId(), c.id());
         jdbc.sql("UPDATE connections SET store_call_bodies = :store, updated_at = :now WHERE id = :id")
                 .param("id", c.id())
                 .param("store", store)
@@ -249,6 +263,7 @@ class ConnectionRepository {
 
     /** New credentials replace the old ones (and any tokens). */
     void setCredentials(Connection c, Map<String, String> credentials, Map<String, String> hints, Instant now) {
+        inUse.forget(c.tenantId(), c.id());
         jdbc.sql("""
                 UPDATE connections SET credentials = :credentials, credential_hints = :hints, updated_at = :now
                 WHERE id = :id
@@ -261,6 +276,7 @@ class ConnectionRepository {
     }
 
     void setOAuthClient(Connection c, String clientId, String clientSecret, List<String> scopes, Instant now) {
+        inUse.forget(c.tenantId(), c.id());
         jdbc.sql("""
                 UPDATE connections SET oauth_client_id = :clientId, oauth_client_secret = :secret, scopes = :scopes,
                     updated_at = :now
@@ -288,6 +304,7 @@ class ConnectionRepository {
             Instant expiresAt,
             Instant nextRefresh,
             Instant now) {
+        inUse.forget(c.tenantId(), c.id());
         return jdbc.sql("""
                         UPDATE connections SET access_token = :access,
                             refresh_token = CASE WHEN :keep THEN refresh_token ELSE :refresh END,
@@ -310,6 +327,7 @@ class ConnectionRepository {
     }
 
     void clearTokens(Connection c, Instant now) {
+        inUse.forget(c.tenantId(), c.id());
         jdbc.sql("""
                 UPDATE connections SET access_token = NULL, refresh_token = NULL, token_expires_at = NULL,
                     next_refresh_at = NULL, refresh_failures = 0, updated_at = :now
@@ -345,6 +363,7 @@ class ConnectionRepository {
 
     /** Disconnects: the row, its secrets, states and history are gone. */
     boolean delete(String tenantId, String id) {
+        inUse.forget(tenantId, id);
         jdbc.sql("DELETE FROM oauth_states WHERE connection_id = :id AND tenant_id = :tenant")
                 .param("id", id)
                 .param("tenant", tenantId)

@@ -20,6 +20,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param stateTtl how long an OAuth authorization may take
  * @param tokenTimeout the whole of one call to a token endpoint
  * @param refreshLease how long one node's claim on a token refresh holds before another may take it over
+ * @param inUseCacheTtl how long a node reuses a connection it read for a provider call (proxy, outbox),
+ *     {@code SWITCHBOARD_CONNECTIONS_IN_USE_CACHE_TTL}, 1 s; 0 turns it off: a change made on another
+ *     node (a suspension, new credentials) applies here within it, one made on this node at once
  */
 @ConfigurationProperties("switchboard.connections")
 record ConnectionsProperties(
@@ -32,7 +35,8 @@ record ConnectionsProperties(
         @DefaultValue("2s") Duration slowAfter,
         @DefaultValue("10m") Duration stateTtl,
         @DefaultValue("10s") Duration tokenTimeout,
-        @DefaultValue("30s") Duration refreshLease) {
+        @DefaultValue("30s") Duration refreshLease,
+        @DefaultValue("1s") Duration inUseCacheTtl) {
 
     /** What a claimed check may take beyond its own timeout: reading secrets, writing the result. */
     static final Duration LEASE_MARGIN = Duration.ofSeconds(10);
@@ -45,6 +49,12 @@ record ConnectionsProperties(
         positive("state-ttl", stateTtl);
         positive("token-timeout", tokenTimeout);
         positive("refresh-lease", refreshLease);
+        if (inUseCacheTtl == null
+                || inUseCacheTtl.isNegative()
+                || inUseCacheTtl.compareTo(Duration.ofSeconds(10)) > 0) {
+            throw new IllegalArgumentException(
+                    "switchboard.connections.in-use-cache-ttl must be 0 to 10s, not " + inUseCacheTtl);
+        }
         if (checkConcurrency < 1 || checkConcurrency > 256) {
             throw new IllegalArgumentException(
                     "switchboard.connections.check-concurrency must be 1 to 256, not " + checkConcurrency);

@@ -13,12 +13,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxResponseBytes the most of a provider's answer the proxy passes back; a longer one is a 502
  * @param limitsCacheTtl how long a node reuses a connection's effective limits before reading them
  *     again: an override set on another node applies within this time
+ * @param throttleCacheTtl how long a node reuses "no throttle in force" for a connection before reading
+ *     its throttle again ({@code SWITCHBOARD_GATEWAY_THROTTLE_CACHE_TTL}, 1 s; 0 reads it on every call):
+ *     a throttle the provider asked for through another node applies here within this time
  */
 @ConfigurationProperties("switchboard.gateway")
 record GatewayProperties(
         @DefaultValue("30s") Duration deadline,
         @DefaultValue("10485760") int maxResponseBytes,
-        @DefaultValue("5s") Duration limitsCacheTtl) {
+        @DefaultValue("5s") Duration limitsCacheTtl,
+        @DefaultValue("1s") Duration throttleCacheTtl) {
 
     GatewayProperties {
         if (deadline == null || deadline.isNegative() || deadline.isZero()) {
@@ -37,6 +41,12 @@ record GatewayProperties(
                 || limitsCacheTtl.compareTo(Duration.ofMinutes(5)) > 0) {
             throw new IllegalArgumentException(
                     "switchboard.gateway.limits-cache-ttl must be 0 to 5m, not " + limitsCacheTtl);
+        }
+        if (throttleCacheTtl == null
+                || throttleCacheTtl.isNegative()
+                || throttleCacheTtl.compareTo(Duration.ofSeconds(10)) > 0) {
+            throw new IllegalArgumentException(
+                    "switchboard.gateway.throttle-cache-ttl must be 0 to 10s, not " + throttleCacheTtl);
         }
     }
 }

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -73,6 +74,21 @@ class ProviderLimits implements ProviderLimiter {
             .build();
     private volatile Instant prunedAt = Instant.EPOCH;
 
+    /** A throttle read (or its absence), and until when (on the application clock) this node may reuse it. */
+    private record KnownThrottle(Optional<LimitRepository.Throttle> throttle, Instant until) {}
+
+    /**
+     * What this node last read of each connection's throttle, for {@code throttle-cache-ttl}: without
+     * it every call reads the table although a throttle is rare. Only "none in force" is reused: while
+     * one is, every call reads it again (its slots are claimed in the database anyway). A throttle this
+     * node sets forgets the entry at once; one set on another node applies here within the TTL.
+     */
+    private final Cache<String, KnownThrottle> throttles;
+
+    private final Duration throttleTtl;
+    /** Moves on every forget: a read that began before one does not store what it read. */
+    private final AtomicLong throttleGeneration = new AtomicLong();
+
     ProviderLimits(
             LimitBuckets buckets,
             LimitRepository repository,
@@ -91,13 +107,49 @@ class ProviderLimits implements ProviderLimiter {
                 .maximumSize(100_000)
                 .expireAfterWrite(properties.limitsCacheTtl())
                 .build();
+        this.throttleTtl = properties.throttleCacheTtl();
+        // Entries end on the application clock (tests move it); Caffeine only bounds the memory.
+        this.throttles = throttleTtl.isZero()
+                ? null
+                : Caffeine.newBuilder()
+                        .maximumSize(100_000)
+                        .expireAfterWrite(throttleTtl.multipliedBy(2).plusSeconds(1))
+                        .build();
+    }
+
+    /** The connection's throttle in force at {@code now}, if any: read, or reused while none was in force. */
+    private Optional<LimitRepository.Throttle> throttle(String tenantId, String connectionId, Instant now) {
+        String key = tenantId + "/" + connectionId;
+        if (throttles != null) {
+            var known = throttles.getIfPresent(key);
+            if (known != null
+                    && now.isBefore(known.until())
+                    && inForce(known.throttle(), now).isEmpty()) {
+                return Optional.empty();
+            }
+        }
+        long before = throttleGeneration.get();
+        var read = repository.throttle(tenantId, connectionId);
+        if (throttles != null && throttleGeneration.get() == before) {
+            throttles.put(key, new KnownThrottle(read, now.plus(throttleTtl)));
+        }
+        return inForce(read, now);
+    }
+
+    private static Optional<LimitRepository.Throttle> inForce(Optional<LimitRepository.Throttle> t, Instant now) {
+        return t.filter(x -> now.isBefore(x.resumeAt()));
+    }
+
+    private void forgetThrottle(String tenantId, String connectionId) {
+        throttleGeneration.incrementAndGet();
+        if (throttles != null) throttles.invalidate(tenantId + "/" + connectionId);
     }
 
     @Override
     public Optional<Duration> tryAcquire(String tenantId, String connectionId, String provider) {
         Instant now = clock.instant();
         Effective e = effective(tenantId, connectionId);
-        var throttle = repository.throttle(tenantId, connectionId).filter(t -> now.isBefore(t.resumeAt()));
+        var throttle = throttle(tenantId, connectionId, now);
         if (throttle.isPresent()) {
             var t = throttle.get();
             if (t.spacing() == null) return Optional.of(Duration.between(now, t.resumeAt()));
@@ -145,6 +197,7 @@ class ProviderLimits implements ProviderLimiter {
         ProviderSignals s = ProviderSignals.read(status, headers, now);
         if (!s.any()) return;
         repository.throttle(tenantId, connectionId, now.plus(s.resumeIn()), s.spacing(), s.reason(), now);
+        forgetThrottle(tenantId, connectionId);
     }
 
     /** The connection's usage per window, its limits and any throttle the provider asked for. */

@@ -72,7 +72,11 @@ public final class HttpLoadProcess {
                     });
                 };
             }
-            IngestLoad.Result r = IngestLoad.measure(url.replaceAll("\\?.*", ""), concurrency, seconds, op);
+            // MEASURING marks the end of the warm-up: the parent charges its own CPU from there to RESULT.
+            IngestLoad.Result r = IngestLoad.measure(url.replaceAll("\\?.*", ""), concurrency, seconds, op, () -> {
+                System.out.println("MEASURING " + concurrency);
+                System.out.flush();
+            });
             System.out.printf(
                     java.util.Locale.ROOT,
                     "RESULT %.1f %.3f %.3f %d %d%n",
@@ -106,13 +110,44 @@ public final class HttpLoadProcess {
 
     /** Runs the generator in its own process and waits for its result. */
     public static Result run(int concurrency, int seconds, String url, String... extra) throws Exception {
+        return runCharged(concurrency, seconds, url, extra).result();
+    }
+
+    /**
+     * A result and the CPU this JVM (the server under test, when it runs in the benchmark's process)
+     * spent during the measured window, which excludes the warm-up: from the generator's
+     * {@code MEASURING} line to its {@code RESULT} line.
+     */
+    public record Charged(Result result, long cpuNanos, long wallNanos) {
+        /** This JVM's CPU ms per call, less {@code idleCpuPerSecond} (ns of CPU per s) over the window. */
+        public double cpuMsPerCall(double idleCpuPerSecond) {
+            long calls = result.count() + result.errors();
+            if (calls == 0) return Double.NaN;
+            double busy = cpuNanos - idleCpuPerSecond * wallNanos / 1e9;
+            return busy / calls / 1e6;
+        }
+    }
+
+    /** As {@link #run}, and how much CPU this JVM used over the measured window. */
+    public static Charged runCharged(int concurrency, int seconds, String url, String... extra) throws Exception {
         String[] args = new String[3 + extra.length];
         args[0] = String.valueOf(concurrency);
         args[1] = String.valueOf(seconds);
         args[2] = url;
         System.arraycopy(extra, 0, args, 3, extra.length);
         try (Child child = Child.start("http-load", args)) {
-            return Result.parse(child.await("RESULT", seconds + 120L));
+            // A JVM starting on a busy machine can take minutes to reach the end of its warm-up.
+            child.await("MEASURING", 600L);
+            long cpu0 = processCpuNanos();
+            long wall0 = System.nanoTime();
+            Result r = Result.parse(child.await("RESULT", seconds + 120L));
+            return new Charged(r, processCpuNanos() - cpu0, System.nanoTime() - wall0);
         }
+    }
+
+    /** CPU time of this whole JVM (every thread, the GC's and the JIT's too), in ns. */
+    public static long processCpuNanos() {
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime();
     }
 }

@@ -20,7 +20,8 @@ class ConnectionsPropertiesTest {
                 Duration.ofSeconds(2),
                 Duration.ofMinutes(10),
                 tokenTimeout,
-                refreshLease);
+                refreshLease,
+                Duration.ofSeconds(1));
     }
 
     @Test
@@ -55,7 +56,8 @@ class ConnectionsPropertiesTest {
                         Duration.ofSeconds(2),
                         Duration.ofMinutes(10),
                         Duration.ofSeconds(10),
-                        Duration.ofSeconds(30)))
+                        Duration.ofSeconds(30),
+                        Duration.ofSeconds(1)))
                 .hasMessageContaining("check-concurrency");
     }
 }

@@ -31,7 +31,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  *   <li>{@code limiter-accuracy [seconds-per-rate] [rates…]}: jobs queued over the API, released at
  *       once, paced by the outbox worker's limiter; the double enforces the same limit and counts 429s.
  *   <li>{@code proxy-overhead [concurrency] [seconds]}: GETs through the proxy and straight to the
- *       double, from a load generator in its own process.
+ *       double, from a load generator in its own process, at {@code concurrency} callers and then at
+ *       one; with the server JVM's CPU per call over each measured window.
  *   <li>{@code outbox-throughput [jobs] [concurrency]}: a backlog of outbox jobs to an unlimited double
  *       against a backlog of webhook deliveries to the same double, in the same run.
  * </ul>
@@ -163,58 +164,127 @@ public final class GatewayLoad {
     static void proxyOverhead(String[] args) throws Exception {
         int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 16;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 15;
+        // idle: this JVM's CPU (ns per s) just before the phase, with no calls: charged off its window.
+        record Phase(String name, int callers, HttpLoadProcess.Charged run, double idle) {
+            double cpuMsPerCall() {
+                return run.cpuMsPerCall(idle);
+            }
+        }
+        List<Phase> phases = new ArrayList<>();
         try (RemoteDouble provider = new RemoteDouble()) {
             provider.reset(0, 1);
             GatewayLoad g = new GatewayLoad(Map.of());
-            HttpLoadProcess.Result direct;
-            HttpLoadProcess.Result proxied;
-            HttpLoadProcess.Result apiRead;
             try (g.server) {
                 String connection = g.connection(g.provider(provider.url("/v1")));
                 String proxyUrl =
                         g.api.base() + "/api/v1/tenants/bench/connections/" + connection + "/proxy/items?limit=10";
+                String apiUrl = g.api.base() + "/api/v1/tenants/bench/connections/" + connection;
                 require(g.api.get(proxyUrl.substring(g.api.base().length()), g.admin), 200);
-                System.out.println("Direct GETs to the double");
-                direct = HttpLoadProcess.run(concurrency, seconds, provider.url("/v1/items?limit=10"));
-                System.out.println("Proxied GETs (API key, tenant scope, limiter, credentials, call log)");
-                proxied = HttpLoadProcess.run(concurrency, seconds, proxyUrl, "bearer:" + g.admin);
-                // For reading the two: the same key on a management API read that calls no provider.
-                System.out.println("API GET of the connection (same key, no provider call)");
-                apiRead = HttpLoadProcess.run(
-                        concurrency,
-                        seconds,
-                        g.api.base() + "/api/v1/tenants/bench/connections/" + connection,
-                        "bearer:" + g.admin);
+                // Both server paths run for a while before anything is measured, so that the JIT has compiled
+                // them: a few hundred calls in the generators' 3 s warm-up leave them interpreted on a busy machine.
+                System.out.println("Warming up the proxied and the API paths (not measured)");
+                HttpLoadProcess.run(concurrency, seconds, proxyUrl, "bearer:" + g.admin);
+                HttpLoadProcess.run(concurrency, seconds, apiUrl, "bearer:" + g.admin);
+                // At the concurrency asked for, then at one caller (where the CPU is not saturated and the
+                // added latency is the proxy's own work, not queueing behind the other callers).
+                for (int callers : concurrency == 1 ? List.of(1) : List.of(concurrency, 1)) {
+                    System.out.printf("Direct GETs to the double, %d callers%n", callers);
+                    double idle = idleCpu();
+                    phases.add(new Phase(
+                            "direct",
+                            callers,
+                            HttpLoadProcess.runCharged(callers, seconds, provider.url("/v1/items?limit=10")),
+                            idle));
+                    System.out.printf(
+                            "Proxied GETs (API key, tenant scope, limiter, credentials, call log), %d callers%n",
+                            callers);
+                    idle = idleCpu();
+                    phases.add(new Phase(
+                            "proxied",
+                            callers,
+                            HttpLoadProcess.runCharged(callers, seconds, proxyUrl, "bearer:" + g.admin),
+                            idle));
+                    // For reading the two: the same key on a management API read that calls no provider.
+                    System.out.printf("API GET of the connection (same key, no provider call), %d callers%n", callers);
+                    idle = idleCpu();
+                    phases.add(new Phase(
+                            "API read",
+                            callers,
+                            HttpLoadProcess.runCharged(callers, seconds, apiUrl, "bearer:" + g.admin),
+                            idle));
+                }
             }
-            System.out.printf(
-                    "%nProxy overhead: %d concurrent callers, %d s each, load generator in its own process, buckets in %s%n",
-                    concurrency, seconds, backend());
-            System.out.printf("%-10s %12s %10s %10s %8s%n", "", "per second", "p50 ms", "p99 ms", "errors");
-            for (var e : List.of(
-                    Map.entry("direct", direct), Map.entry("proxied", proxied), Map.entry("API read", apiRead))) {
-                var r = e.getValue();
-                System.out.printf(
-                        Locale.ROOT,
-                        "%-10s %12.0f %10.2f %10.2f %8d%n",
-                        e.getKey(),
-                        r.rate(),
-                        r.p50(),
-                        r.p99(),
-                        r.errors());
-            }
-            double added = proxied.p50() - direct.p50();
-            double ratio = proxied.rate() / direct.rate();
-            System.out.printf(
-                    Locale.ROOT,
-                    "p50 added by the proxy: %.2f ms (target <= 2 ms): %s%n",
-                    added,
-                    added <= 2 ? "met" : "not met");
-            System.out.printf(
-                    Locale.ROOT,
-                    "Throughput proxied / direct: %.2fx (target >= 0.5x): %s%n",
-                    ratio,
-                    ratio >= 0.5 ? "met" : "not met");
         }
+        double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                .getSystemLoadAverage();
+        System.out.printf(
+                Locale.ROOT,
+                "%nProxy overhead: %d s each, load generator and double in their own processes, buckets in %s,"
+                        + " load average %.1f at the end%n",
+                seconds,
+                backend(),
+                load);
+        System.out.println("Server CPU: this JVM's process CPU over each measured window, less its idle CPU"
+                + " (measured over 3 s with no calls just before the phase)");
+        System.out.printf(
+                "%-10s %8s %12s %10s %10s %8s %18s %12s%n",
+                "", "callers", "per second", "p50 ms", "p99 ms", "errors", "server CPU ms/call", "idle ms/s");
+        for (Phase p : phases) {
+            var r = p.run().result();
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-10s %8d %12.0f %10.2f %10.2f %8d %18.3f %12.1f%n",
+                    p.name(),
+                    p.callers(),
+                    r.rate(),
+                    r.p50(),
+                    r.p99(),
+                    r.errors(),
+                    p.cpuMsPerCall(),
+                    p.idle() / 1e6);
+        }
+        var direct = phases.get(0).run().result();
+        var proxied = phases.get(1).run().result();
+        double added = proxied.p50() - direct.p50();
+        double ratio = proxied.rate() / direct.rate();
+        System.out.printf(
+                Locale.ROOT,
+                "p50 added by the proxy at %d callers: %.2f ms (target <= 2 ms): %s%n",
+                phases.get(0).callers(),
+                added,
+                added <= 2 ? "met" : "not met");
+        System.out.printf(
+                Locale.ROOT,
+                "Throughput proxied / direct at %d callers: %.2fx (target >= 0.5x): %s%n",
+                phases.get(0).callers(),
+                ratio,
+                ratio >= 0.5 ? "met" : "not met");
+        if (phases.size() > 3) {
+            var direct1 = phases.get(3).run().result();
+            var proxied1 = phases.get(4).run().result();
+            double added1 = proxied1.p50() - direct1.p50();
+            System.out.printf(
+                    Locale.ROOT,
+                    "Added by the proxy at 1 caller: p50 %.2f ms (target <= 2 ms: %s), p99 %.2f ms%n",
+                    added1,
+                    added1 <= 2 ? "met" : "not met",
+                    proxied1.p99() - direct1.p99());
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "Server CPU per proxied call %.3f ms, per API read %.3f ms (at %d callers)%n",
+                phases.get(1).cpuMsPerCall(),
+                phases.get(2).cpuMsPerCall(),
+                phases.get(0).callers());
+    }
+
+    /** This JVM's CPU in ns per s over 3 s with no calls (after 1 s for the last phase's stragglers). */
+    private static double idleCpu() throws InterruptedException {
+        Thread.sleep(1000);
+        long cpu0 = HttpLoadProcess.processCpuNanos();
+        long wall0 = System.nanoTime();
+        Thread.sleep(3000);
+        return (HttpLoadProcess.processCpuNanos() - cpu0) / ((System.nanoTime() - wall0) / 1e9);
     }
 
     // ---------------------------------------------------------------- outbox throughput

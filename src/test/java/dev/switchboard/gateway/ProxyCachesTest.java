@@ -2,7 +2,9 @@ package dev.switchboard.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.common.Sql;
 import dev.switchboard.testing.ServerTest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -16,7 +18,10 @@ import org.junit.jupiter.api.Test;
  * What the proxy's per-call caches must not change: the connection's opened credentials are cached
  * by their ciphertext, so credentials replaced through the API are the ones the very next call
  * carries; a burst of proxied calls leaves one call-log row per call (rows are written behind the
- * calls, and the calls API waits for them).
+ * calls, and the calls API waits for them). The connection itself is kept for a second: a change
+ * made through this node (suspend, resume, delete) applies to the very next call; one written by
+ * another node (here: straight into the database, as its node would) applies once the second has
+ * passed. The same for a provider throttle another node recorded.
  */
 class ProxyCachesTest extends ServerTest {
 
@@ -50,6 +55,7 @@ class ProxyCachesTest extends ServerTest {
 
     @AfterEach
     void tearDown() {
+        clock.reset();
         api.delete("/api/v1/tenants/" + tenant + "/connections/" + connection, ADMIN);
         api.delete("/api/v1/providers/" + providerKey, ADMIN);
         provider.close();
@@ -68,6 +74,57 @@ class ProxyCachesTest extends ServerTest {
 
         assertThat(provider.requests.stream().map(r -> r.header("X-Api-Key")))
                 .containsExactly("first-key", "first-key", "second-key");
+    }
+
+    @Test
+    void aConnectionSuspendedOrDeletedOnThisNodeIsRefusedFromTheNextCall() {
+        String base = "/api/v1/tenants/" + tenant + "/connections/" + connection;
+        assertThat(api.get(proxy + "/items", ADMIN).status()).isEqualTo(200);
+
+        assertThat(api.post(base + "/suspend", ADMIN, "{}").status()).isEqualTo(200);
+        var refused = api.get(proxy + "/items", ADMIN);
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(409);
+        assertThat(refused.json().get("code").asString()).isEqualTo("invalid_state");
+
+        assertThat(api.post(base + "/resume", ADMIN, "{}").status()).isEqualTo(200);
+        assertThat(api.get(proxy + "/items", ADMIN).status()).isEqualTo(200);
+
+        assertThat(api.delete(base, ADMIN).status()).isEqualTo(204);
+        assertThat(api.get(proxy + "/items", ADMIN).status()).isEqualTo(404);
+        assertThat(provider.requests).hasSize(2);
+    }
+
+    @Test
+    void aConnectionSuspendedByAnotherNodeIsRefusedOnceTheCacheTtlHasPassed() {
+        assertThat(api.get(proxy + "/items", ADMIN).status()).isEqualTo(200);
+        // What another node's suspension leaves in the shared database; this node was not told.
+        jdbc.sql("UPDATE connections SET state = 'suspended' WHERE id = :id AND tenant_id = :tenant")
+                .param("id", connection)
+                .param("tenant", tenant)
+                .update();
+        clock.advance(Duration.ofMillis(1100));
+        var refused = api.get(proxy + "/items", ADMIN);
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(409);
+        assertThat(provider.requests).hasSize(1);
+    }
+
+    @Test
+    void aThrottleAnotherNodeRecordedHoldsCallsOnceTheCacheTtlHasPassed() {
+        assertThat(api.get(proxy + "/items", ADMIN).status()).isEqualTo(200);
+        // A provider's Retry-After seen by another node: this node had read "no throttle".
+        jdbc.sql("""
+                        INSERT INTO gateway_throttles (connection_id, tenant_id, resume_at, spacing_millis, next_at, reason)
+                        VALUES (:id, :tenant, :resume, NULL, NULL, 'Retry-After: 60')
+                        """)
+                .param("id", connection)
+                .param("tenant", tenant)
+                .param("resume", Sql.ts(clock.instant().plus(Duration.ofSeconds(60))))
+                .update();
+        clock.advance(Duration.ofMillis(1100));
+        var held = api.get(proxy + "/items", ADMIN);
+        assertThat(held.status()).as(held.toString()).isEqualTo(429);
+        assertThat(held.json().get("code").asString()).isEqualTo("rate_limited");
+        assertThat(provider.requests).hasSize(1);
     }
 
     @Test

@@ -181,8 +181,15 @@ public final class IngestLoad {
 
     /** Runs {@code op} from {@code concurrency} virtual threads: 3 s warm-up, then {@code seconds} measured. */
     public static Result measure(String name, int concurrency, int seconds, Op op) throws Exception {
+        return measure(name, concurrency, seconds, op, () -> {});
+    }
+
+    /** As {@link #measure(String, int, int, Op)}, running {@code measuring} between the warm-up and the measured run. */
+    public static Result measure(String name, int concurrency, int seconds, Op op, Runnable measuring)
+            throws Exception {
         System.out.println("Running: " + name);
         run(concurrency, Duration.ofSeconds(3), op);
+        measuring.run();
         return run(concurrency, Duration.ofSeconds(seconds), op);
     }
 
