@@ -2,7 +2,10 @@
 -- bench/run, never here) and gives each request a unique X-GitHub-Delivery. Optional pacing for the
 -- "p99 at half the maximum rate" run: BENCH_DELAY_MS per connection between requests.
 local requests = {}
-local counter = 0
+-- Where this run starts in each thread's share of the file: bench/run passes how many requests the
+-- runs before it sent, so a run never re-sends their bodies (GitHub events are deduplicated on the
+-- body: a re-sent body is a duplicate, not a new event, and measures the duplicate path).
+local counter = tonumber(os.getenv("BENCH_OFFSET") or "0")
 local thread_id = 0
 local delay_ms = tonumber(os.getenv("BENCH_DELAY_MS") or "0")
 
@@ -68,4 +71,5 @@ function done(summary, latency, requests_)
   io.write("STATUSES " .. table.concat(parts, " ") .. "\n")
   io.write(string.format("P99_MS %.2f\n", latency:percentile(99) / 1000))
   io.write(string.format("RATE %.1f\n", summary.requests / (summary.duration / 1e6)))
+  io.write(string.format("REQUESTS %d\n", summary.requests))
 end

@@ -67,13 +67,17 @@ record InboundProperties(
      * @param pollInterval how often each node looks for due events
      * @param lease how long a claimed event is this node's before another may take it over
      * @param maxAttempts failed attempts before an event is marked failed
+     * @param parallelism how many sources' events of one batch a node routes at once, each set of
+     *     sources in its own transaction ({@code SWITCHBOARD_INBOUND_PROCESSING_PARALLELISM}); one
+     *     source's events are always routed one after another, in the order they came
      */
     record Processing(
             @DefaultValue("100") @Min(1) @Max(1000) int batchSize,
             @DefaultValue("1s") Duration pollInterval,
             @DefaultValue("60s") Duration lease,
             @DefaultValue("8") @Min(1) @Max(100) int maxAttempts,
-            @DefaultValue("true") boolean enabled) {
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("4") @Min(1) @Max(64) int parallelism) {
 
         Processing {
             // Events are processed one by one under the lease, which must outlast the wait between polls.

@@ -60,16 +60,15 @@ class SubjectRepository {
     }
 
     static final String USERS =
-            "SELECT external_id, user_id FROM subject_mappings WHERE tenant_id = :tenant AND external_id IN (:external)";
+            "SELECT external_id, user_id FROM subject_mappings WHERE tenant_id = :tenant AND external_id = ANY(:external)";
 
     /** The users these subjects of a tenant map to, by subject; unmapped subjects are absent. */
     java.util.Map<String, String> users(String tenantId, java.util.Collection<String> externalIds) {
         java.util.Map<String, String> out = new java.util.HashMap<>();
         if (externalIds.isEmpty()) return out;
-        jdbc.sql(
-                        "SELECT external_id, user_id FROM subject_mappings WHERE tenant_id = :tenant AND external_id IN (:external)")
+        jdbc.sql(USERS)
                 .param("tenant", tenantId)
-                .param("external", externalIds)
+                .param("external", dev.switchboard.common.Claims.ids(externalIds))
                 .query(rs -> {
                     out.put(rs.getString("external_id"), rs.getString("user_id"));
                 });

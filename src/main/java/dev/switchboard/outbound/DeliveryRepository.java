@@ -22,7 +22,11 @@ import org.springframework.stereotype.Repository;
 @Repository
 class DeliveryRepository {
 
-    /** {@code provider}: the inbound provider of a forwarded event, else null. */
+    /**
+     * {@code provider} and {@code inboundEventId}: the inbound provider and event of a forwarded event,
+     * else null. The event id is written, not read back: what a message's reader needs of it is in the
+     * payload (the CloudEvent's {@code id}); the column lets SQL join a message to its event.
+     */
     record Message(
             String id,
             String tenantId,
@@ -30,7 +34,20 @@ class DeliveryRepository {
             byte[] payload,
             String orderingKey,
             Instant createdAt,
-            String provider) {}
+            String provider,
+            String inboundEventId) {
+
+        Message(
+                String id,
+                String tenantId,
+                String eventType,
+                byte[] payload,
+                String orderingKey,
+                Instant createdAt,
+                String provider) {
+            this(id, tenantId, eventType, payload, orderingKey, createdAt, provider, null);
+        }
+    }
 
     record Delivery(
             String id,
@@ -119,6 +136,64 @@ class DeliveryRepository {
                 .param("key", m.orderingKey())
                 .param("at", ts(m.createdAt()))
                 .update();
+    }
+
+    /** A new delivery, as {@link #insertDelivery} takes one; {@code orderingKey} only for an ordered endpoint. */
+    record NewDelivery(
+            String id,
+            String tenantId,
+            String messageId,
+            String endpointId,
+            String orderingKey,
+            boolean paused,
+            Instant now) {}
+
+    static final String INSERT_MESSAGE = """
+            INSERT INTO messages (id, tenant_id, event_type, payload, ordering_key, created_at, provider,
+                                  inbound_event_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """;
+
+    static final String INSERT_DELIVERY = """
+            INSERT INTO deliveries (id, tenant_id, message_id, endpoint_id, ordering_key, status, attempts,
+                                    next_attempt_at, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)
+            """;
+
+    /*
+     * The batch forms bind each column with its type: a null bound without one makes the driver ask
+     * the database for the statement's parameter types first, a round trip per statement.
+     */
+
+    /** Stores messages as one JDBC batch (one round trip), inside the caller's transaction. */
+    void insertMessages(List<Message> messages) {
+        if (messages.isEmpty()) return;
+        jdbcTemplate.batchUpdate(INSERT_MESSAGE, messages, messages.size(), (ps, m) -> {
+            ps.setString(1, m.id());
+            ps.setString(2, m.tenantId());
+            ps.setString(3, m.eventType());
+            ps.setBytes(4, m.payload());
+            ps.setObject(5, m.orderingKey(), java.sql.Types.VARCHAR);
+            ps.setObject(6, ts(m.createdAt()));
+            ps.setObject(7, m.provider(), java.sql.Types.VARCHAR);
+            ps.setObject(8, m.inboundEventId(), java.sql.Types.VARCHAR);
+        });
+    }
+
+    /** Stores deliveries as one JDBC batch, after their messages, inside the caller's transaction. */
+    void insertDeliveries(List<NewDelivery> deliveries) {
+        if (deliveries.isEmpty()) return;
+        jdbcTemplate.batchUpdate(INSERT_DELIVERY, deliveries, deliveries.size(), (ps, d) -> {
+            ps.setString(1, d.id());
+            ps.setString(2, d.tenantId());
+            ps.setString(3, d.messageId());
+            ps.setString(4, d.endpointId());
+            ps.setObject(5, d.orderingKey(), java.sql.Types.VARCHAR);
+            ps.setString(6, d.paused() ? "paused" : "pending");
+            ps.setObject(7, d.paused() ? null : ts(d.now()), java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
+            ps.setObject(8, ts(d.now()));
+            ps.setObject(9, ts(d.now()));
+        });
     }
 
     /** {@code orderingKey} only for an ordered endpoint: such deliveries go one at a time per key. */

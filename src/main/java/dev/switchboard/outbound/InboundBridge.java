@@ -5,9 +5,7 @@ import dev.switchboard.common.Text;
 import dev.switchboard.inbound.InboundEvent;
 import dev.switchboard.inbound.InboundEventRouter;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -36,19 +34,21 @@ class InboundBridge implements InboundEventRouter {
 
     @Override
     public void route(InboundEvent event, byte[] body) {
-        route(event, body, new HashMap<>());
+        routeAll(List.of(new Routed(event, body)));
     }
 
-    /** One subscriber lookup per tenant and type for the whole batch. */
+    /** One subscriber lookup per tenant and type, and two inserts (messages, deliveries), per batch. */
     @Override
     public void routeAll(List<Routed> batch) {
-        Map<String, List<Endpoint>> subscribers = new HashMap<>();
-        for (Routed r : batch) route(r.event(), r.body(), subscribers);
+        Publisher.Batch rows = new Publisher.Batch();
+        for (Routed r : batch) route(r.event(), r.body(), rows);
+        messages.flush(rows);
     }
 
-    private void route(InboundEvent event, byte[] body, Map<String, List<Endpoint>> subscribers) {
+    private void route(InboundEvent event, byte[] body, Publisher.Batch rows) {
         // The subject orders: an ordered endpoint gets one customer's events one at a time.
         messages.forward(
+                event.id(),
                 event.tenantId(),
                 event.type(),
                 event.verified() ? event.canonicalType() : null,
@@ -57,6 +57,6 @@ class InboundBridge implements InboundEventRouter {
                 Text.storable(event.subject(), 200),
                 event.provider(),
                 Sql.now(clock),
-                subscribers);
+                rows);
     }
 }

@@ -137,9 +137,11 @@ class Messages {
      * Forwards an inbound event as a message of its type, inside the caller's transaction (the one
      * that marks the event processed). Nobody subscribed: no message, and the payload is never
      * built. Unverified events go only to endpoints that name their type. Each tenant's and type's
-     * subscribers are looked up once per {@code memo} (one per batch). Returns the fan-out.
+     * subscribers are looked up once per {@code batch}, and its rows are written by {@link #flush}.
+     * Returns the fan-out.
      */
     int forward(
+            String inboundEventId,
             String tenantId,
             String eventType,
             String canonicalType,
@@ -148,9 +150,10 @@ class Messages {
             String orderingKey,
             String provider,
             Instant now,
-            java.util.Map<String, java.util.List<Endpoint>> memo) {
+            Publisher.Batch batch) {
         int fanOut = publisher.publishIfSubscribed(
                 Ids.next("msg"),
+                inboundEventId,
                 tenantId,
                 eventType,
                 canonicalType,
@@ -159,9 +162,30 @@ class Messages {
                 orderingKey,
                 provider,
                 now,
-                memo);
-        if (fanOut > 0) engine.getObject().wake();
+                batch);
         return fanOut;
+    }
+
+    /**
+     * Writes the messages and deliveries {@link #forward} added to {@code batch}, in the caller's
+     * transaction; the delivery engine is woken when there are any (it claims them once they commit).
+     */
+    void flush(Publisher.Batch batch) {
+        boolean any = batch.deliveries() > 0;
+        publisher.flush(batch);
+        if (!any) return;
+        // Woken before the commit, the engine would claim nothing and sleep a poll interval.
+        if (org.springframework.transaction.support.TransactionSynchronizationManager.isSynchronizationActive()) {
+            org.springframework.transaction.support.TransactionSynchronizationManager.registerSynchronization(
+                    new org.springframework.transaction.support.TransactionSynchronization() {
+                        @Override
+                        public void afterCommit() {
+                            engine.getObject().wake();
+                        }
+                    });
+        } else {
+            engine.getObject().wake();
+        }
     }
 
     private static byte[] sha256(byte[] data) {

@@ -4,6 +4,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.switchboard.common.Ids;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.stereotype.Component;
@@ -48,16 +50,33 @@ class Publisher {
     }
 
     /**
+     * The rows of a batch of forwarded messages, written together by {@link #flush}, and each tenant's
+     * and type's subscribers, looked up once per batch.
+     */
+    static final class Batch {
+        private final Map<String, List<Endpoint>> subscribers = new HashMap<>();
+        private final List<DeliveryRepository.Message> messages = new ArrayList<>();
+        private final List<DeliveryRepository.NewDelivery> deliveries = new ArrayList<>();
+
+        /** Deliveries added since the last flush. */
+        int deliveries() {
+            return deliveries.size();
+        }
+    }
+
+    /**
      * The same, but a type nobody subscribes to makes no message at all, and its payload is not even
      * built (inbound events, most of which no endpoint wants). Returns 0 then. With {@code
      * exactTypeOnly}, only endpoints that name the type receive it, not those that take every type
      * (unverified inbound events, which anyone who knows the ingest URL can make up). An endpoint that
-     * names {@code canonicalType} (null: none) receives it as well, under its own type. The subscribers
-     * of each tenant and type are looked up once per {@code memo}: a batch of inbound events shares one,
-     * so its events of one type cost one endpoint query.
+     * names {@code canonicalType} (null: none) receives it as well, under its own type. The message
+     * and its deliveries are added to {@code batch}, to be written by {@link #flush} with the batch's
+     * others (two statements for the whole batch), and the subscribers of each tenant and type are
+     * looked up once per batch. {@code inboundEventId}: the forwarded event, kept on the message.
      */
     int publishIfSubscribed(
             String messageId,
+            String inboundEventId,
             String tenantId,
             String eventType,
             String canonicalType,
@@ -66,8 +85,8 @@ class Publisher {
             String orderingKey,
             String provider,
             Instant now,
-            Map<String, List<Endpoint>> memo) {
-        List<Endpoint> subscribers = memo.computeIfAbsent(
+            Batch batch) {
+        List<Endpoint> subscribers = batch.subscribers.computeIfAbsent(
                 tenantId + '\u0000' + eventType + '\u0000' + canonicalType,
                 k -> endpoints.subscribers(tenantId, eventType, canonicalType));
         if (exactTypeOnly) {
@@ -76,7 +95,19 @@ class Publisher {
                     .toList();
         }
         if (subscribers.isEmpty()) return 0;
-        return publish(messageId, tenantId, eventType, payload.get(), orderingKey, provider, subscribers, now);
+        return add(
+                batch,
+                new DeliveryRepository.Message(
+                        messageId, tenantId, eventType, payload.get(), orderingKey, now, provider, inboundEventId),
+                subscribers);
+    }
+
+    /** Writes what {@code batch} holds (messages first, then their deliveries) and empties it. */
+    void flush(Batch batch) {
+        deliveries.insertMessages(batch.messages);
+        deliveries.insertDeliveries(batch.deliveries);
+        batch.messages.clear();
+        batch.deliveries.clear();
     }
 
     private int publish(
@@ -88,18 +119,33 @@ class Publisher {
             String provider,
             List<Endpoint> subscribers,
             Instant now) {
-        deliveries.insertMessage(
-                new DeliveryRepository.Message(messageId, tenantId, eventType, payload, orderingKey, now, provider));
+        Batch batch = new Batch();
+        int fanOut = add(
+                batch,
+                new DeliveryRepository.Message(messageId, tenantId, eventType, payload, orderingKey, now, provider),
+                subscribers);
+        flush(batch);
+        return fanOut;
+    }
+
+    private int add(Batch batch, DeliveryRepository.Message m, List<Endpoint> subscribers) {
+        batch.messages.add(m);
         JsonNode tree = null;
         int fanOut = 0;
         for (Endpoint e : subscribers) {
             if (e.filter() != null) {
-                if (tree == null) tree = json.readTree(payload);
+                if (tree == null) tree = json.readTree(m.payload());
                 Filter f = filters.get(e.filter(), text -> Filter.parse("filter", json.readTree(text)));
                 if (!f.matches(tree)) continue;
             }
-            deliveries.insertDelivery(
-                    Ids.next("dlv"), tenantId, messageId, e.id(), e.ordered() ? orderingKey : null, !e.active(), now);
+            batch.deliveries.add(new DeliveryRepository.NewDelivery(
+                    Ids.next("dlv"),
+                    m.tenantId(),
+                    m.id(),
+                    e.id(),
+                    e.ordered() ? m.orderingKey() : null,
+                    !e.active(),
+                    m.createdAt()));
             fanOut++;
         }
         return fanOut;

@@ -37,7 +37,7 @@ class CanonicalTypesTest {
                 Duration.ofDays(365),
                 Duration.ofSeconds(1),
                 60,
-                new InboundProperties.Processing(100, Duration.ofSeconds(1), Duration.ofSeconds(60), 8, true),
+                new InboundProperties.Processing(100, Duration.ofSeconds(1), Duration.ofSeconds(60), 8, true, 4),
                 file,
                 trustedProxies,
                 new InboundProperties.GroupCommit(4096, 67_108_864, 256, 2, Duration.ofSeconds(30)));

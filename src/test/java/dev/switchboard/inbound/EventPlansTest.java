@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Event processing's hot statements on a table PostgreSQL has never analyzed: the claim reads the
- * partial due index, and the fenced ends of a run use the primary key alone (a generic plan that
+ * partial due index (and returns the events with their bodies), the batch's subjects are read by
+ * their key, and the fenced ends of a run use the primary key alone (a generic plan that
  * scanned the due queue for each update once cut processing to a few events a second).
  */
 @RequiresPostgres
@@ -76,6 +77,17 @@ class EventPlansTest {
         assertThat(p).doesNotContain("Sort Key");
     }
 
+    /** Processing's claim returns the events and their bodies: the same plan, and no read after it. */
+    @Test
+    void theClaimThatReturnsTheEventsReadsTheDueIndex() throws Exception {
+        String p = claimPlan(
+                "claim returning the events",
+                EventRepository.DUE.postgresql(EventRepository.CLAIMED_COLUMNS),
+                Map.of("now", NOW, "lease", NOW, "claimLimit", 100));
+        assertThat(p).contains("Index Scan using inbound_events_due_idx");
+        assertThat(p).doesNotContain("Sort Key");
+    }
+
     @Test
     void fencedEndsOfARunUseThePrimaryKeyOnly() throws Exception {
         Map<String, Object> processed = new HashMap<>(Map.of("id", "evt2", "now", NOW, "runs", 1, "attempts", 1));
@@ -89,24 +101,21 @@ class EventPlansTest {
     }
 
     /**
-     * A processed batch: its bodies and subjects read once per batch. The body read (like the
-     * existing read of the claimed rows) is an IN list of the batch's ids: on this 40,000-row table
-     * that no statistics describe, its generic plan for 100 ids is one sequential scan per batch
-     * (the planner prices 100 index probes above one pass over a small table). It is printed, not
-     * asserted; with 10 ids it is the primary key (a bitmap scan of it).
+     * A processed batch's subjects, read once per batch as {@code = ANY(array)}: one statement and one
+     * generic plan for any number of subjects. (An {@code IN} list of a hundred ids once got a
+     * sequential scan as its generic plan on a table no statistics describe.)
      */
     @Test
-    void batchReadsUseThePrimaryKeys() throws Exception {
-        java.util.List<String> ids = java.util.stream.IntStream.rangeClosed(1, 100)
-                .mapToObj(i -> "evt" + (2 * i))
-                .toList();
-        System.out.println("-- the batch's bodies, 100 ids\n" + plans.plan(EventRepository.BODIES, Map.of("ids", ids)));
-        assertThat(plan("the batch's bodies, 10 ids", EventRepository.BODIES, Map.of("ids", ids.subList(0, 10))))
-                .contains("on inbound_events_pkey");
-        // Printed for the record: subject_mappings is empty here, so its plan says little.
-        System.out.println("-- the batch's subjects\n"
-                + plans.plan(
-                        SubjectRepository.USERS,
-                        Map.of("tenant", "t1", "external", java.util.List.of("cus_1", "cus_2", "cus_3"))));
+    void theBatchsSubjectsAreReadByTheirKey() throws Exception {
+        plans.execute("""
+                INSERT INTO subject_mappings (tenant_id, external_id, user_id, created_at, updated_at)
+                SELECT 't1', 'cus_' || g, 'u' || g, now(), now() FROM generate_series(1, 40000) g""");
+        String[] subjects = java.util.stream.IntStream.rangeClosed(1, 100)
+                .mapToObj(i -> "cus_" + (7 * i))
+                .toArray(String[]::new);
+        String p = plan(
+                "the batch's subjects, 100", SubjectRepository.USERS, Map.of("tenant", "t1", "external", subjects));
+        assertThat(p).doesNotContain("Seq Scan on subject_mappings");
+        assertThat(p).contains("subject_mappings_pkey");
     }
 }

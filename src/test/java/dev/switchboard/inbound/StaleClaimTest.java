@@ -13,6 +13,10 @@ import dev.switchboard.testing.TestKeys;
 import dev.switchboard.testing.TestServices;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -31,7 +35,12 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Processing is fenced on its claim: when another node claims the event while this one is still
+ * Processing under its claims. Fenced: when another node claims the event while this one is still
+ * routing it (the lease ran out), or it is replayed meanwhile, the first run's end matches no row and
+ * everything it did is rolled back. Ordered: each source's events are routed in the order they came,
+ * while different sources' events of a batch go in parallel lanes.
+ *
+ * <p>The first test, in detail. Processing is fenced on its claim: when another node claims the event while this one is still
  * routing it (the lease ran out), the first run's end matches no row and everything it did is
  * rolled back; the second claim's run is the one that counts. A server and database of its own:
  * no other test server's processor may take the event.
@@ -74,6 +83,14 @@ class StaleClaimTest {
             TransactionTemplate otherNode = new TransactionTemplate(transactions);
             otherNode.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
             return (event, body) -> {
+                if (event.tenantId().equals(midBatch.get())) {
+                    routeMidBatch(jdbc, events, otherNode, clock, event);
+                    return;
+                }
+                if (event.tenantId().equals(ordered.get())) {
+                    routedInOrder.add(event.sourceId() + " " + new String(body, StandardCharsets.UTF_8));
+                    return;
+                }
                 if (!event.tenantId().equals(takeOver.get())) return;
                 // What the router writes: in the processing transaction, like a published message.
                 jdbc.sql("""
@@ -96,8 +113,167 @@ class StaleClaimTest {
         }
     }
 
+    /** The tenant whose batch loses one event's claim mid-batch (a replay commits meanwhile). */
+    static final AtomicReference<String> midBatch = new AtomicReference<>();
+    /** The event of that batch that is replayed while the batch routes it. */
+    static final AtomicReference<String> replayedMidBatch = new AtomicReference<>();
+
+    static final AtomicInteger midBatchRoutes = new AtomicInteger();
+
+    static void routeMidBatch(
+            JdbcClient jdbc,
+            EventRepository events,
+            TransactionTemplate otherNode,
+            MutableClock clock,
+            InboundEvent e) {
+        jdbc.sql("""
+                        INSERT INTO subject_mappings (tenant_id, external_id, user_id, created_at, updated_at)
+                        VALUES (:tenant, :external, 'u', :now, :now)
+                        """)
+                .param("tenant", e.tenantId())
+                .param("external", e.id() + "-" + midBatchRoutes.incrementAndGet())
+                .param("now", Sql.ts(Sql.now(clock)))
+                .update();
+        if (e.id().equals(replayedMidBatch.get()) && midBatchRoutes.get() <= 3) {
+            otherNode.executeWithoutResult(s -> events.replay(e.tenantId(), e.id(), Sql.now(clock)));
+        }
+    }
+
+    /** The tenant whose sources' events are recorded as routed ("source body"), in routing order. */
+    static final AtomicReference<String> ordered = new AtomicReference<>();
+
+    static final java.util.Queue<String> routedInOrder = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
     @Autowired
     EventProcessor processor;
+
+    /**
+     * Stores due events in one statement, so that one claim takes them all: {@code perSource} events
+     * of each source, interleaved, received 1 ms apart in the order given; each body is its number
+     * within its source.
+     */
+    List<String> storeDue(String tenant, List<String> sources, int perSource) {
+        List<String> ids = new ArrayList<>();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        java.time.Instant t0 = Sql.now(clock).minusSeconds(1);
+        int n = 0;
+        for (int i = 0; i < perSource; i++) {
+            for (String source : sources) {
+                String id = dev.switchboard.common.Ids.next("evt");
+                ids.add(id);
+                Map<String, Object> row = new HashMap<>();
+                row.put("id", id);
+                row.put("tenant", tenant);
+                row.put("source", source);
+                row.put("key", "k-" + id);
+                row.put("at", Sql.ts(t0.plusMillis(n++)));
+                row.put("body", Integer.toString(i).getBytes(StandardCharsets.UTF_8));
+                rows.add(row);
+            }
+        }
+        named.batchUpdate(
+                """
+                        INSERT INTO inbound_events (id, tenant_id, source_id, provider, dedupe_key, event_type,
+                                                    received_at, content_type, headers, body, body_size, verification,
+                                                    status, attempts, runs, next_attempt_at)
+                        VALUES (:id, :tenant, :source, 'none', :key, 'ping', :at, 'text/plain', '{}', :body, 1,
+                                'none', 'received', 0, 1, :at)
+                        """,
+                rows.stream()
+                        .map(org.springframework.jdbc.core.namedparam.MapSqlParameterSource::new)
+                        .toArray(org.springframework.jdbc.core.namedparam.SqlParameterSource[]::new));
+        return ids;
+    }
+
+    @Autowired
+    org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate named;
+
+    String tenantWithSources(Api api, String prefix, int sources, List<String> ids) {
+        String tenant = prefix + UUID.randomUUID().toString().substring(0, 8);
+        assertThat(api.post("/api/v1/tenants", TestKeys.ADMIN_KEY, "{\"id\":\"" + tenant + "\",\"name\":\"S\"}")
+                        .status())
+                .isEqualTo(201);
+        for (int i = 0; i < sources; i++) {
+            var src = api.post(
+                    "/api/v1/tenants/" + tenant + "/sources",
+                    TestKeys.ADMIN_KEY,
+                    "{\"name\":\"Open " + i + "\",\"provider\":\"none\"}");
+            assertThat(src.status()).as(src.toString()).isEqualTo(201);
+            ids.add(src.json().get("id").asString());
+        }
+        return tenant;
+    }
+
+    long waiting(String tenant) {
+        return jdbc.sql("SELECT count(*) FROM inbound_events WHERE tenant_id = :t AND status <> 'processed'")
+                .param("t", tenant)
+                .query(Long.class)
+                .single();
+    }
+
+    /**
+     * A batch of several sources' events is routed in lanes at once, and each source's events in the
+     * order they came, however the lanes interleave.
+     */
+    @Test
+    void eachSourcesEventsAreRoutedInTheOrderTheyCame() {
+        Api api = new Api(port);
+        List<String> sources = new ArrayList<>();
+        String tenant = tenantWithSources(api, "order-", 5, sources);
+        ordered.set(tenant);
+        storeDue(tenant, sources, 40);
+        processor.wake();
+        await().atMost(Duration.ofSeconds(60)).until(() -> waiting(tenant) == 0);
+
+        for (String source : sources) {
+            List<String> numbers = routedInOrder.stream()
+                    .filter(r -> r.startsWith(source + " "))
+                    .map(r -> r.substring(source.length() + 1))
+                    .toList();
+            assertThat(numbers)
+                    .as(source)
+                    .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 40)
+                            .mapToObj(Integer::toString)
+                            .toList());
+        }
+    }
+
+    /**
+     * One event of a batch is replayed while the batch routes it (its claim moves on mid-batch): the
+     * batch is rolled back and runs again without it, so the others end once and what was routed for
+     * the first pass is gone; the replayed event then runs as the new run, alone.
+     */
+    @Test
+    void aBatchThatLosesOneClaimMidBatchKeepsNothingOfThatEvent() {
+        Api api = new Api(port);
+        List<String> sources = new ArrayList<>();
+        String tenant = tenantWithSources(api, "mid-", 1, sources);
+        midBatch.set(tenant);
+        List<String> ids = storeDue(tenant, sources, 3);
+        replayedMidBatch.set(ids.get(1));
+        processor.wake();
+        await().atMost(Duration.ofSeconds(60)).until(() -> waiting(tenant) == 0);
+
+        for (String id : ids) {
+            assertThat(jdbc.sql("SELECT count(*) FROM subject_mappings WHERE tenant_id = :t AND external_id LIKE :p")
+                            .param("t", tenant)
+                            .param("p", id + "-%")
+                            .query(Long.class)
+                            .single())
+                    .as("routed and kept for " + id)
+                    .isEqualTo(1);
+        }
+        assertThat(runs(ids.get(0))).containsExactly(1);
+        assertThat(runs(ids.get(1))).containsExactly(2);
+        assertThat(runs(ids.get(2))).containsExactly(1);
+    }
+
+    List<Integer> runs(String eventId) {
+        return jdbc.sql("SELECT run FROM inbound_event_runs WHERE event_id = :id ORDER BY run")
+                .param("id", eventId)
+                .query(Integer.class)
+                .list();
+    }
 
     @Test
     void aRunWhoseClaimMovedOnIsRolledBack() {

@@ -55,7 +55,10 @@ public final class QueryPlans implements AutoCloseable {
         }
     }
 
-    /** The generic plan of a statement with named parameters ({@code :name}; a collection is an IN list). */
+    /**
+     * The generic plan of a statement with named parameters ({@code :name}; a collection is an IN
+     * list, an array one array parameter).
+     */
     public String plan(String sql, Map<String, ?> params) throws SQLException {
         ParsedSql parsed = NamedParameterUtils.parseSqlStatement(sql);
         MapSqlParameterSource source = new MapSqlParameterSource(params);
@@ -110,6 +113,12 @@ public final class QueryPlans implements AutoCloseable {
         if (v == null) return "NULL";
         if (v instanceof Number) return v.toString();
         if (v instanceof OffsetDateTime t) return "'" + t + "'";
+        if (v instanceof Object[] array) {
+            // An array parameter ({@code = ANY(:ids)}), as its text form: '{"a","b"}'.
+            return literal(java.util.Arrays.stream(array)
+                    .map(e -> "\"" + e.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
+                    .collect(java.util.stream.Collectors.joining(",", "{", "}")));
+        }
         return "'" + v.toString().replace("'", "''") + "'";
     }
 
