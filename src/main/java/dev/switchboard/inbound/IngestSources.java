@@ -13,8 +13,10 @@ import org.springframework.stereotype.Component;
  * Sources as ingest needs them: with their secrets decrypted. Looking a source up and decrypting
  * its secrets was half of ingest's CPU (docs/BENCHMARKS.md), so a node keeps each for
  * {@code sourceCacheTtl} (1 s by default). A change made through this node is seen at once; one
- * made through another node within the TTL. Unknown ids are not cached, so a new source works on
- * every node at once.
+ * made through another node within the TTL. Unknown ids are remembered for the same TTL too, so a
+ * sender posting to a deleted or mistyped source is answered 404 without a database round trip each
+ * time. That cannot hide a new source: ids are random and chosen by the server, so nothing can have
+ * asked for one before it existed (and a source created through this node clears it anyway).
  */
 @Component
 class IngestSources {
@@ -39,6 +41,8 @@ class IngestSources {
     private final SourceRepository sources;
     private final SourceSecrets secrets;
     private final Cache<String, Resolved> cache;
+    /** Ids looked up and not found; bounded, so a flood of random ids costs memory it gives back. */
+    private final Cache<String, Boolean> unknown;
 
     IngestSources(SourceRepository sources, SourceSecrets secrets, InboundProperties properties) {
         this.sources = sources;
@@ -49,20 +53,33 @@ class IngestSources {
                         .expireAfterWrite(properties.sourceCacheTtl())
                         .maximumSize(100_000)
                         .build();
+        this.unknown = cache == null
+                ? null
+                : Caffeine.newBuilder()
+                        .expireAfterWrite(properties.sourceCacheTtl())
+                        .maximumSize(10_000)
+                        .build();
     }
 
     Optional<Resolved> find(String sourceId) {
         Resolved cached = cache == null ? null : cache.getIfPresent(sourceId);
         if (cached != null) return Optional.of(cached);
+        if (unknown != null && unknown.getIfPresent(sourceId) != null) return Optional.empty();
         Optional<Resolved> loaded = sources.findForIngest(sourceId)
                 .map(s -> new Resolved(
                         s.source(), s.tenantActive(), secrets.current(s), secrets.previous(s), secrets.verifyToken(s)));
-        if (cache != null) loaded.ifPresent(r -> cache.put(sourceId, r));
+        if (cache != null) {
+            if (loaded.isPresent()) cache.put(sourceId, loaded.get());
+            else unknown.put(sourceId, Boolean.TRUE);
+        }
         return loaded;
     }
 
-    /** Called after any change to a source through this node. */
+    /** Called after any change to a source through this node, its creation included. */
     void invalidate(String sourceId) {
-        if (cache != null) cache.invalidate(sourceId);
+        if (cache != null) {
+            cache.invalidate(sourceId);
+            unknown.invalidate(sourceId);
+        }
     }
 }

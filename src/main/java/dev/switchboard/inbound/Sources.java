@@ -151,6 +151,7 @@ class Sources {
                         source,
                         secrets.encrypt(secret, tenant, id, "secret"),
                         secrets.encrypt(verifyToken, tenant, id, "verify_token")));
+        ingestSources.invalidate(id);
         return new WithSecret(
                 source, body.secret() == null ? secret : null, body.verifyToken() == null ? verifyToken : null);
     }

@@ -16,9 +16,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
+import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
@@ -28,6 +30,7 @@ import org.springframework.security.web.firewall.FirewalledRequest;
 import org.springframework.security.web.firewall.HttpFirewall;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.firewall.StrictHttpFirewall;
+import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -62,7 +65,9 @@ class SecurityConfig {
 
     /**
      * Webhook ingest authenticates each request by its provider's signature (the inbound package), not
-     * through Spring Security; a chain with nothing in it keeps its per-request cost off the hottest path.
+     * through Spring Security. Its chain keeps only the security headers (nosniff, no-store, …): no
+     * authorization or exception translation filter, which only wrapped every request to permit it. The
+     * headers are written before the request goes on, so no response wrapper watches for the commit.
      */
     @Bean
     @Order(0)
@@ -77,8 +82,27 @@ class SecurityConfig {
                 .securityContext(AbstractHttpConfigurer::disable)
                 .sessionManagement(AbstractHttpConfigurer::disable)
                 .servletApi(AbstractHttpConfigurer::disable)
-                .authorizeHttpRequests(a -> a.anyRequest().permitAll());
+                .exceptionHandling(AbstractHttpConfigurer::disable)
+                .headers(h -> h.withObjectPostProcessor(new ObjectPostProcessor<HeaderWriterFilter>() {
+                    @Override
+                    public <O extends HeaderWriterFilter> O postProcess(O filter) {
+                        filter.setShouldWriteHeadersEagerly(true);
+                        return filter;
+                    }
+                }));
         return http.build();
+    }
+
+    /**
+     * No Spring Security observations at all. Without this bean every filter of every chain is wrapped
+     * in an observation decorator even when {@code management.observations.enable.spring.security} is
+     * false (that only makes the observations no-ops): it was the largest part of the filter chain's
+     * CPU on ingest (docs/BENCHMARKS.md, issue 14). Requests are still timed as a whole
+     * ({@code http.server.requests}).
+     */
+    @Bean
+    SecurityObservationSettings securityObservations() {
+        return SecurityObservationSettings.noObservations();
     }
 
     @Bean

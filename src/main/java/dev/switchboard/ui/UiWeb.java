@@ -1,9 +1,12 @@
 package dev.switchboard.ui;
 
 import dev.switchboard.tenancy.Tenants;
+import jakarta.servlet.DispatcherType;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.CacheControl;
@@ -14,6 +17,7 @@ import org.springframework.web.servlet.config.annotation.ResourceHandlerRegistry
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import org.springframework.web.servlet.i18n.CookieLocaleResolver;
 import org.springframework.web.servlet.i18n.LocaleChangeInterceptor;
+import org.springframework.web.servlet.resource.ResourceUrlEncodingFilter;
 
 /**
  * The dashboard's static files (its own CSS and JS, and htmx and Chart.js from their WebJars, so
@@ -80,5 +84,18 @@ class UiWeb implements WebMvcConfigurer {
         resolver.setCookieSameSite("Lax");
         resolver.setCookieMaxAge(Duration.ofDays(365));
         return resolver;
+    }
+
+    /**
+     * Asset links are rewritten in the dashboard's pages only. Spring Boot registers this filter for
+     * every path (the WebJars locator turns the resource chain on); on webhook ingest and the API it
+     * only wrapped each request and response, which every later {@code getMethod()} then went through.
+     */
+    @Bean
+    FilterRegistrationBean<ResourceUrlEncodingFilter> resourceUrlEncodingFilter() {
+        var registration = new FilterRegistrationBean<>(new ResourceUrlEncodingFilter());
+        registration.setUrlPatterns(List.of("/", "/ui/*", "/error"));
+        registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ERROR);
+        return registration;
     }
 }
