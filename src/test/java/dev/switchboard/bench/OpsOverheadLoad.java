@@ -485,6 +485,7 @@ final class OpsOverheadLoad {
                     .queryForList(
                             "SELECT rolled_up_to FROM analytics_watermarks WHERE stream = 'inbound'", Object.class)
                     .stream()
+                    .filter(java.util.Objects::nonNull) // a node with rollups off leaves the row's mark null
                     .findFirst()
                     .orElse(null);
         }
