@@ -33,13 +33,12 @@ class InboundStream implements FactStream {
 
     @Override
     public void collect(Instant from, Instant to, Buckets into) {
-        facts.forEach(from, to, f -> {
-            Tally t = into.minute(f.tenantId(), Kind.SOURCE, f.sourceId(), f.provider(), f.at());
-            switch (f.kind()) {
-                case RECEIVED -> t.received++;
-                case REJECTED -> t.rejected++;
-                case DUPLICATE -> t.duplicates++;
-            }
+        // Counted in SQL: one row per tenant, source, provider and minute, each its own bucket.
+        facts.forEachMinute(from, to, m -> {
+            Tally t = into.minute(m.tenantId(), Kind.SOURCE, m.sourceId(), m.provider(), m.minute());
+            t.received += m.received();
+            t.rejected += m.rejected();
+            t.duplicates += m.duplicates();
         });
     }
 }

@@ -41,9 +41,4 @@ class DuplicateRepository {
     java.util.Optional<Instant> earliest() {
         return FactQueries.earliest(jdbc, "inbound_duplicates");
     }
-
-    /** Duplicates recorded in [from, to), with their source's provider. */
-    void facts(Instant from, Instant to, java.util.function.Consumer<InboundFacts.Fact> sink) {
-        FactQueries.facts(jdbc, "inbound_duplicates", InboundFacts.Kind.DUPLICATE, from, to, sink);
-    }
 }

@@ -513,21 +513,6 @@ class EventRepository {
         return FactQueries.earliest(jdbc, "inbound_events");
     }
 
-    /** Events stored in [from, to). */
-    void facts(Instant from, Instant to, java.util.function.Consumer<InboundFacts.Fact> sink) {
-        jdbc.sql("""
-                SELECT tenant_id, source_id, provider, received_at FROM inbound_events
-                WHERE received_at >= :from AND received_at < :to
-                """).param("from", ts(from)).param("to", ts(to)).query(rs -> {
-            sink.accept(new InboundFacts.Fact(
-                    InboundFacts.Kind.RECEIVED,
-                    rs.getString("tenant_id"),
-                    rs.getString("source_id"),
-                    rs.getString("provider"),
-                    instant(rs, "received_at")));
-        });
-    }
-
     /** Per source of a tenant: events received since {@code since}, and the latest event's time (any age). */
     Map<String, SourceActivity> activity(String tenantId, java.util.Collection<String> sourceIds, Instant since) {
         Map<String, SourceActivity> out = new LinkedHashMap<>();

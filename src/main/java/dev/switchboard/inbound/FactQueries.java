@@ -10,9 +10,9 @@ import java.util.function.Consumer;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * The two analytics reads that inbound's fact tables share (events, rejections, duplicates): the
- * oldest {@code received_at}, and the rows of a time window with their source's provider. Each
- * repository names its own table; the table name is always one of ours, never input.
+ * The analytics reads over inbound's fact tables (events, rejections, duplicates): the oldest {@code
+ * received_at} of one table, and the three tables' counts per tenant, source, provider and minute.
+ * Table names are always ours, never input.
  */
 final class FactQueries {
 
@@ -24,26 +24,51 @@ final class FactQueries {
                 .findFirst();
     }
 
-    /** Rows of {@code table} that arrived in [from, to), with their source's provider. */
-    static void facts(
-            JdbcClient jdbc,
-            String table,
-            InboundFacts.Kind kind,
-            Instant from,
-            Instant to,
-            Consumer<InboundFacts.Fact> sink) {
-        jdbc.sql("SELECT x.tenant_id, x.source_id, s.provider, x.received_at FROM " + table
-                        + " x JOIN sources s ON s.id = x.source_id"
-                        + " WHERE x.received_at >= :from AND x.received_at < :to")
-                .param("from", ts(from))
-                .param("to", ts(to))
-                .query(rs -> {
-                    sink.accept(new InboundFacts.Fact(
-                            kind,
-                            rs.getString("tenant_id"),
-                            rs.getString("source_id"),
-                            rs.getString("provider"),
-                            instant(rs, "received_at")));
-                });
+    /**
+     * Counts per tenant, source, provider and minute of what arrived in [from, to): one row per group,
+     * so the rollup job reads as many rows as it writes, not one per request. Each table is counted on
+     * its {@code received_at} index range first; rejections and duplicates take their source's
+     * provider (an event has its own), joined after counting, so once per group rather than per row.
+     * {@code date_trunc('minute', …)} is the same minute on both databases whatever the session's time
+     * zone, since zone offsets are whole minutes.
+     */
+    static final String MINUTES = """
+            SELECT tenant_id, source_id, provider, bucket,
+                   sum(received) AS received, sum(rejected) AS rejected, sum(duplicates) AS duplicates
+            FROM (
+                SELECT tenant_id, source_id, provider, date_trunc('minute', received_at) AS bucket,
+                       count(*) AS received, 0 AS rejected, 0 AS duplicates
+                FROM inbound_events
+                WHERE received_at >= :from AND received_at < :to
+                GROUP BY tenant_id, source_id, provider, date_trunc('minute', received_at)
+              UNION ALL
+                SELECT r.tenant_id, r.source_id, s.provider, r.bucket, 0, r.n, 0
+                FROM (SELECT tenant_id, source_id, date_trunc('minute', received_at) AS bucket, count(*) AS n
+                      FROM inbound_rejections
+                      WHERE received_at >= :from AND received_at < :to
+                      GROUP BY tenant_id, source_id, date_trunc('minute', received_at)) r
+                JOIN sources s ON s.id = r.source_id
+              UNION ALL
+                SELECT d.tenant_id, d.source_id, s.provider, d.bucket, 0, 0, d.n
+                FROM (SELECT tenant_id, source_id, date_trunc('minute', received_at) AS bucket, count(*) AS n
+                      FROM inbound_duplicates
+                      WHERE received_at >= :from AND received_at < :to
+                      GROUP BY tenant_id, source_id, date_trunc('minute', received_at)) d
+                JOIN sources s ON s.id = d.source_id
+            ) f
+            GROUP BY tenant_id, source_id, provider, bucket
+            """;
+
+    static void minutes(JdbcClient jdbc, Instant from, Instant to, Consumer<InboundFacts.Minute> sink) {
+        jdbc.sql(MINUTES).param("from", ts(from)).param("to", ts(to)).query(rs -> {
+            sink.accept(new InboundFacts.Minute(
+                    rs.getString("tenant_id"),
+                    rs.getString("source_id"),
+                    rs.getString("provider"),
+                    instant(rs, "bucket"),
+                    rs.getLong("received"),
+                    rs.getLong("rejected"),
+                    rs.getLong("duplicates")));
+        });
     }
 }

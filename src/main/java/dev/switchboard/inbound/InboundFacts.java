@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -15,20 +16,27 @@ import org.springframework.stereotype.Component;
 @Component
 public class InboundFacts {
 
-    public enum Kind {
-        RECEIVED,
-        REJECTED,
-        DUPLICATE
-    }
+    /**
+     * One minute's counts for one source: {@code provider} is the event's provider for received
+     * events and the source's (its wire name) for rejections and duplicates, which record none.
+     */
+    public record Minute(
+            String tenantId,
+            String sourceId,
+            String provider,
+            Instant minute,
+            long received,
+            long rejected,
+            long duplicates) {}
 
-    /** {@code provider} is the source's provider (its wire name). */
-    public record Fact(Kind kind, String tenantId, String sourceId, String provider, Instant at) {}
-
+    private final JdbcClient jdbc;
     private final EventRepository events;
     private final RejectionRepository rejections;
     private final DuplicateRepository duplicates;
 
-    InboundFacts(EventRepository events, RejectionRepository rejections, DuplicateRepository duplicates) {
+    InboundFacts(
+            JdbcClient jdbc, EventRepository events, RejectionRepository rejections, DuplicateRepository duplicates) {
+        this.jdbc = jdbc;
         this.events = events;
         this.rejections = rejections;
         this.duplicates = duplicates;
@@ -41,10 +49,11 @@ public class InboundFacts {
                 .min(Instant::compareTo);
     }
 
-    /** Streams every fact that arrived in [from, to), in no particular order. */
-    public void forEach(Instant from, Instant to, Consumer<Fact> sink) {
-        events.facts(from, to, sink);
-        rejections.facts(from, to, sink);
-        duplicates.facts(from, to, sink);
+    /**
+     * The counts of everything that arrived in [from, to), one per tenant, source, provider and
+     * minute, in no particular order; counted by the database, so a busy minute is one row.
+     */
+    public void forEachMinute(Instant from, Instant to, Consumer<Minute> sink) {
+        FactQueries.minutes(jdbc, from, to, sink);
     }
 }

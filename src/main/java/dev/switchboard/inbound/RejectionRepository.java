@@ -81,9 +81,4 @@ class RejectionRepository {
     java.util.Optional<Instant> earliest() {
         return FactQueries.earliest(jdbc, "inbound_rejections");
     }
-
-    /** Rejections recorded in [from, to), with their source's provider. */
-    void facts(Instant from, Instant to, java.util.function.Consumer<InboundFacts.Fact> sink) {
-        FactQueries.facts(jdbc, "inbound_rejections", InboundFacts.Kind.REJECTED, from, to, sink);
-    }
 }

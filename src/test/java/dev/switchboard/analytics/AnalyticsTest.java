@@ -110,6 +110,13 @@ class AnalyticsTest extends ServerTest {
                 .json()
                 .get("id")
                 .asString();
+        // The facts are generated up to two minutes before "now", so when "now" is early in a day some
+        // fall on the day before, and the ranges asked for below must start on that day. They once
+        // started on now's day, and this test failed whenever the shared, moved clock happened to be in
+        // the first two minutes of a day. It now always is: 90 s past midnight, so that both days count.
+        Instant now = clock.instant();
+        clock.advance(Duration.between(
+                now, now.truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1)).plusSeconds(90)));
         Instant start = clock.instant();
         generate(tenant, Map.of(source, "none"), List.of(endpoint), 30);
         rollups.catchUp();
@@ -138,7 +145,7 @@ class AnalyticsTest extends ServerTest {
                                 .isZero();
                     });
 
-            Instant from = start.truncatedTo(ChronoUnit.DAYS);
+            Instant from = start.minus(GENERATED_SPAN).truncatedTo(ChronoUnit.DAYS);
             String range = "?from=" + from + "&to=" + from.plus(Duration.ofDays(2));
             JsonNode daily = api.get(base + "/analytics" + range + "&interval=day&groupBy=endpoint", ADMIN)
                     .json();
@@ -397,12 +404,15 @@ class AnalyticsTest extends ServerTest {
     }
 
     /** {@code n} of each kind of fact, at times in the last two minutes. */
+    /** How far before the clock's "now" {@link #generate} places its facts. */
+    private static final Duration GENERATED_SPAN = Duration.ofMinutes(2);
+
     private void generate(String tenant, Map<String, String> sources, List<String> endpoints, int n) {
         Instant now = clock.instant();
         List<String> sourceIds = new ArrayList<>(sources.keySet());
         for (int i = 0; i < n; i++) {
             String source = sourceIds.get(random.nextInt(sourceIds.size()));
-            Instant at = now.minusMillis(random.nextInt(120_000));
+            Instant at = now.minusMillis(random.nextInt((int) GENERATED_SPAN.toMillis()));
             String id = dev.switchboard.common.Ids.next("evt");
             jdbc.sql("""
                     INSERT INTO inbound_events (id, tenant_id, source_id, provider, dedupe_key, event_type, received_at,
