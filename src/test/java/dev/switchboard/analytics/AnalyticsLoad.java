@@ -48,6 +48,17 @@ public final class AnalyticsLoad {
         p.put("switchboard.admin-key", TestKeys.ADMIN_KEY);
         // The harness runs the rollup job itself, once, after generating.
         p.put("switchboard.analytics.enabled", "false");
+        // The generated rows span the last 30 days, the default retention of messages, attempts and raw
+        // bodies: during a long generation the oldest would start to expire, and the server's purge (a
+        // DELETE per batch, on tables whose indexes are dropped while loading) would both block the index
+        // build and change the totals being compared. Nothing here may expire while the harness runs.
+        for (String retention : List.of(
+                "outbound.retention.messages",
+                "outbound.retention.attempts",
+                "inbound.raw-retention",
+                "inbound.metadata-retention")) {
+            p.put("switchboard." + retention, "3650d");
+        }
         p.put("switchboard.inbound.processing.enabled", "false");
         p.put("switchboard.egress.tenant-allowed-networks", "127.0.0.0/8");
         p.put("switchboard.api.rate-limit.per-second", "100000");
