@@ -131,6 +131,25 @@ class DashboardTest extends ServerTest {
     }
 
     /**
+     * The pages a refusal lands on pass axe too: the error page (a tenant that does not exist), the
+     * denied page, and the public unsubscribe page (a link that is not valid).
+     */
+    @Test
+    void theErrorDeniedAndUnsubscribePagesHaveNoSeriousAccessibilityFindings() {
+        browser.signIn(ADMIN);
+        browser.open("/ui/tenants/no-such-tenant-" + uniqueId() + "/connections");
+        assertThat(browser.all("main")).hasSize(1);
+        checkPage("error-unknown-tenant", ADMIN);
+        browser.open("/ui/denied");
+        assertThat(browser.all("main")).hasSize(1);
+        checkPage("denied", ADMIN);
+        browser.forgetSession();
+        browser.open("/unsubscribe/not-a-valid-token");
+        assertThat(browser.all("main")).hasSize(1);
+        checkPage("unsubscribe-invalid");
+    }
+
+    /**
      * The hub shows the connections page's table: by category, with state, health, environment, the
      * last check and its response time (a check against a local provider double), and the quick
      * actions for an admin, which act from the hub; a viewer sees the same rows and no action.
