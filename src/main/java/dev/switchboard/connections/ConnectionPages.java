@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.util.MultiValueMap;
@@ -36,22 +35,6 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 @RequestMapping("/ui/tenants/{tenant}/connections")
 class ConnectionPages {
 
-    static final int LIMIT = 200;
-
-    /** A connection as the page shows it: hints of its credentials only, never a secret. */
-    record Row(
-            String id,
-            String name,
-            String provider,
-            String providerName,
-            String category,
-            String environment,
-            String state,
-            String health,
-            java.time.Instant healthCheckedAt,
-            String lastError,
-            boolean oauth) {}
-
     /** A provider as the wizard offers it. */
     record Choice(
             String key,
@@ -70,15 +53,18 @@ class ConnectionPages {
     private final Catalog catalog;
     private final ConnectionsProperties properties;
     private final FormChecks checks;
+    private final ConnectionBoard board;
 
     ConnectionPages(
             ConnectionLifecycle lifecycle,
+            ConnectionBoard board,
             HealthChecks health,
             OAuthFlow oauth,
             Catalog catalog,
             ConnectionsProperties properties,
             FormChecks checks) {
         this.lifecycle = lifecycle;
+        this.board = board;
         this.health = health;
         this.oauth = oauth;
         this.catalog = catalog;
@@ -88,27 +74,12 @@ class ConnectionPages {
 
     @GetMapping
     String list(TenantScope scope, Model model, HttpServletResponse response) {
-        Map<String, List<Row>> byCategory = new TreeMap<>();
-        lifecycle.list(scope.tenantId(), LIMIT).stream()
-                .limit(LIMIT)
-                .map(this::row)
-                .forEach(r -> byCategory
-                        .computeIfAbsent(r.category() == null ? "other" : r.category(), k -> new ArrayList<>())
-                        .add(r));
+        ConnectionBoard.Board b = board.forTenant(scope.tenantId());
         model.addAttribute("tenant", scope.tenantId());
         model.addAttribute("canWrite", scope.caller().canWrite());
-        model.addAttribute("byCategory", byCategory);
-        // Reconnecting an OAuth connection answers with a redirect to its provider: the forms may go there.
-        var providers = byCategory.values().stream()
-                .flatMap(List::stream)
-                .filter(Row::oauth)
-                .map(r -> catalog.find(r.provider())
-                        .map(Provider::authorizationUrl)
-                        .orElse(null))
-                .filter(java.util.Objects::nonNull)
-                .distinct()
-                .toList();
-        if (!providers.isEmpty()) response.setHeader(PagePolicy.HEADER, PagePolicy.allowingFormsTo(providers));
+        model.addAttribute("byCategory", b.byCategory());
+        if (!b.formTargets().isEmpty())
+            response.setHeader(PagePolicy.HEADER, PagePolicy.allowingFormsTo(b.formTargets()));
         return "connections/connections";
     }
 
@@ -145,7 +116,7 @@ class ConnectionPages {
     @GetMapping("/{id}/credentials")
     String credentials(TenantScope scope, @PathVariable String id, Model model) {
         Connection c = lifecycle.find(scope.tenantId(), id);
-        model.addAttribute("connection", row(c));
+        model.addAttribute("connection", board.row(c));
         return formPage(scope, catalog.require(c.provider()), Map.of(), model);
     }
 
@@ -168,7 +139,7 @@ class ConnectionPages {
         } catch (ApiException e) {
             response.setStatus(e.code().status().value());
             model.addAttribute("error", e);
-            model.addAttribute("connection", row(c));
+            model.addAttribute("connection", board.row(c));
             return formPage(scope, p, Map.of(), model);
         }
     }
@@ -306,7 +277,7 @@ class ConnectionPages {
                 return "redirect:" + oauth.authorize(c, callback());
             }
             model.addAttribute("tenant", scope.tenantId());
-            model.addAttribute("connection", row(c));
+            model.addAttribute("connection", board.row(c));
             model.addAttribute("provider", choice(p));
             return "connections/created";
         } catch (ApiException e) {
@@ -409,21 +380,5 @@ class ConnectionPages {
                 p.defaultScopes() == null ? List.of() : p.defaultScopes(),
                 p.webhookScheme(),
                 p.docsUrl());
-    }
-
-    private Row row(Connection c) {
-        var p = catalog.find(c.provider());
-        return new Row(
-                c.id(),
-                c.name(),
-                c.provider(),
-                p.map(Provider::name).orElse(c.provider()),
-                p.map(Provider::category).orElse("other"),
-                c.environment(),
-                c.state().wire(),
-                c.health().wire(),
-                c.healthCheckedAt(),
-                c.lastError(),
-                p.map(Provider::oauth).orElse(false));
     }
 }

@@ -80,6 +80,34 @@ class HealthRepository {
                 .list();
     }
 
+    /** A connection's last check: when, and how long the provider took to answer. */
+    record LastCheck(Instant checkedAt, int latencyMs) {}
+
+    /**
+     * The last check of each connection: the history row written with the connection's own
+     * {@code health_checked_at} (both are written together), found by the history's index on
+     * (connection, time), so one lookup per connection in one statement.
+     */
+    static final String LAST_CHECKS = """
+            SELECT h.connection_id, h.checked_at, h.latency_ms
+            FROM connections c
+            JOIN connection_health h
+              ON h.connection_id = c.id AND h.checked_at = c.health_checked_at AND h.tenant_id = c.tenant_id
+            WHERE c.tenant_id = :tenant AND c.id IN (:ids)""";
+
+    Map<String, LastCheck> lastChecks(String tenantId, List<String> connectionIds) {
+        Map<String, LastCheck> last = new java.util.HashMap<>();
+        jdbc.sql(LAST_CHECKS)
+                .param("tenant", tenantId)
+                .param("ids", connectionIds)
+                .query(rs -> {
+                    last.put(
+                            rs.getString("connection_id"),
+                            new LastCheck(instant(rs, "checked_at"), rs.getInt("latency_ms")));
+                });
+        return last;
+    }
+
     static final String OLD_CHECKS = """
             SELECT id FROM connection_health WHERE checked_at < :cutoff ORDER BY checked_at LIMIT :batch""";
 

@@ -2,6 +2,8 @@ package dev.switchboard.ui;
 
 import dev.switchboard.analytics.TrafficToday;
 import dev.switchboard.common.ApiException;
+import dev.switchboard.common.PagePolicy;
+import dev.switchboard.connections.ConnectionBoard;
 import dev.switchboard.connections.ConnectionCounts;
 import dev.switchboard.inbound.SourceCounts;
 import dev.switchboard.outbound.DeadLetters;
@@ -32,6 +34,7 @@ class HubController {
     private final SourceCounts sources;
     private final TrafficToday today;
     private final DeadLetters deadLetters;
+    private final ConnectionBoard board;
     private final UiSessions sessions;
 
     HubController(
@@ -42,7 +45,9 @@ class HubController {
             EndpointCounts endpoints,
             SourceCounts sources,
             TrafficToday today,
-            DeadLetters deadLetters) {
+            DeadLetters deadLetters,
+            ConnectionBoard board) {
+        this.board = board;
         this.sessions = sessions;
         this.tenants = tenants;
         this.access = access;
@@ -54,7 +59,11 @@ class HubController {
     }
 
     @GetMapping("/")
-    String hub(@AuthenticationPrincipal Caller caller, HttpServletRequest request, Model model) {
+    String hub(
+            @AuthenticationPrincipal Caller caller,
+            HttpServletRequest request,
+            HttpServletResponse response,
+            Model model) {
         if (caller.platformAdmin()) model.addAttribute("tenantCounts", tenants.counts(caller));
         UiSessions.tenant(caller, request).ifPresent(tenant -> {
             access.read(caller, tenant);
@@ -63,6 +72,12 @@ class HubController {
             model.addAttribute("sources", sources.forTenant(tenant));
             model.addAttribute("today", today.forTenant(tenant));
             model.addAttribute("deadLetters", deadLetters.forTenant(tenant));
+            // The connections page's table, quick actions included for those who may write.
+            ConnectionBoard.Board b = board.forTenant(tenant);
+            model.addAttribute("byCategory", b.byCategory());
+            model.addAttribute("canWrite", caller.canWrite());
+            if (!b.formTargets().isEmpty())
+                response.setHeader(PagePolicy.HEADER, PagePolicy.allowingFormsTo(b.formTargets()));
         });
         return "ui/hub";
     }

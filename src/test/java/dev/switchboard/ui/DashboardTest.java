@@ -131,6 +131,93 @@ class DashboardTest extends ServerTest {
     }
 
     /**
+     * The pages a refusal lands on pass axe too: the error page (a tenant that does not exist), the
+     * denied page, and the public unsubscribe page (a link that is not valid).
+     */
+    @Test
+    void theErrorDeniedAndUnsubscribePagesHaveNoSeriousAccessibilityFindings() {
+        browser.signIn(ADMIN);
+        browser.open("/ui/tenants/no-such-tenant-" + uniqueId() + "/connections");
+        assertThat(browser.all("main")).hasSize(1);
+        checkPage("error-unknown-tenant", ADMIN);
+        browser.open("/ui/denied");
+        assertThat(browser.all("main")).hasSize(1);
+        checkPage("denied", ADMIN);
+        browser.forgetSession();
+        browser.open("/unsubscribe/not-a-valid-token");
+        assertThat(browser.all("main")).hasSize(1);
+        checkPage("unsubscribe-invalid");
+    }
+
+    /**
+     * The hub shows the connections page's table: by category, with state, health, environment, the
+     * last check and its response time (a check against a local provider double), and the quick
+     * actions for an admin, which act from the hub; a viewer sees the same rows and no action.
+     */
+    @Test
+    void theHubShowsConnectionsByCategoryWithTheirLastCheckAndActionsForWritersOnly() throws Exception {
+        String tenant = newTenant();
+        String key = newKey(tenant, "admin");
+        String providerKey = "hub-" + UUID.randomUUID().toString().substring(0, 8);
+        try (var provider = new dev.switchboard.testing.Receiver()) {
+            String definition = """
+                    {"key":"%s","name":"Hub Pay","category":"payment","authType":"api_key",
+                     "authorizationUrl":null,"tokenUrl":null,"defaultScopes":[],
+                     "apiBaseUrl":"%s","credentialFields":[{"name":"apiKey","label":"API key","secret":true}],
+                     "configFields":[],"auth":{"in":"header","name":"X-Api-Key","prefix":"","field":"apiKey"},
+                     "headers":{},"healthCheck":{"method":"GET","path":"/ping","expect":[200]},
+                     "rateLimits":{"perSecond":null,"perMinute":null,"perHour":null,"perDay":null},
+                     "webhookScheme":null,"docsUrl":null}""".formatted(providerKey, provider.url("/api"));
+            assertThat(api.post("/api/v1/providers", ADMIN, definition).status())
+                    .isEqualTo(201);
+            try {
+                var created = api.post(
+                        "/api/v1/tenants/" + tenant + "/connections",
+                        key,
+                        "{\"provider\":\"" + providerKey
+                                + "\",\"name\":\"Billing\",\"environment\":\"test\","
+                                + "\"credentials\":{\"apiKey\":\"sk_hub_secret_4242\"}}");
+                assertThat(created.status()).as(created.toString()).isEqualTo(201);
+                String id = created.json().get("id").asString();
+
+                browser.signIn(key);
+                browser.open("/");
+                String row = "#connections-board tr[data-connection='" + id + "']";
+                assertThat(browser.find("#connections-board h3").getText()).isEqualTo("Payments");
+                assertThat(browser.find(row + " .badge.state-active").isDisplayed())
+                        .isTrue();
+                assertThat(browser.find(row).getText()).contains("Billing", "Hub Pay", "test");
+                // Check now, from the hub: the provider is asked, and the hub shows the check's response time.
+                int asked = provider.requests.size();
+                browser.clickToLoad(row + " form[action$='/check'] button");
+                assertThat(provider.requests).hasSize(asked + 1);
+                browser.open("/");
+                assertThat(browser.find(row + " .badge.health-healthy").isDisplayed())
+                        .isTrue();
+                assertThat(browser.find(row + " time").getAttribute("datetime")).isNotBlank();
+                assertThat(browser.find(row + " [data-latency]").getText()).matches("[\\d,]+ ms");
+                assertThat(browser.all(row + " form[action$='/suspend']")).hasSize(1);
+                assertThat(browser.all(row + " form[action$='/delete']")).hasSize(1);
+                checkPage("hub-connections", "sk_hub_secret_4242", key);
+                browser.clickToLoad(row + " form[action$='/suspend'] button");
+                browser.open("/");
+                assertThat(browser.all(row + " .badge.state-suspended")).hasSize(1);
+                assertThat(browser.all(row + " form[action$='/resume']")).hasSize(1);
+
+                browser.signIn(newKey(tenant, "viewer"));
+                browser.open("/");
+                assertThat(browser.all(row)).hasSize(1);
+                assertThat(browser.find(row + " [data-latency]").getText()).matches("[\\d,]+ ms");
+                assertThat(browser.all("#connections-board form")).isEmpty();
+                assertThat(browser.all("#connections-board details")).isEmpty();
+                checkPage("hub-connections-viewer", "sk_hub_secret_4242", key);
+            } finally {
+                api.delete("/api/v1/providers/" + providerKey, ADMIN);
+            }
+        }
+    }
+
+    /**
      * Today's cards after real traffic: a delivery exhausted at a receiver that answers 503 (time moved
      * past each wait, then a day on, so none of its attempts is today's), then two events ingested and
      * delivered to a local receiver. The figures come from the rollups, which catch up on their own
