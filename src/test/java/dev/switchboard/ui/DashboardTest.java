@@ -754,4 +754,92 @@ class DashboardTest extends ServerTest {
             }
         }
     }
+
+    /**
+     * The issue's "done when", in one go, as a newcomer would: sign in with the admin key, create a
+     * tenant, switch to it, connect a provider through the wizard, create an endpoint, send it a test
+     * event, find the event in the logs, and see it counted in the analytics. No API call drives the
+     * pages; the API is used only to look at what they did (and to declare the local provider double).
+     */
+    @Test
+    void aNewcomerGoesFromSignInToATestEventInTheLogsAndTheAnalytics() throws Exception {
+        String tenant = uniqueId();
+        String ui = "/ui/tenants/" + tenant;
+        String providerKey = "new-" + UUID.randomUUID().toString().substring(0, 8);
+        try (var provider = new dev.switchboard.testing.Receiver();
+                var receiver = new dev.switchboard.testing.Receiver()) {
+            String definition = """
+                    {"key":"%s","name":"Newcomer Pay","category":"payment","authType":"api_key",
+                     "authorizationUrl":null,"tokenUrl":null,"defaultScopes":[],
+                     "apiBaseUrl":"%s","credentialFields":[{"name":"apiKey","label":"API key","secret":true}],
+                     "configFields":[],"auth":{"in":"header","name":"X-Api-Key","prefix":"","field":"apiKey"},
+                     "headers":{},"healthCheck":{"method":"GET","path":"/ping","expect":[200]},
+                     "rateLimits":{"perSecond":5,"perMinute":null,"perHour":null,"perDay":null},
+                     "webhookScheme":"standard-webhooks","docsUrl":null}""".formatted(providerKey, provider.url("/api"));
+            assertThat(api.post("/api/v1/providers", ADMIN, definition).status())
+                    .isEqualTo(201);
+            try {
+                browser.signIn(ADMIN);
+                browser.clickToLoad(".nav a[href='/ui/tenants']");
+                browser.find("#tenant-name").sendKeys("Newcomer Ltd");
+                browser.find("#tenant-id").sendKeys(tenant);
+                browser.clickToLoad("form[action='/ui/tenants'] button");
+                new Select(browser.find("#tenant-switch")).selectByValue(tenant);
+                browser.clickToLoad(".switcher button");
+
+                browser.open(ui + "/connections");
+                browser.clickToLoad("#connect-provider");
+                browser.find("#provider-search").sendKeys(providerKey);
+                browser.clickToLoad(".provider[data-provider='" + providerKey + "'] a");
+                browser.find("#cred-apiKey").sendKeys("newcomer-key-0123456789");
+                browser.clickToLoad("#connect-submit");
+                browser.clickToLoad("#create-submit");
+                assertThat(browser.find("[role=status]").getText()).contains("Newcomer Pay");
+                assertThat(provider.requests.getLast().header("X-Api-Key")).isEqualTo("newcomer-key-0123456789");
+
+                browser.clickToLoad(".nav a[href='" + ui + "/endpoints']");
+                browser.find("#endpoint-url").sendKeys(receiver.url("/hook"));
+                browser.find("#endpoint-other").sendKeys("switchboard.test");
+                browser.clickToLoad("#endpoint-form button[type=submit]");
+                assertThat(browser.path()).startsWith(ui + "/endpoints/ep_");
+                browser.clickToLoad("#send-test");
+                await(
+                        "the test event",
+                        () -> receiver.requests.stream().anyMatch(r -> r.text().contains("A test event")));
+
+                // Logs: the inbound log first, and from it the outbound one.
+                browser.clickToLoad(".nav a[href='" + ui + "/events']");
+                browser.clickToLoad("main a[href='" + ui + "/messages']");
+                // The test event, beside the operational events the tenant's own actions emitted.
+                assertThat(browser.all("tr[data-message]")).isNotEmpty();
+                assertThat(browser.find("main table").getText()).contains("switchboard.test");
+                await("the delivery shown as succeeded", () -> {
+                    browser.open(ui + "/messages");
+                    return !browser.all("tr[data-message] .badge.status-succeeded")
+                            .isEmpty();
+                });
+                checkPage("newcomer-messages", ADMIN, "newcomer-key-0123456789");
+
+                // The analytics are built from rollups on their own poll (30 s by default): reload until
+                // the test event's attempt is counted (the wizard's health check is a provider call, which
+                // the volume counts too, so the success rate of deliveries is the figure to wait for).
+                org.awaitility.Awaitility.await("the test event in the analytics")
+                        .atMost(java.time.Duration.ofSeconds(120))
+                        .pollInterval(java.time.Duration.ofSeconds(2))
+                        .until(() -> {
+                            browser.open(ui + "/analytics?period=week");
+                            return browser.find("[data-stat=success] .figure")
+                                    .getText()
+                                    .startsWith("100");
+                        });
+                assertThat(Long.parseLong(browser.find("[data-stat=volume] .figure")
+                                .getText()
+                                .replace(",", "")))
+                        .isGreaterThanOrEqualTo(1);
+                checkPage("newcomer-analytics", ADMIN, "newcomer-key-0123456789");
+            } finally {
+                api.delete("/api/v1/providers/" + providerKey, ADMIN);
+            }
+        }
+    }
 }
