@@ -9,6 +9,18 @@
     if (header && token) event.detail.headers[header.content] = token.content;
   });
 
+  // A region that refreshes itself on a timer (hx-trigger="every ...") skips a refresh while the user
+  // is inside it: a focused control or an open confirmation (<details open>) would be swapped away
+  // under the click. The next tick refreshes it once the user has left.
+  document.addEventListener('htmx:beforeRequest', function (event) {
+    var elt = event.detail.elt;
+    if (!elt || !elt.getAttribute || (elt.getAttribute('hx-trigger') || '').indexOf('every') < 0) return;
+    var active = document.activeElement;
+    if ((active && active !== document.body && elt.contains(active)) || elt.querySelector('details[open]')) {
+      event.preventDefault();
+    }
+  });
+
   // Times are sent as ISO-8601 UTC; show them in the browser's own locale and time zone.
   var format = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
   function localTimes(root) {

@@ -199,6 +199,17 @@ class DashboardTest extends ServerTest {
                 assertThat(browser.all(row + " form[action$='/suspend']")).hasSize(1);
                 assertThat(browser.all(row + " form[action$='/delete']")).hasSize(1);
                 checkPage("hub-connections", "sk_hub_secret_4242", key);
+                // An open "Disconnect" confirmation is not swapped away by the hub's 30 s refresh: a
+                // refresh of #cards (as its timer issues it) is skipped while the user is inside it.
+                browser.find(row + " details.confirm summary").click();
+                Object stillOpen = browser.driver().executeAsyncScript("""
+                                var done = arguments[arguments.length - 1];
+                                htmx.ajax('GET', '/', {source: '#cards', target: '#cards', select: '#cards',
+                                    swap: 'outerHTML'}).then(function () {
+                                  done(document.querySelector('#cards details.confirm[open]') !== null);
+                                });""");
+                assertThat(stillOpen).isEqualTo(true);
+                browser.open("/");
                 browser.clickToLoad(row + " form[action$='/suspend'] button");
                 browser.open("/");
                 assertThat(browser.all(row + " .badge.state-suspended")).hasSize(1);
