@@ -103,9 +103,22 @@ public class ConnectionAccess {
      * would leave the base URL's host or climb above its path is a 400 on {@code path}.
      */
     public Prepared prepare(String tenantId, String connectionId, String method, String path) {
+        return prepare(tenantId, connectionId, method, path, true);
+    }
+
+    /**
+     * As {@link #prepare(String, String, String, String)}; {@code recent} allows the connection row this
+     * node read within the last second ({@code SWITCHBOARD_CONNECTIONS_IN_USE_CACHE_TTL}), which a change
+     * made on another node may not have reached yet. The synchronous proxy takes it for its latency; the
+     * outbox worker does not: a job is sent in the background, and a connection suspended anywhere must
+     * hold its jobs from that moment.
+     */
+    public Prepared prepare(String tenantId, String connectionId, String method, String path, boolean recent) {
         // One read of the row for state, provider and (opened, cached by ciphertext) credentials.
-        var inUse =
-                connections.findInUse(tenantId, connectionId).orElseThrow(() -> ApiException.notFound("connection"));
+        var inUse = (recent
+                        ? connections.findInUse(tenantId, connectionId)
+                        : connections.findInUseNow(tenantId, connectionId))
+                .orElseThrow(() -> ApiException.notFound("connection"));
         Connection c = inUse.connection();
         Transitions.require(c, Operation.USE);
         Provider p = catalog.require(c.provider());

@@ -126,6 +126,11 @@ class ConnectionRepository {
         return inUse.get(tenantId, id, () -> readInUse(tenantId, id));
     }
 
+    /** As {@link #findInUse}, read from the database now (the opened secrets still come from memory). */
+    Optional<InUse> findInUseNow(String tenantId, String id) {
+        return readInUse(tenantId, id);
+    }
+
     private Optional<InUse> readInUse(String tenantId, String id) {
         return jdbc.sql("SELECT * FROM connections WHERE tenant_id = :tenant AND id = :id")
                 .param("tenant", tenantId)

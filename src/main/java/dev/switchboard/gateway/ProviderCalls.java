@@ -114,7 +114,9 @@ class ProviderCalls {
     /** Prepares the request; {@link dev.switchboard.common.ApiException} when the connection cannot be used now. */
     Ready prepare(Request r) {
         String target = r.query() == null || r.query().isEmpty() ? r.path() : r.path() + "?" + r.query();
-        var prepared = connections.prepare(r.tenantId(), r.connectionId(), r.method(), target);
+        // Only the synchronous proxy may use this node's last-second copy of the connection row.
+        var prepared =
+                connections.prepare(r.tenantId(), r.connectionId(), r.method(), target, r.origin() == Origin.PROXY);
         var request = prepared.request();
         String contentType = null;
         for (var e : r.headers().entrySet()) {
