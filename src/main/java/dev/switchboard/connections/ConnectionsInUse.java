@@ -12,7 +12,7 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Connections this node read for a provider call lately (proxy, outbox), with their credentials
+ * Connections this node read for a proxied call lately, with their credentials
  * opened, for {@code switchboard.connections.in-use-cache-ttl} (1 s by default; 0 turns it off).
  * Without it every proxied call starts with a read of the connection's row.
  *
@@ -20,7 +20,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * change, new credentials or tokens, a rename, the call-log setting, a delete) forgets it at once,
  * and again when the surrounding transaction ends, so a suspended connection refuses the next call
  * on this node. Another node notices within the TTL: a connection suspended there may still be
- * proxied here for up to that long. Only connections that exist are kept, under their tenant.
+ * proxied here for up to that long. Outbox jobs do not use it: they run in the background, and a
+ * connection suspended on any node holds its jobs from that moment. Only connections that exist are
+ * kept, under their tenant.
  */
 final class ConnectionsInUse {
 
