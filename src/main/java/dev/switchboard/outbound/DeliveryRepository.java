@@ -125,20 +125,7 @@ class DeliveryRepository {
         this.claims = claims;
     }
 
-    void insertMessage(Message m) {
-        jdbc.sql(
-                        "INSERT INTO messages (id, tenant_id, event_type, payload, ordering_key, created_at, provider) VALUES (:id, :tenant, :type, :payload, :key, :at, :provider)")
-                .param("provider", m.provider())
-                .param("id", m.id())
-                .param("tenant", m.tenantId())
-                .param("type", m.eventType())
-                .param("payload", m.payload())
-                .param("key", m.orderingKey())
-                .param("at", ts(m.createdAt()))
-                .update();
-    }
-
-    /** A new delivery, as {@link #insertDelivery} takes one; {@code orderingKey} only for an ordered endpoint. */
+    /** A new delivery, as {@link #insertDeliveries} takes them; {@code orderingKey} only for an ordered endpoint. */
     record NewDelivery(
             String id,
             String tenantId,
@@ -194,31 +181,6 @@ class DeliveryRepository {
             ps.setObject(8, ts(d.now()));
             ps.setObject(9, ts(d.now()));
         });
-    }
-
-    /** {@code orderingKey} only for an ordered endpoint: such deliveries go one at a time per key. */
-    void insertDelivery(
-            String id,
-            String tenantId,
-            String messageId,
-            String endpointId,
-            String orderingKey,
-            boolean paused,
-            Instant now) {
-        jdbc.sql("""
-                INSERT INTO deliveries (id, tenant_id, message_id, endpoint_id, ordering_key, status, attempts,
-                                        next_attempt_at, created_at, updated_at)
-                VALUES (:id, :tenant, :message, :endpoint, :key, :status, 0, :next, :now, :now)
-                """)
-                .param("id", id)
-                .param("tenant", tenantId)
-                .param("message", messageId)
-                .param("endpoint", endpointId)
-                .param("key", orderingKey)
-                .param("status", paused ? "paused" : "pending")
-                .param("next", paused ? null : ts(now))
-                .param("now", ts(now))
-                .update();
     }
 
     Optional<Message> findMessage(String tenantId, String id) {

@@ -153,8 +153,9 @@ class Publisher {
 
     /** A message for one endpoint only, whatever it subscribes to (the endpoint test event). */
     void publishTo(Endpoint e, String messageId, String eventType, byte[] payload, Instant now) {
-        deliveries.insertMessage(
-                new DeliveryRepository.Message(messageId, e.tenantId(), eventType, payload, null, now, null));
-        deliveries.insertDelivery(Ids.next("dlv"), e.tenantId(), messageId, e.id(), null, !e.active(), now);
+        deliveries.insertMessages(
+                List.of(new DeliveryRepository.Message(messageId, e.tenantId(), eventType, payload, null, now, null)));
+        deliveries.insertDeliveries(List.of(new DeliveryRepository.NewDelivery(
+                Ids.next("dlv"), e.tenantId(), messageId, e.id(), null, !e.active(), now)));
     }
 }
