@@ -13,6 +13,8 @@ import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -65,6 +67,10 @@ class Completions {
     private final RetryPolicy policy;
     private final LinkedBlockingQueue<Done> queue = new LinkedBlockingQueue<>();
     private volatile Runnable onWritten = () -> {};
+    private volatile Consumer<List<Done>> onTaken = done -> {};
+    /** Held by the writer while it takes and writes a batch; a test holds it to keep outcomes queued. */
+    final ReentrantLock writing = new ReentrantLock();
+
     private volatile boolean running;
     private Thread writer;
     /** Commits and the outcomes they wrote: the group commit's effect (commits per delivery). */
@@ -103,6 +109,11 @@ class Completions {
         queue.add(done);
     }
 
+    /** Called with each batch as the writer takes it, before its transaction. */
+    void onTaken(Consumer<List<Done>> c) {
+        this.onTaken = c;
+    }
+
     /** Called after each batch is committed (the engine claims again: slots and ordering freed up). */
     void onWritten(Runnable r) {
         this.onWritten = r;
@@ -135,9 +146,15 @@ class Completions {
             try {
                 Done first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) continue;
-                batch.add(first);
-                queue.drainTo(batch, MAX_BATCH - 1);
-                write(batch);
+                writing.lock();
+                try {
+                    batch.add(first);
+                    queue.drainTo(batch, MAX_BATCH - 1);
+                    onTaken.accept(batch);
+                    write(batch);
+                } finally {
+                    writing.unlock();
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

@@ -64,6 +64,15 @@ class DeliveryEngine implements SmartLifecycle {
     private volatile ExecutorService executor;
     /** Deliveries each tenant has in flight on this node: one tenant may hold only its share of the slots. */
     private final ConcurrentHashMap<String, Integer> tenantsInFlight = new ConcurrentHashMap<>();
+    /**
+     * Per endpoint, deliveries of this node whose send has ended but whose outcome the completions
+     * writer has not yet taken: their leases still count in the database, but nothing is in flight.
+     * A claim subtracts them from the database's count, so a finished send frees its endpoint slot at
+     * once rather than after the outcome's commit. The writer takes them off before its transaction,
+     * so for the length of a commit they count twice: never a delivery over the cap, at worst one
+     * started a commit later.
+     */
+    private final ConcurrentHashMap<String, Integer> recording = new ConcurrentHashMap<>();
     /** Claims that got work: with the completion counters, the benchmark's commits per delivery. */
     private final Counter claimsWithWork;
 
@@ -90,6 +99,8 @@ class DeliveryEngine implements SmartLifecycle {
         this.claimsWithWork = Counter.builder(CLAIMS)
                 .description("Delivery claims that got work")
                 .register(metrics);
+        completions.onTaken(
+                done -> done.forEach(d -> decrement(recording, d.due().endpointId())));
         completions.onWritten(this::wake);
     }
 
@@ -109,7 +120,11 @@ class DeliveryEngine implements SmartLifecycle {
         int free = Math.min(properties.batchSize(), inFlight.availablePermits());
         if (free == 0) return 0;
         Instant now = Sql.now(clock);
-        List<String> full = deliveries.endpointsAtCapacity(properties.endpointConcurrency(), now);
+        List<String> full = new ArrayList<>();
+        // Read after the database's counts: a send ending in between is not in flight either way.
+        deliveries.endpointsAtCapacity(properties.endpointConcurrency(), now).forEach(c -> {
+            if (c.leased() - recording.getOrDefault(c.endpointId(), 0) >= c.cap()) full.add(c.endpointId());
+        });
         int tenantCap = properties.tenantCap();
         List<String> busy = tenantsInFlight.entrySet().stream()
                 .filter(e -> e.getValue() >= tenantCap)
@@ -123,13 +138,18 @@ class DeliveryEngine implements SmartLifecycle {
             inFlight.acquireUninterruptibly();
             executor.submit(() -> {
                 try {
-                    completions.add(deliver(d));
+                    Completions.Done done = deliver(d);
+                    // Counted before it is queued, so the writer never takes it off before it is on.
+                    recording.merge(d.endpointId(), 1, Integer::sum);
+                    completions.add(done);
                 } catch (RuntimeException e) {
                     // The lease runs out and the delivery is claimed again: nothing is lost.
                     log.warn("Delivery {} failed unexpectedly", d.id(), e);
                 } finally {
-                    tenantsInFlight.computeIfPresent(d.tenantId(), (k, n) -> n <= 1 ? null : n - 1);
+                    decrement(tenantsInFlight, d.tenantId());
                     inFlight.release();
+                    // Its slot is free now (see recording): claim again without waiting for the commit.
+                    wake();
                 }
             });
         }
@@ -154,7 +174,9 @@ class DeliveryEngine implements SmartLifecycle {
             int cap = mine.getFirst().maxConcurrency() != null
                     ? mine.getFirst().maxConcurrency()
                     : properties.endpointConcurrency();
-            int others = leased.getOrDefault(endpoint, mine.size()) - mine.size();
+            // In flight elsewhere, or here and still sending; read after the database's count (see recording).
+            int others = Math.max(
+                    0, leased.getOrDefault(endpoint, mine.size()) - mine.size() - recording.getOrDefault(endpoint, 0));
             int room = Math.max(0, cap - others);
             for (int i = 0; i < Math.min(room, mine.size()); i++)
                 keep.add(mine.get(i).id());
@@ -175,6 +197,10 @@ class DeliveryEngine implements SmartLifecycle {
         }
         deliveries.release(release);
         return start;
+    }
+
+    private static void decrement(ConcurrentHashMap<String, Integer> counts, String key) {
+        counts.computeIfPresent(key, (k, n) -> n <= 1 ? null : n - 1);
     }
 
     private Completions.Done deliver(DeliveryRepository.Due d) {

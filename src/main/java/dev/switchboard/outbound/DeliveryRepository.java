@@ -434,21 +434,26 @@ class DeliveryRepository {
     }
 
     static final String AT_CAPACITY = """
-            SELECT d.endpoint_id FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id
+            SELECT d.endpoint_id, COUNT(*) AS leased, COALESCE(e.max_concurrency, :cap) AS cap
+            FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id
             WHERE d.status = 'pending' AND d.locked_until > :now
             GROUP BY d.endpoint_id, e.max_concurrency
             HAVING COUNT(*) >= COALESCE(e.max_concurrency, :cap)
             """;
 
+    /** An endpoint with as many leased deliveries as its cap, or more. */
+    record Leased(String endpointId, int leased, int cap) {}
+
     /**
-     * Endpoints that already have {@code cap} (theirs, else {@code defaultCap}) deliveries in flight
-     * across the cluster: a claim skips them.
+     * Endpoints that already have {@code cap} (theirs, else {@code defaultCap}) deliveries leased
+     * across the cluster, with the count: a claim skips those of them still at their cap once the
+     * engine takes off its own finished sends.
      */
-    List<String> endpointsAtCapacity(int defaultCap, Instant now) {
+    List<Leased> endpointsAtCapacity(int defaultCap, Instant now) {
         return jdbc.sql(AT_CAPACITY)
                 .param("now", ts(now))
                 .param("cap", defaultCap)
-                .query(String.class)
+                .query((rs, n) -> new Leased(rs.getString("endpoint_id"), rs.getInt("leased"), rs.getInt("cap")))
                 .list();
     }
 

@@ -1,5 +1,6 @@
 package dev.switchboard.outbound;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import org.springframework.stereotype.Component;
@@ -42,9 +43,8 @@ class Payloads {
                 event.put("type", d.eventType());
                 event.put("time", time);
                 event.put("datacontenttype", "application/json");
-                event.set("data", json.readTree(d.payload()));
                 yield new Request(
-                        json.writeValueAsBytes(event), "application/cloudevents+json; charset=utf-8", Map.of());
+                        withData(event, d.payload()), "application/cloudevents+json; charset=utf-8", Map.of());
             }
             case "cloudevents-binary" ->
                 new Request(
@@ -65,10 +65,26 @@ class Payloads {
                 ObjectNode envelope = json.createObjectNode();
                 envelope.put("type", d.eventType());
                 envelope.put("timestamp", time);
-                envelope.set("data", json.readTree(d.payload()));
-                yield new Request(json.writeValueAsBytes(envelope), "application/json", Map.of());
+                yield new Request(withData(envelope, d.payload()), "application/json", Map.of());
             }
         };
+    }
+
+    /**
+     * The object with a last member {@code "data"} holding the payload's bytes as they are stored. A
+     * message's payload is stored as the JSON it was validated as, so it is spliced in rather than
+     * parsed and written again for every delivery (a fifth of a delivery's CPU when it was).
+     */
+    private byte[] withData(ObjectNode head, byte[] stored) {
+        byte[] payload = stored == null || stored.length == 0 ? "null".getBytes(StandardCharsets.US_ASCII) : stored;
+        byte[] start = json.writeValueAsBytes(head); // {...}: at least one member, so it ends "...}"
+        byte[] key = {',', '"', 'd', 'a', 't', 'a', '"', ':'};
+        byte[] out = new byte[start.length - 1 + key.length + payload.length + 1];
+        System.arraycopy(start, 0, out, 0, start.length - 1);
+        System.arraycopy(key, 0, out, start.length - 1, key.length);
+        System.arraycopy(payload, 0, out, start.length - 1 + key.length, payload.length);
+        out[out.length - 1] = '}';
+        return out;
     }
 
     /** The CloudEvents source of a tenant's messages: a URI reference naming the tenant. */

@@ -20,6 +20,7 @@ import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -302,6 +303,31 @@ class OutboundControlsTest extends ServerTest {
                     .until(() -> receivedIds(receiver).stream().distinct().count() == 9);
             assertThat(receiver.peak.get()).isEqualTo(2);
         }
+    }
+
+    @Autowired
+    Completions completions;
+
+    @Test
+    void aFinishedSendFreesItsSlotBeforeItsOutcomeIsWritten() {
+        endpoint("\"maxConcurrency\":1");
+        List<String> ids = new java.util.ArrayList<>();
+        // The outcomes writer held: every outcome stays queued, its delivery's lease still in the database.
+        completions.writing.lock();
+        try {
+            for (int i = 0; i < 3; i++) ids.add(sent("slot.thing", "{\"i\":" + i + "}", null));
+            // Each send ends at once, and the next one starts without waiting for the last one's commit.
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> receivedIds(receiver).containsAll(ids));
+            assertThat(receiver.peak.get()).isEqualTo(1);
+            // Sent, but not one outcome written yet: each slot was freed by the send, not by a commit.
+            for (String id : ids) assertThat(status(id)).isEqualTo("pending");
+        } finally {
+            completions.writing.unlock();
+        }
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> ids.stream().allMatch(id -> status(id).equals("succeeded")));
+        assertThat(receivedIds(receiver)).hasSize(3);
     }
 
     @Test
