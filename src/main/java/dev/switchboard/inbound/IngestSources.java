@@ -62,17 +62,19 @@ class IngestSources {
     }
 
     Optional<Resolved> find(String sourceId) {
-        Resolved cached = cache == null ? null : cache.getIfPresent(sourceId);
-        if (cached != null) return Optional.of(cached);
-        if (unknown != null && unknown.getIfPresent(sourceId) != null) return Optional.empty();
-        Optional<Resolved> loaded = sources.findForIngest(sourceId)
+        if (cache == null) return load(sourceId);
+        if (unknown.getIfPresent(sourceId) != null) return Optional.empty();
+        // Requests that miss on one id at once share one load (the others wait for it), rather than
+        // each reading the row and decrypting its secrets when the entry expires under load.
+        Resolved found = cache.get(sourceId, id -> load(id).orElse(null));
+        if (found == null) unknown.put(sourceId, Boolean.TRUE);
+        return Optional.ofNullable(found);
+    }
+
+    private Optional<Resolved> load(String sourceId) {
+        return sources.findForIngest(sourceId)
                 .map(s -> new Resolved(
                         s.source(), s.tenantActive(), secrets.current(s), secrets.previous(s), secrets.verifyToken(s)));
-        if (cache != null) {
-            if (loaded.isPresent()) cache.put(sourceId, loaded.get());
-            else unknown.put(sourceId, Boolean.TRUE);
-        }
-        return loaded;
     }
 
     /** Called after any change to a source through this node, its creation included. */
