@@ -153,6 +153,32 @@ public class Claims {
         return ids.toArray(String[]::new);
     }
 
+    /**
+     * The rows a claim would take next, without taking them: the same condition and order, read
+     * with no lock and no write (on PostgreSQL under {@link #ORDERED_SCAN}, so it walks the due index
+     * as the claim does). A caller that chooses among them claims its choice afterwards, and the
+     * claim rechecks the condition: a row another node took meanwhile is skipped, not taken twice.
+     */
+    public <T> List<T> peek(Claim claim, Map<String, ?> params, int limit, String columns, RowMapper<T> mapper) {
+        String sql = "SELECT " + columns + " FROM " + claim.table() + " WHERE " + claim.due() + " ORDER BY "
+                + claim.order() + " LIMIT :claimLimit";
+        if (dialect == Dialect.POSTGRESQL) {
+            return tx.execute(s -> {
+                jdbc.sql("SET LOCAL " + ORDERED_SCAN).update();
+                return jdbc.sql(sql)
+                        .params(params)
+                        .param("claimLimit", limit)
+                        .query(mapper)
+                        .list();
+            });
+        }
+        return jdbc.sql(sql)
+                .params(params)
+                .param("claimLimit", limit)
+                .query(mapper)
+                .list();
+    }
+
     /** @see Claim */
     public List<String> claim(String table, String due, String order, String mark, Map<String, ?> params, int limit) {
         return claim(new Claim(table, due, order, mark), params, limit);

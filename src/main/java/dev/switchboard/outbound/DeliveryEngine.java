@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -115,23 +116,53 @@ class DeliveryEngine implements SmartLifecycle {
      * Every claimed delivery starts at once, so each ends within the timeout, well inside its lease
      * (the settings are checked for that at startup). Tenants holding their share of this node's
      * slots are skipped: the claim goes to the others.
+     *
+     * <p>It reads before it claims: the due deliveries at the head of the queue, and what each of
+     * their endpoints has in flight, then claims only what the endpoint and tenant caps leave room
+     * for. Claiming a whole batch for an endpoint with one free slot and giving the rest back wrote
+     * every row of the batch twice; under a backlog for one endpoint that was most of the database's
+     * work per delivery.
      */
     int runOnce() {
         int free = Math.min(properties.batchSize(), inFlight.availablePermits());
         if (free == 0) return 0;
         Instant now = Sql.now(clock);
+        // In flight per endpoint across the cluster, less this node's finished sends (see recording),
+        // which are read after the database's counts: a send ending in between is not in flight either way.
+        Map<String, Integer> busyEndpoints = new HashMap<>();
         List<String> full = new ArrayList<>();
-        // Read after the database's counts: a send ending in between is not in flight either way.
-        deliveries.endpointsAtCapacity(properties.endpointConcurrency(), now).forEach(c -> {
-            if (c.leased() - recording.getOrDefault(c.endpointId(), 0) >= c.cap()) full.add(c.endpointId());
+        deliveries.leasedPerEndpoint(properties.endpointConcurrency(), now).forEach(c -> {
+            int n = Math.max(0, c.leased() - recording.getOrDefault(c.endpointId(), 0));
+            busyEndpoints.put(c.endpointId(), n);
+            if (n >= c.cap()) full.add(c.endpointId());
         });
         int tenantCap = properties.tenantCap();
         List<String> busy = tenantsInFlight.entrySet().stream()
                 .filter(e -> e.getValue() >= tenantCap)
                 .map(Map.Entry::getKey)
                 .toList();
-        List<String> ids = deliveries.claimDue(now, properties.lease(), free, full, busy);
-        if (ids.isEmpty()) return 0;
+        // Twice the free slots, so an endpoint near its cap does not hide the ones behind it.
+        List<DeliveryRepository.Candidate> candidates = deliveries.dueCandidates(now, 2 * free + 16, full, busy);
+        Map<String, Integer> endpointTaken = new HashMap<>();
+        Map<String, Integer> tenantTaken = new HashMap<>();
+        List<String> chosen = new ArrayList<>();
+        for (DeliveryRepository.Candidate c : candidates) {
+            if (chosen.size() == free) break;
+            int cap = c.maxConcurrency() != null ? c.maxConcurrency() : properties.endpointConcurrency();
+            int toEndpoint = endpointTaken.getOrDefault(c.endpointId(), 0);
+            int ofTenant = tenantTaken.getOrDefault(c.tenantId(), 0);
+            if (busyEndpoints.getOrDefault(c.endpointId(), 0) + toEndpoint >= cap) continue;
+            if (tenantsInFlight.getOrDefault(c.tenantId(), 0) + ofTenant >= tenantCap) continue;
+            endpointTaken.put(c.endpointId(), toEndpoint + 1);
+            tenantTaken.put(c.tenantId(), ofTenant + 1);
+            chosen.add(c.id());
+        }
+        List<String> ids = deliveries.claimChosen(now, properties.lease(), chosen);
+        if (ids.isEmpty()) {
+            // Chosen, but claimed by another node meanwhile: look again at once rather than after the poll.
+            if (!chosen.isEmpty()) wake();
+            return 0;
+        }
         claimsWithWork.increment();
         List<DeliveryRepository.Due> claimed = withinCaps(deliveries.loadDue(ids), now);
         for (DeliveryRepository.Due d : claimed) {

@@ -315,7 +315,23 @@ class DeliveryRepository {
      * tenant at its in-flight cap. Each claim moves the lease token on.
      */
     static Claims.Claim dueClaim(boolean skipEndpoints, boolean skipTenants) {
-        String due = "status = 'pending' AND next_attempt_at <= :now AND (locked_until IS NULL OR locked_until <= :now)"
+        return new Claims.Claim("deliveries", due(skipEndpoints, skipTenants), CLAIM_ORDER, CLAIM_MARK);
+    }
+
+    static final String CLAIM_ORDER = "next_attempt_at, seq";
+    static final String CLAIM_MARK = "locked_until = :lease, lease_token = lease_token + 1";
+
+    /**
+     * The claim of deliveries chosen from {@link #dueCandidates}, if they are still due and unclaimed.
+     * In key order, so it looks each one up by its key: in the due index's order a chosen row taken
+     * by another node meanwhile would make it walk the whole queue looking for it.
+     */
+    static Claims.Claim chosenClaim() {
+        return new Claims.Claim("deliveries", due(false, false) + " AND id = ANY(:chosen)", "id", CLAIM_MARK);
+    }
+
+    private static String due(boolean skipEndpoints, boolean skipTenants) {
+        return "status = 'pending' AND next_attempt_at <= :now AND (locked_until IS NULL OR locked_until <= :now)"
                 // An ordered delivery waits while an earlier one with its key is open (or being retried).
                 + " AND (ordering_key IS NULL OR NOT EXISTS (SELECT 1 FROM deliveries p"
                 + " WHERE p.endpoint_id = deliveries.endpoint_id AND p.ordering_key = deliveries.ordering_key"
@@ -324,22 +340,46 @@ class DeliveryRepository {
                 + " AND NOT EXISTS (SELECT 1 FROM tenants t WHERE t.id = deliveries.tenant_id AND t.status = 'disabled')"
                 + (skipEndpoints ? " AND endpoint_id NOT IN (:fullEndpoints)" : "")
                 + (skipTenants ? " AND tenant_id NOT IN (:busyTenants)" : "");
-        return new Claims.Claim(
-                "deliveries", due, "next_attempt_at, seq", "locked_until = :lease, lease_token = lease_token + 1");
     }
 
+    /** A due delivery as the engine first sees it, to choose from before it claims. */
+    record Candidate(String id, String endpointId, String tenantId, Integer maxConcurrency) {}
+
     /**
-     * Claims up to {@code limit} due deliveries for {@code lease}, skipping the endpoints and tenants
-     * given; returns their ids.
+     * The next {@code limit} due deliveries in claim order, skipping the endpoints and tenants given,
+     * read without claiming them: the engine claims only those its endpoint and tenant caps leave
+     * room for, where claiming a batch and giving back the excess cost two writes per row given back.
      */
-    List<String> claimDue(
-            Instant now, Duration lease, int limit, Collection<String> fullEndpoints, Collection<String> busyTenants) {
+    List<Candidate> dueCandidates(
+            Instant now, int limit, Collection<String> fullEndpoints, Collection<String> busyTenants) {
+        Map<String, Object> params = new HashMap<>();
+        params.put("now", ts(now));
+        if (!fullEndpoints.isEmpty()) params.put("fullEndpoints", fullEndpoints);
+        if (!busyTenants.isEmpty()) params.put("busyTenants", busyTenants);
+        return claims.peek(
+                dueClaim(!fullEndpoints.isEmpty(), !busyTenants.isEmpty()),
+                params,
+                limit,
+                CANDIDATE_COLUMNS,
+                (rs, n) -> new Candidate(
+                        rs.getString("id"), rs.getString("endpoint_id"), rs.getString("tenant_id"), (Integer)
+                                rs.getObject("max_concurrency")));
+    }
+
+    static final String CANDIDATE_COLUMNS = "id, endpoint_id, tenant_id,"
+            + " (SELECT e.max_concurrency FROM endpoints e WHERE e.id = deliveries.endpoint_id) AS max_concurrency";
+
+    /**
+     * Claims the chosen deliveries for {@code lease}, those of them still due and not claimed by
+     * another node meanwhile; returns their ids.
+     */
+    List<String> claimChosen(Instant now, Duration lease, Collection<String> chosen) {
+        if (chosen.isEmpty()) return List.of();
         Map<String, Object> params = new HashMap<>();
         params.put("now", ts(now));
         params.put("lease", ts(now.plus(lease)));
-        if (!fullEndpoints.isEmpty()) params.put("fullEndpoints", fullEndpoints);
-        if (!busyTenants.isEmpty()) params.put("busyTenants", busyTenants);
-        return claims.claim(dueClaim(!fullEndpoints.isEmpty(), !busyTenants.isEmpty()), params, limit);
+        params.put("chosen", Claims.ids(chosen));
+        return claims.claim(chosenClaim(), params, chosen.size());
     }
 
     /** An attempt to log: its id, the delivery it belongs to, and what happened. */
@@ -433,24 +473,22 @@ class DeliveryRepository {
                 == 1;
     }
 
-    static final String AT_CAPACITY = """
+    static final String LEASED = """
             SELECT d.endpoint_id, COUNT(*) AS leased, COALESCE(e.max_concurrency, :cap) AS cap
             FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id
             WHERE d.status = 'pending' AND d.locked_until > :now
             GROUP BY d.endpoint_id, e.max_concurrency
-            HAVING COUNT(*) >= COALESCE(e.max_concurrency, :cap)
             """;
 
-    /** An endpoint with as many leased deliveries as its cap, or more. */
+    /** An endpoint with deliveries leased across the cluster, and its cap. */
     record Leased(String endpointId, int leased, int cap) {}
 
     /**
-     * Endpoints that already have {@code cap} (theirs, else {@code defaultCap}) deliveries leased
-     * across the cluster, with the count: a claim skips those of them still at their cap once the
-     * engine takes off its own finished sends.
+     * Every endpoint with deliveries leased across the cluster (only those rows are read: the leased
+     * index), with the count and its cap (its own, else {@code defaultCap}).
      */
-    List<Leased> endpointsAtCapacity(int defaultCap, Instant now) {
-        return jdbc.sql(AT_CAPACITY)
+    List<Leased> leasedPerEndpoint(int defaultCap, Instant now) {
+        return jdbc.sql(LEASED)
                 .param("now", ts(now))
                 .param("cap", defaultCap)
                 .query((rs, n) -> new Leased(rs.getString("endpoint_id"), rs.getInt("leased"), rs.getInt("cap")))

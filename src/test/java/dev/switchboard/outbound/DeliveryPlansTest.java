@@ -107,6 +107,46 @@ class DeliveryPlansTest {
     }
 
     @Test
+    void theEngineReadsCandidatesInClaimOrderAndClaimsItsChoiceByKey() throws Exception {
+        for (var claim : List.of(DeliveryRepository.dueClaim(false, false), DeliveryRepository.dueClaim(true, true))) {
+            String peek = "SELECT " + DeliveryRepository.CANDIDATE_COLUMNS + " FROM deliveries WHERE " + claim.due()
+                    + " ORDER BY " + claim.order() + " LIMIT :claimLimit";
+            String p = claimPlan(
+                    "candidates",
+                    peek,
+                    Map.of(
+                            "now",
+                            NOW,
+                            "claimLimit",
+                            114,
+                            "fullEndpoints",
+                            List.of("ep1"),
+                            "busyTenants",
+                            List.of("t9")));
+            assertThat(p).contains("Index Scan using deliveries_due_idx").doesNotContain("Sort Key");
+        }
+        String chosen = claimPlan(
+                "claim of the chosen",
+                DeliveryRepository.chosenClaim().postgresql(),
+                Map.of(
+                        "now",
+                        NOW,
+                        "lease",
+                        NOW,
+                        "claimLimit",
+                        50,
+                        "chosen",
+                        java.util.stream.IntStream.rangeClosed(1, 50)
+                                .mapToObj(i -> "dlv" + 2 * i)
+                                .toArray(String[]::new)));
+        // Each chosen row by its key: not a walk of the due queue, which a row taken meanwhile by
+        // another node would make a walk of all of it.
+        assertThat(chosen)
+                .contains("Index Scan using deliveries_pkey on deliveries deliveries_1")
+                .doesNotContain("deliveries_due_idx");
+    }
+
+    @Test
     void fencedWritesUseThePrimaryKeyOnly() throws Exception {
         byPrimaryKeyOnly(plan("succeed", DeliveryRepository.SUCCEED, 1, 200, NOW, "dlv2", 1));
         byPrimaryKeyOnly(plan("release", DeliveryRepository.RELEASE, "dlv2", 1));
@@ -151,7 +191,7 @@ class DeliveryPlansTest {
 
     @Test
     void inFlightCountsReadOnlyLeasedRows() throws Exception {
-        assertThat(plan("at capacity", DeliveryRepository.AT_CAPACITY, Map.of("now", NOW, "cap", 16)))
+        assertThat(plan("leased per endpoint", DeliveryRepository.LEASED, Map.of("now", NOW, "cap", 16)))
                 .contains("deliveries_leased_idx");
         assertThat(plan(
                         "in flight",
