@@ -1,13 +1,17 @@
 -- wrk script for bench/run: cycles through pre-signed GitHub requests (body and signature made by
 -- bench/run, never here) and gives each request a unique X-GitHub-Delivery. Optional pacing for the
 -- "p99 at half the maximum rate" run: BENCH_DELAY_MS per connection between requests.
-local requests = {}
 -- Where this run starts in each thread's share of the file: bench/run passes how many requests the
 -- runs before it sent, so a run never re-sends their bodies (GitHub events are deduplicated on the
--- body: a re-sent body is a duplicate, not a new event, and measures the duplicate path).
-local counter = tonumber(os.getenv("BENCH_OFFSET") or "0")
+-- body: a re-sent body is a duplicate, not a new event, and measures the duplicate path). Threads
+-- send about as many requests as each other, so each skips its share of that, and a quarter more.
+-- The file is read as it is used, not loaded: a five-minute run needs more than a million bodies.
+local offset = tonumber(os.getenv("BENCH_OFFSET") or "0")
 local thread_id = 0
+local threads_n = 1
 local delay_ms = tonumber(os.getenv("BENCH_DELAY_MS") or "0")
+local file = nil
+local line_no = 0
 
 local threads = {}
 local next_id = 0
@@ -17,28 +21,39 @@ function setup(thread)
   table.insert(threads, thread)
 end
 
+-- The next line of this thread's share (every n-th line); at the end of the file it starts again
+-- (those requests are duplicates, and bench/run's duplicate count shows it).
+local function next_line()
+  while true do
+    local line = file:read("*l")
+    if line == nil then
+      file:close()
+      file = io.open(os.getenv("BENCH_REQUESTS"), "r")
+      line_no = 0
+      line = file:read("*l")
+    end
+    line_no = line_no + 1
+    if (line_no - 1) % threads_n == thread_id then return line end
+  end
+end
+
 function init(args)
   thread_id = tid
-  local n = tonumber(os.getenv("BENCH_THREADS") or "2")
-  local i = 0
-  for line in io.lines(os.getenv("BENCH_REQUESTS")) do
-    if i % n == thread_id then
-      local sig, body = line:match("^([^\t]+)\t(.*)$")
-      requests[#requests + 1] = { sig = sig, body = body }
-    end
-    i = i + 1
-  end
+  threads_n = tonumber(os.getenv("BENCH_THREADS") or "2")
+  file = io.open(os.getenv("BENCH_REQUESTS"), "r")
+  for _ = 1, math.floor(offset / threads_n * 1.25) do next_line() end
   wrk.method = "POST"
   wrk.headers["Content-Type"] = "application/json"
   wrk.headers["X-GitHub-Event"] = "push"
 end
 
+local counter = 0
 function request()
   counter = counter + 1
-  local r = requests[(counter - 1) % #requests + 1]
-  wrk.headers["X-Hub-Signature-256"] = r.sig
-  wrk.headers["X-GitHub-Delivery"] = string.format("%d-%d-%d", thread_id, counter, os.time())
-  wrk.body = r.body
+  local sig, body = next_line():match("^([^\t]+)\t(.*)$")
+  wrk.headers["X-Hub-Signature-256"] = sig
+  wrk.headers["X-GitHub-Delivery"] = string.format("%d-%d-%d-%d", thread_id, offset, counter, os.time())
+  wrk.body = body
   return wrk.format()
 end
 

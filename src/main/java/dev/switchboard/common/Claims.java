@@ -122,17 +122,7 @@ public class Claims {
      * @param columns the columns {@code mapper} reads, e.g. {@code id, status, body}
      */
     public <T> List<T> claimRows(Claim claim, Map<String, ?> params, int limit, String columns, RowMapper<T> mapper) {
-        if (dialect == Dialect.POSTGRESQL) {
-            String returning = claim.postgresql(columns);
-            return tx.execute(s -> {
-                jdbc.sql("SET LOCAL " + ORDERED_SCAN).update();
-                return jdbc.sql(returning)
-                        .params(params)
-                        .param("claimLimit", limit)
-                        .query(mapper)
-                        .list();
-            });
-        }
+        if (dialect == Dialect.POSTGRESQL) return orderedScan(claim.postgresql(columns), params, limit, mapper);
         return tx.execute(s -> {
             List<String> ids = claim(claim, params, limit);
             if (ids.isEmpty()) return List.<T>of();
@@ -162,21 +152,24 @@ public class Claims {
     public <T> List<T> peek(Claim claim, Map<String, ?> params, int limit, String columns, RowMapper<T> mapper) {
         String sql = "SELECT " + columns + " FROM " + claim.table() + " WHERE " + claim.due() + " ORDER BY "
                 + claim.order() + " LIMIT :claimLimit";
-        if (dialect == Dialect.POSTGRESQL) {
-            return tx.execute(s -> {
-                jdbc.sql("SET LOCAL " + ORDERED_SCAN).update();
-                return jdbc.sql(sql)
-                        .params(params)
-                        .param("claimLimit", limit)
-                        .query(mapper)
-                        .list();
-            });
-        }
+        if (dialect == Dialect.POSTGRESQL) return orderedScan(sql, params, limit, mapper);
         return jdbc.sql(sql)
                 .params(params)
                 .param("claimLimit", limit)
                 .query(mapper)
                 .list();
+    }
+
+    /** Runs a statement limited by {@code :claimLimit} in a transaction of its own, under {@link #ORDERED_SCAN}. */
+    private <T> List<T> orderedScan(String sql, Map<String, ?> params, int limit, RowMapper<T> mapper) {
+        return tx.execute(s -> {
+            jdbc.sql("SET LOCAL " + ORDERED_SCAN).update();
+            return jdbc.sql(sql)
+                    .params(params)
+                    .param("claimLimit", limit)
+                    .query(mapper)
+                    .list();
+        });
     }
 
     /** @see Claim */
@@ -187,14 +180,7 @@ public class Claims {
     /** @return the ids claimed, at most {@code limit} */
     public List<String> claim(Claim claim, Map<String, ?> params, int limit) {
         if (dialect == Dialect.POSTGRESQL) {
-            return tx.execute(s -> {
-                jdbc.sql("SET LOCAL " + ORDERED_SCAN).update();
-                return jdbc.sql(claim.postgresql())
-                        .params(params)
-                        .param("claimLimit", limit)
-                        .query(String.class)
-                        .list();
-            });
+            return orderedScan(claim.postgresql(), params, limit, (rs, n) -> rs.getString(1));
         }
         return tx.execute(s -> {
             List<String> ids = jdbc.sql(claim.select())
