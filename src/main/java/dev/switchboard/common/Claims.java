@@ -53,12 +53,39 @@ public class Claims {
     }
 
     /**
-     * The planner setting a claim runs under on PostgreSQL. On a table it has no statistics for
-     * (autovacuum off, or not yet run) the planner guesses that few rows are due, and reads every due
-     * row through a bitmap scan and sorts them to take the first few; the due index already holds
+     * The planner settings a claim runs under on PostgreSQL, by name. On a table it has no statistics
+     * for (autovacuum off, or not yet run) the planner guesses that few rows are due, and reads every
+     * due row through a bitmap scan and sorts them to take the first few; the due index already holds
      * them in claim order. With sorting ruled out it walks that index and stops at the limit.
+     *
+     * <p>Ruling sorting out adds a huge cost to any plan that still sorts (a small table whose claim
+     * order no index gives, such as replay jobs by creation time), and past {@code jit_above_cost}
+     * PostgreSQL compiles the statement with LLVM: some 200 ms of CPU for each claim of an empty
+     * table, every poll. A claim is a short statement that JIT never pays off for, so it is off too.
      */
-    public static final String ORDERED_SCAN = "enable_sort = off";
+    public static final Map<String, String> ORDERED_SCAN = Map.of("enable_sort", "off", "jit", "off");
+
+    /** {@link #ORDERED_SCAN} for the current transaction, in one round trip. */
+    private static final String SET_ORDERED_SCAN = setLocal(ORDERED_SCAN);
+
+    /**
+     * The planner settings a read of claimed rows by their keys runs under on PostgreSQL, by name. A
+     * pooled connection keeps the generic plan it settled on after its first executions, costed on
+     * the tables' sizes then; with no statistics, a node started on small tables kept reading every
+     * row of {@code messages} (hash-joined) for each batch it loaded, 10 ms and growing per batch once
+     * they held thousands. With scans of whole tables and hash and merge joins ruled out, the plan is
+     * a primary-key lookup per key at any size.
+     */
+    public static final Map<String, String> KEY_LOOKUP =
+            Map.of("enable_seqscan", "off", "enable_hashjoin", "off", "enable_mergejoin", "off", "jit", "off");
+
+    private static final String SET_KEY_LOOKUP = setLocal(KEY_LOOKUP);
+
+    private static String setLocal(Map<String, String> settings) {
+        return settings.entrySet().stream()
+                .map(e -> "set_config('" + e.getKey() + "', '" + e.getValue() + "', true)")
+                .collect(java.util.stream.Collectors.joining(", ", "SELECT ", ""));
+    }
 
     private final JdbcClient jdbc;
     private final NamedParameterJdbcTemplate named;
@@ -160,10 +187,23 @@ public class Claims {
                 .list();
     }
 
+    /**
+     * Reads rows by their keys (e.g. {@code WHERE d.id = ANY(:ids)}, joined by key to other tables),
+     * on PostgreSQL under {@link #KEY_LOOKUP} in a transaction of its own.
+     */
+    public <T> List<T> byKeys(String sql, Map<String, ?> params, RowMapper<T> mapper) {
+        if (dialect != Dialect.POSTGRESQL)
+            return jdbc.sql(sql).params(params).query(mapper).list();
+        return tx.execute(s -> {
+            jdbc.sql(SET_KEY_LOOKUP).query().listOfRows();
+            return jdbc.sql(sql).params(params).query(mapper).list();
+        });
+    }
+
     /** Runs a statement limited by {@code :claimLimit} in a transaction of its own, under {@link #ORDERED_SCAN}. */
     private <T> List<T> orderedScan(String sql, Map<String, ?> params, int limit, RowMapper<T> mapper) {
         return tx.execute(s -> {
-            jdbc.sql("SET LOCAL " + ORDERED_SCAN).update();
+            jdbc.sql(SET_ORDERED_SCAN).query().listOfRows();
             return jdbc.sql(sql)
                     .params(params)
                     .param("claimLimit", limit)

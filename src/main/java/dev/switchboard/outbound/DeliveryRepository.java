@@ -274,19 +274,23 @@ class DeliveryRepository {
                 .list();
     }
 
+    /** Claimed deliveries with their messages and endpoints, by the deliveries' ids. */
+    static final String LOAD_DUE = """
+            SELECT d.id, d.tenant_id, d.message_id, d.endpoint_id, d.attempts, d.lease_token, m.event_type, m.payload,
+                   m.created_at AS message_created_at, e.url, e.headers, e.headers_sealed, e.status AS endpoint_status,
+                   e.secret, e.previous_secret, e.previous_secret_expires_at,
+                   e.format, e.rate_limit_per_second, e.max_concurrency
+            FROM deliveries d JOIN messages m ON m.id = d.message_id JOIN endpoints e ON e.id = d.endpoint_id
+            WHERE d.id = ANY(:ids)
+            ORDER BY d.seq
+            """;
+
     List<Due> loadDue(List<String> ids) {
         if (ids.isEmpty()) return List.of();
-        return jdbc.sql("""
-                SELECT d.id, d.tenant_id, d.message_id, d.endpoint_id, d.attempts, d.lease_token, m.event_type, m.payload,
-                       m.created_at AS message_created_at, e.url, e.headers, e.headers_sealed, e.status AS endpoint_status,
-                       e.secret, e.previous_secret, e.previous_secret_expires_at,
-                       e.format, e.rate_limit_per_second, e.max_concurrency
-                FROM deliveries d JOIN messages m ON m.id = d.message_id JOIN endpoints e ON e.id = d.endpoint_id
-                WHERE d.id IN (:ids)
-                ORDER BY d.seq
-                """)
-                .param("ids", ids)
-                .query((rs, n) -> new Due(
+        return claims.byKeys(
+                LOAD_DUE,
+                Map.of("ids", Claims.ids(ids)),
+                (rs, n) -> new Due(
                         rs.getString("id"),
                         rs.getString("tenant_id"),
                         rs.getString("message_id"),
@@ -305,8 +309,7 @@ class DeliveryRepository {
                         (Integer) rs.getObject("rate_limit_per_second"),
                         (Integer) rs.getObject("max_concurrency"),
                         rs.getInt("attempts"),
-                        rs.getInt("lease_token")))
-                .list();
+                        rs.getInt("lease_token")));
     }
 
     /**
@@ -674,9 +677,12 @@ class DeliveryRepository {
                 .single();
     }
 
+    static final String DEAD_LETTERS_SINCE =
+            "SELECT count(*) FROM deliveries WHERE status = 'failed' AND updated_at >= :since";
+
     /** Deliveries that gave up (dead letters) since {@code since}. */
     long deadLettersSince(Instant since) {
-        return jdbc.sql("SELECT count(*) FROM deliveries WHERE status = 'failed' AND updated_at >= :since")
+        return jdbc.sql(DEAD_LETTERS_SINCE)
                 .param("since", ts(since))
                 .query(Long.class)
                 .single();

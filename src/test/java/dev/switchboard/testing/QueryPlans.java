@@ -55,6 +55,14 @@ public final class QueryPlans implements AutoCloseable {
         }
     }
 
+    /** The first column of the first row of a query without parameters, as text. */
+    public String query(String sql) throws SQLException {
+        try (Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
     /**
      * The generic plan of a statement with named parameters ({@code :name}; a collection is an IN
      * list, an array one array parameter).
@@ -71,9 +79,18 @@ public final class QueryPlans implements AutoCloseable {
         return planOf(positional, values);
     }
 
-    /** The generic plan of a claim, under the planner setting {@link Claims} runs every claim with. */
+    /** The generic plan of a claim, under the planner settings {@link Claims} runs every claim with. */
     public String claimPlan(String sql, Map<String, ?> params) throws SQLException {
-        execute("SET " + Claims.ORDERED_SCAN);
+        return planUnder(Claims.ORDERED_SCAN, sql, params);
+    }
+
+    /** The generic plan of a read by keys, under the settings {@link Claims#byKeys} runs it with. */
+    public String keyLookupPlan(String sql, Map<String, ?> params) throws SQLException {
+        return planUnder(Claims.KEY_LOOKUP, sql, params);
+    }
+
+    private String planUnder(Map<String, String> settings, String sql, Map<String, ?> params) throws SQLException {
+        for (var setting : settings.entrySet()) execute("SET " + setting.getKey() + " = " + setting.getValue());
         try {
             return plan(sql, params);
         } finally {
