@@ -116,10 +116,15 @@ public final class DeliveryLoad {
             var metrics = server.getBean(io.micrometer.core.instrument.MeterRegistry.class);
             double outcomeTxBefore = metrics.counter(Completions.TRANSACTIONS).count();
             double claimsBefore = metrics.counter(DeliveryEngine.CLAIMS).count();
+            double outcomesBefore = metrics.counter(Completions.OUTCOMES).count();
             long xactBefore = xactCommit(jdbc);
             long started = System.nanoTime();
             api.patch("/api/v1/tenants/bench/endpoints/" + endpoint, TestKeys.ADMIN_KEY, "{\"disabled\":false}");
             long deadline = started + Duration.ofMinutes(10).toNanos();
+            // Wait on the outcome writer's counter, then confirm in the database: a COUNT of the
+            // endpoint's succeeded rows every 50 ms was some 6 % of the database's time in the run.
+            while (metrics.counter(Completions.OUTCOMES).count() - outcomesBefore < messages
+                    && System.nanoTime() < deadline) Thread.sleep(20);
             while (succeeded(jdbc, endpoint) < messages && System.nanoTime() < deadline) Thread.sleep(50);
             double elapsed = (System.nanoTime() - started) / 1e9;
             long claims = (long) (metrics.counter(DeliveryEngine.CLAIMS).count() - claimsBefore);
@@ -148,7 +153,7 @@ public final class DeliveryLoad {
                     receiver.stats().requests());
             System.out.printf("Ratio deliveries / raw: %.2fx (target >= 0.6x)%n", rate / raw.rate());
             System.out.printf(
-                    "Write transactions per delivery: %.3f (%d claims + %d outcome batches; target <= 0.2)%n",
+                    "Write transactions per delivery: %.3f (%d claims + %d outcome batches; target <= 0.1)%n",
                     (claims + outcomeTx) / (double) done, claims, outcomeTx);
             System.out.printf(
                     "All PostgreSQL transactions per delivery, reads and this harness's polling included: %.3f%n",
