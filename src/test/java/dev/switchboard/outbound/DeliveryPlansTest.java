@@ -26,22 +26,7 @@ class DeliveryPlansTest {
     @BeforeAll
     static void fill() throws Exception {
         plans = QueryPlans.freshSchema("tenants", "endpoints", "messages", "deliveries", "delivery_attempts");
-        plans.execute("INSERT INTO tenants VALUES ('t1', 't', 'active', now(), now())");
-        plans.execute("""
-                INSERT INTO endpoints (id, tenant_id, url, event_types, headers, status, created_at, updated_at)
-                SELECT 'ep' || g, 't1', 'https://example.com', '[]', '[]', 'active', now(), now()
-                FROM generate_series(1, 50) g""");
-        plans.execute("""
-                INSERT INTO messages (id, tenant_id, event_type, payload, created_at)
-                SELECT 'msg' || g, 't1', 'x', '\\x00', now() FROM generate_series(1, 40000) g""");
-        // Half the queue waits, half is done, as on a busy node.
-        plans.execute("""
-                INSERT INTO deliveries (id, tenant_id, message_id, endpoint_id, status, attempts, next_attempt_at,
-                                        created_at, updated_at)
-                SELECT 'dlv' || g, 't1', 'msg' || g, 'ep' || (g % 50 + 1),
-                       CASE WHEN g % 2 = 0 THEN 'pending' ELSE 'succeeded' END, 0,
-                       CASE WHEN g % 2 = 0 THEN now() END, now(), now()
-                FROM generate_series(1, 40000) g""");
+        queue(plans, 50, 40000);
         // One attempt per delivery, spread over a day and the 50 endpoints.
         plans.execute("""
                 INSERT INTO delivery_attempts (id, tenant_id, delivery_id, message_id, endpoint_id, attempted_at, outcome,
@@ -50,6 +35,28 @@ class DeliveryPlansTest {
                        now() - (g % 1440) * interval '1 minute', CASE WHEN g % 7 = 0 THEN 'SERVER_ERROR' ELSE 'SUCCESS' END,
                        g % 900
                 FROM generate_series(1, 40000) g""");
+    }
+
+    /**
+     * A tenant with {@code endpoints} endpoints and {@code rows} messages with a delivery each, half of
+     * them waiting and half done, as on a busy node.
+     */
+    static void queue(QueryPlans p, int endpoints, int rows) throws Exception {
+        p.execute("INSERT INTO tenants VALUES ('t1', 't', 'active', now(), now())");
+        p.execute("""
+                INSERT INTO endpoints (id, tenant_id, url, event_types, headers, status, created_at, updated_at)
+                SELECT 'ep' || g, 't1', 'https://example.com', '[]', '[]', 'active', now(), now()
+                FROM generate_series(1, %d) g""".formatted(endpoints));
+        p.execute("""
+                INSERT INTO messages (id, tenant_id, event_type, payload, created_at)
+                SELECT 'msg' || g, 't1', 'x', '\\x00', now() FROM generate_series(1, %d) g""".formatted(rows));
+        p.execute("""
+                INSERT INTO deliveries (id, tenant_id, message_id, endpoint_id, status, attempts, next_attempt_at,
+                                        created_at, updated_at)
+                SELECT 'dlv' || g, 't1', 'msg' || g, 'ep' || (g %% %d + 1),
+                       CASE WHEN g %% 2 = 0 THEN 'pending' ELSE 'succeeded' END, 0,
+                       CASE WHEN g %% 2 = 0 THEN now() END, now(), now()
+                FROM generate_series(1, %d) g""".formatted(endpoints, rows));
     }
 
     @AfterAll
@@ -66,18 +73,7 @@ class DeliveryPlansTest {
     @Test
     void claimedDeliveriesAreLoadedByKeyEvenWhenThePlanWasMadeOnSmallTables() throws Exception {
         try (QueryPlans small = QueryPlans.freshSchema("tenants", "endpoints", "messages", "deliveries")) {
-            small.execute("INSERT INTO tenants VALUES ('t1', 't', 'active', now(), now())");
-            small.execute("""
-                    INSERT INTO endpoints (id, tenant_id, url, event_types, headers, status, created_at, updated_at)
-                    VALUES ('ep1', 't1', 'https://example.com', '[]', '[]', 'active', now(), now())""");
-            small.execute("""
-                    INSERT INTO messages (id, tenant_id, event_type, payload, created_at)
-                    SELECT 'msg' || g, 't1', 'x', '\\x00', now() FROM generate_series(1, 20) g""");
-            small.execute("""
-                    INSERT INTO deliveries (id, tenant_id, message_id, endpoint_id, status, attempts, next_attempt_at,
-                                            created_at, updated_at)
-                    SELECT 'dlv' || g, 't1', 'msg' || g, 'ep1', 'pending', 0, now(), now(), now()
-                    FROM generate_series(1, 20) g""");
+            queue(small, 1, 20);
             Map<String, Object> params = Map.of("ids", new String[] {"dlv1", "dlv2", "dlv3"});
             // The precondition: left to itself, the planner scans these small tables whole.
             assertThat(small.plan(DeliveryRepository.LOAD_DUE, params)).contains("Seq Scan on messages");
