@@ -2,6 +2,7 @@ package dev.switchboard.common;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -192,23 +193,27 @@ public class Claims {
      * on PostgreSQL under {@link #KEY_LOOKUP} in a transaction of its own.
      */
     public <T> List<T> byKeys(String sql, Map<String, ?> params, RowMapper<T> mapper) {
-        if (dialect != Dialect.POSTGRESQL)
-            return jdbc.sql(sql).params(params).query(mapper).list();
-        return tx.execute(s -> {
-            jdbc.sql(SET_KEY_LOOKUP).query().listOfRows();
-            return jdbc.sql(sql).params(params).query(mapper).list();
-        });
+        Supplier<List<T>> read =
+                () -> jdbc.sql(sql).params(params).query(mapper).list();
+        return dialect == Dialect.POSTGRESQL ? under(SET_KEY_LOOKUP, read) : read.get();
     }
 
     /** Runs a statement limited by {@code :claimLimit} in a transaction of its own, under {@link #ORDERED_SCAN}. */
     private <T> List<T> orderedScan(String sql, Map<String, ?> params, int limit, RowMapper<T> mapper) {
+        return under(
+                SET_ORDERED_SCAN,
+                () -> jdbc.sql(sql)
+                        .params(params)
+                        .param("claimLimit", limit)
+                        .query(mapper)
+                        .list());
+    }
+
+    /** Runs {@code read} in a transaction of its own, after {@code settings} (a {@link #setLocal}). */
+    private <T> List<T> under(String settings, Supplier<List<T>> read) {
         return tx.execute(s -> {
-            jdbc.sql(SET_ORDERED_SCAN).query().listOfRows();
-            return jdbc.sql(sql)
-                    .params(params)
-                    .param("claimLimit", limit)
-                    .query(mapper)
-                    .list();
+            jdbc.sql(settings).query().listOfRows();
+            return read.get();
         });
     }
 
