@@ -3,12 +3,9 @@ package dev.switchboard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.switchboard.testing.ReadmeBlock;
 import dev.switchboard.testing.ServerTest;
-import java.io.File;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** Runs the README's five-minute tour, as written, against the real server. */
@@ -16,23 +13,18 @@ class ReadmeTourTest extends ServerTest {
 
     @Test
     void theTourWorksAsWritten() throws Exception {
-        assumeTrue(new File("/usr/bin/curl").canExecute() || onPath("curl"), "curl is not installed");
-        String readme = Files.readString(Path.of("README.md"));
-        int start = readme.indexOf("<!-- tour:start -->");
-        int end = readme.indexOf("<!-- tour:end -->");
-        assertThat(start).as("README has a tour").isPositive();
-        String block = readme.substring(start, end);
-        String script = block.substring(block.indexOf("```bash") + 7, block.lastIndexOf("```"))
-                .replaceAll("(?m)^export ADMIN=.*$", "export ADMIN='" + ADMIN + "'")
-                .replace("localhost:8080", "127.0.0.1:" + port);
+        assumeTrue(ReadmeBlock.runnable(), "bash or curl is not installed");
+        runTour(port, ADMIN);
+    }
 
-        Process bash = new ProcessBuilder("bash", "-eu", "-c", script)
-                .redirectErrorStream(true)
-                .start();
-        assertThat(bash.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(bash.exitValue()).as(out).isZero();
-
+    /** Runs the tour against the server on {@code port} with its admin key, and checks what it printed. */
+    static void runTour(int port, String admin) throws Exception {
+        String out = ReadmeBlock.named("tour")
+                .replace(
+                        "export ADMIN=sb_01jd0000000000000000000000_paste-the-printed-key-here",
+                        "export ADMIN='" + admin + "'")
+                .replace("localhost:8080", "127.0.0.1:" + port)
+                .run(Duration.ofSeconds(60));
         assertThat(out)
                 .contains("{\"id\":\"acme\",\"name\":\"Acme Inc\",\"status\":\"active\"")
                 .contains("\"code\":\"forbidden\"")
@@ -51,12 +43,5 @@ class ReadmeTourTest extends ServerTest {
                         .findFirst()
                         .orElseThrow())
                 .doesNotContain("\"key\"");
-    }
-
-    private static boolean onPath(String command) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (new File(dir, command).canExecute()) return true;
-        }
-        return false;
     }
 }

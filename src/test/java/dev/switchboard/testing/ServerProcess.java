@@ -36,8 +36,22 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     public static ServerProcess start(String name, Map<String, String> properties, int port) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElse("java"),
+        return start(name, properties, port, List.of());
+    }
+
+    /** As {@link #start(String, Map, int)}, with options for the JVM (e.g. {@code -Dspring.aot.enabled=true}). */
+    public static ServerProcess start(String name, Map<String, String> properties, int port, List<String> jvmOptions)
+            throws Exception {
+        return start(name, properties, port, jvmOptions, true);
+    }
+
+    private static ServerProcess start(
+            String name, Map<String, String> properties, int port, List<String> jvmOptions, boolean awaitHealthy)
+            throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of(
                 "-cp",
                 java.util.Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                         .filter(e -> !e.endsWith("test-classes"))
@@ -59,6 +73,7 @@ public final class ServerProcess implements AutoCloseable {
                 .redirectOutput(new File(log))
                 .start();
         ServerProcess server = new ServerProcess(port, process);
+        if (!awaitHealthy) return server;
         try {
             await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> {
                 assertThat(process.isAlive())
@@ -72,6 +87,20 @@ public final class ServerProcess implements AutoCloseable {
             throw e;
         }
         return server;
+    }
+
+    /**
+     * Starts a server that is expected to refuse to start: waits for its process to end and returns
+     * its output (the test reads the reason there).
+     */
+    public static String refusedStart(String name, Map<String, String> properties, List<String> jvmOptions)
+            throws Exception {
+        ServerProcess server = start(name, properties, freePort(), jvmOptions, false);
+        if (!server.process.waitFor(90, java.util.concurrent.TimeUnit.SECONDS)) {
+            server.kill();
+            throw new AssertionError("the server did not refuse to start; see target/" + name + ".log");
+        }
+        return java.nio.file.Files.readString(java.nio.file.Path.of("target/" + name + ".log"));
     }
 
     /** The process id: a test that must find which node holds a socket looks in its /proc entry. */
