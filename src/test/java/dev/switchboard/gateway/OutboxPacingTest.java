@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
  * on its own clock and answers 429 with {@code Retry-After} past it. No 429 may come back, and the
  * pace the double saw must be within 10 % of the limit. On one node (every pass of the suite), then
  * on two nodes sharing Redis and two sharing PostgreSQL (their limiter buckets there): each takes
- * ~100 s of real time, so each variant runs once per CI run: one node in the H2 pass, the two-node runs
- * in the PostgreSQL pass.
+ * ~100 s of real time, so each variant runs once per CI run: one node in the H2 pass, the two two-node
+ * runs side by side in the PostgreSQL pass.
  */
 class OutboxPacingTest extends ServerTest {
 
@@ -45,26 +45,31 @@ class OutboxPacingTest extends ServerTest {
         pace(List.of(api), "one node (" + (TestServices.suiteRedisUrl() == null ? "suite database" : "Redis") + ")");
     }
 
+    /**
+     * Both two-node setups at once, each on its own two nodes, provider and double: the run is mostly
+     * waiting (10 calls a second per setup), so side by side they take the time of one.
+     */
     @Test
-    void twoNodesSharingRedisKeepThePace() throws Exception {
+    void twoNodesSharingRedisAndTwoSharingPostgresqlKeepThePace() throws Exception {
         assumeTrue(
                 TestServices.suiteOnPostgres(),
                 "two-node pacing runs once per CI run: in the PostgreSQL pass of .ci/run");
         assumeTrue(TestServices.redisReachable(), "needs Redis at " + TestServices.REDIS_URL);
-        Map<String, String> p = nodeProperties();
-        p.put("switchboard.outbound.redis-url", TestServices.REDIS_URL);
-        try (var nodes = Pacing.Nodes.start(2, p)) {
-            pace(nodes.apis(), "two nodes sharing Redis");
-        }
-    }
-
-    @Test
-    void twoNodesSharingPostgresqlKeepThePace() throws Exception {
-        assumeTrue(
-                TestServices.suiteOnPostgres(),
-                "two-node pacing runs once per CI run: in the PostgreSQL pass of .ci/run");
-        try (var nodes = Pacing.Nodes.start(2, nodeProperties())) {
-            pace(nodes.apis(), "two nodes sharing PostgreSQL");
+        Map<String, String> withRedis = nodeProperties();
+        withRedis.put("switchboard.outbound.redis-url", TestServices.REDIS_URL);
+        try (var redisNodes = Pacing.Nodes.start(2, withRedis);
+                var postgresNodes = Pacing.Nodes.start(2, nodeProperties());
+                var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            var redis = pool.submit(() -> {
+                pace(redisNodes.apis(), "two nodes sharing Redis");
+                return null;
+            });
+            var postgres = pool.submit(() -> {
+                pace(postgresNodes.apis(), "two nodes sharing PostgreSQL");
+                return null;
+            });
+            redis.get();
+            postgres.get();
         }
     }
 

@@ -474,12 +474,60 @@ class AccessMatrixTest extends ServerTest {
         return tests.stream();
     }
 
+    /**
+     * The fixture every GET route reads: a GET changes nothing, so all of them, for every caller, share
+     * one (building a fixture is ~20 requests, and the matrix has ~860 cases). Other routes get a fresh
+     * one per case.
+     */
+    private Fixture readFixture;
+
+    private final java.util.Map<Who, String> readKeys = new java.util.EnumMap<>(Who.class);
+
     private void check(Route route, Who who, int expected) {
-        String tenant = newTenant();
-        var target =
-                api.post("/api/v1/tenants/" + tenant + "/api-keys", ADMIN, "{\"name\":\"target\",\"role\":\"viewer\"}");
-        String keyId = target.json().get("id").asString();
-        String key = switch (who) {
+        Fixture fixture;
+        if (route.method().equals("GET")) {
+            if (readFixture == null) readFixture = fixture(newTenant());
+            fixture = readFixture;
+        } else fixture = fixture(newTenant());
+        String tenant = fixture.tenant();
+        String connectionId = fixture.ids().get("{c}");
+        // GET cases share their callers' keys too (a tenant may hold only so many keys).
+        String key = fixture == readFixture ? readKeys.computeIfAbsent(who, w -> key(w, tenant)) : key(who, tenant);
+        String path = fixture.path(route.path());
+        long tenantsBefore = count("tenants");
+        long keysBefore = count("api_keys");
+        var r = api.send(
+                route.method(),
+                path,
+                key,
+                route.body() == null ? null : "application/json",
+                route.body() == null
+                        ? null
+                        : route.body().replace("{c}", connectionId).getBytes(StandardCharsets.UTF_8));
+        assertThat(r.status()).as(r.toString()).isEqualTo(expected);
+        if (expected >= 400) {
+            assertThat(r.contentType()).startsWith("application/problem+json");
+            assertThat(count("tenants")).isEqualTo(tenantsBefore);
+            assertThat(count("api_keys")).isEqualTo(keysBefore);
+        }
+        if (expected == 404) {
+            // Indistinguishable from a tenant that does not exist at all.
+            var missing = api.send(
+                    route.method(),
+                    path.replace(tenant, "no-such-tenant"),
+                    key,
+                    route.body() == null ? null : "application/json",
+                    route.body() == null
+                            ? null
+                            : route.body().replace("{c}", connectionId).getBytes(StandardCharsets.UTF_8));
+            assertThat(missing.status()).isEqualTo(404);
+            assertThat(missing.json().get("detail")).isEqualTo(r.json().get("detail"));
+        }
+    }
+
+    /** A key of the kind {@code who} names, for {@code tenant} (null: no key at all). */
+    private String key(Who who, String tenant) {
+        return switch (who) {
             case PLATFORM_ADMIN -> ADMIN;
             case TENANT_ADMIN -> newKey(tenant, "admin");
             case TENANT_VIEWER -> newKey(tenant, "viewer");
@@ -487,6 +535,22 @@ class AccessMatrixTest extends ServerTest {
             case REVOKED_KEY -> revoked(tenant);
             case NO_KEY -> null;
         };
+    }
+
+    /** A tenant with one of each thing the routes name, by placeholder ({t}, {k}, {s}, ...). */
+    record Fixture(String tenant, java.util.Map<String, String> ids) {
+        String path(String template) {
+            String path = template;
+            for (var id : ids.entrySet()) path = path.replace(id.getKey(), id.getValue());
+            return path;
+        }
+    }
+
+    private Fixture fixture(String tenant) {
+        var target =
+                api.post("/api/v1/tenants/" + tenant + "/api-keys", ADMIN, "{\"name\":\"target\",\"role\":\"viewer\"}");
+        String keyId = target.json().get("id").asString();
+
         // An inbound source with one event, and a subject mapping, for the inbound routes.
         var source =
                 api.post("/api/v1/tenants/" + tenant + "/sources", ADMIN, "{\"name\":\"s\",\"provider\":\"token\"}");
@@ -591,54 +655,26 @@ class AccessMatrixTest extends ServerTest {
                 .json()
                 .get("id")
                 .asString();
-        String path = route.path()
-                .replace("{aj}", approvalJobId)
-                .replace("{apr}", approvalRuleId)
-                .replace("{ct}", contactId)
-                .replace("{dom}", domainId)
-                .replace("{j}", jobId)
-                .replace("{rp}", replayId)
-                .replace("{call}", callId)
-                .replace("{ac}", channelId)
-                .replace("{ar}", ruleId)
-                .replace("{al}", alertId)
-                .replace("{c}", connectionId)
-                .replace("{ep}", endpointId)
-                .replace("{msg}", messageId)
-                .replace("{t}", tenant)
-                .replace("{k}", keyId)
-                .replace("{s}", sourceId)
-                .replace("{e}", event.json().get("id").asString())
-                .replace("{m}", "m1");
-        long tenantsBefore = count("tenants");
-        long keysBefore = count("api_keys");
-        var r = api.send(
-                route.method(),
-                path,
-                key,
-                route.body() == null ? null : "application/json",
-                route.body() == null
-                        ? null
-                        : route.body().replace("{c}", connectionId).getBytes(StandardCharsets.UTF_8));
-        assertThat(r.status()).as(r.toString()).isEqualTo(expected);
-        if (expected >= 400) {
-            assertThat(r.contentType()).startsWith("application/problem+json");
-            assertThat(count("tenants")).isEqualTo(tenantsBefore);
-            assertThat(count("api_keys")).isEqualTo(keysBefore);
-        }
-        if (expected == 404) {
-            // Indistinguishable from a tenant that does not exist at all.
-            var missing = api.send(
-                    route.method(),
-                    path.replace(tenant, "no-such-tenant"),
-                    key,
-                    route.body() == null ? null : "application/json",
-                    route.body() == null
-                            ? null
-                            : route.body().replace("{c}", connectionId).getBytes(StandardCharsets.UTF_8));
-            assertThat(missing.status()).isEqualTo(404);
-            assertThat(missing.json().get("detail")).isEqualTo(r.json().get("detail"));
-        }
+        var ids = new java.util.LinkedHashMap<String, String>();
+        ids.put("{aj}", approvalJobId);
+        ids.put("{apr}", approvalRuleId);
+        ids.put("{ct}", contactId);
+        ids.put("{dom}", domainId);
+        ids.put("{j}", jobId);
+        ids.put("{rp}", replayId);
+        ids.put("{call}", callId);
+        ids.put("{ac}", channelId);
+        ids.put("{ar}", ruleId);
+        ids.put("{al}", alertId);
+        ids.put("{c}", connectionId);
+        ids.put("{ep}", endpointId);
+        ids.put("{msg}", messageId);
+        ids.put("{t}", tenant);
+        ids.put("{k}", keyId);
+        ids.put("{s}", sourceId);
+        ids.put("{e}", event.json().get("id").asString());
+        ids.put("{m}", "m1");
+        return new Fixture(tenant, ids);
     }
 
     private String revoked(String tenant) {

@@ -295,7 +295,7 @@ class DashboardTest extends ServerTest {
             await("both delivered", () -> up.requests.size() == 2);
 
             browser.signIn(key);
-            // The rollup job runs on its own poll (30 s by default): wait for it, reloading the hub.
+            // The rollup job runs on its own poll (3 s in the tests, 30 s by default): wait for it, reloading the hub.
             org.awaitility.Awaitility.await("today's cards")
                     .atMost(java.time.Duration.ofSeconds(120))
                     .pollInterval(java.time.Duration.ofSeconds(2))
@@ -831,7 +831,7 @@ class DashboardTest extends ServerTest {
                 });
                 checkPage("newcomer-messages", ADMIN, "newcomer-key-0123456789");
 
-                // The analytics are built from rollups on their own poll (30 s by default): reload until
+                // The analytics are built from rollups on their own poll (3 s in the tests): reload until
                 // the test event's attempt is counted (the wizard's health check is a provider call, which
                 // the volume counts too, so the success rate of deliveries is the figure to wait for).
                 org.awaitility.Awaitility.await("the test event in the analytics")
