@@ -198,6 +198,28 @@ public class Claims {
         return dialect == Dialect.POSTGRESQL ? under(SET_KEY_LOOKUP, read) : read.get();
     }
 
+    /**
+     * Runs {@code read} inside the caller's transaction with plans made for each execution's own values
+     * and the tables as they are then, not a generic plan the pooled connection settled on earlier; on
+     * PostgreSQL only, and the setting is put back after {@code read} (a failure rolls the transaction
+     * back, which puts it back too).
+     *
+     * <p>For a list of keys under a composite primary key ({@code tenant_id = :t AND external_id =
+     * ANY(:ids)}): on a small table with no statistics the cheapest generic plan matches the tenant
+     * alone and filters the keys, and a connection keeps that plan as the table grows, reading every
+     * row of the tenant for each call. A custom plan costs a few tenths of a millisecond to make and
+     * follows the table's size (read from its pages when it has no statistics).
+     */
+    public <T> T withCustomPlans(Supplier<T> read) {
+        if (dialect != Dialect.POSTGRESQL) return read.get();
+        jdbc.sql("SELECT set_config('plan_cache_mode', 'force_custom_plan', true)")
+                .query()
+                .listOfRows();
+        T result = read.get();
+        jdbc.sql("SELECT set_config('plan_cache_mode', 'auto', true)").query().listOfRows();
+        return result;
+    }
+
     /** Runs a statement limited by {@code :claimLimit} in a transaction of its own, under {@link #ORDERED_SCAN}. */
     private <T> List<T> orderedScan(String sql, Map<String, ?> params, int limit, RowMapper<T> mapper) {
         return under(

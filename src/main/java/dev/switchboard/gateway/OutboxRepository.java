@@ -297,13 +297,16 @@ class OutboxRepository {
         return claims.claim(DUE, Map.of("now", ts(now), "lease", ts(now.plus(lease))), limit);
     }
 
+    /**
+     * Loads claimed jobs by key (one statement text for any number; read under the key-lookup
+     * settings, so a generic plan made while the table was small cannot become a scan of every job).
+     */
+    static final String LOAD = "SELECT * FROM outbox_jobs WHERE id = ANY(:ids) ORDER BY priority DESC, id";
+
     /** The claimed jobs, highest priority first, then oldest. */
     List<Job> load(List<String> ids) {
         if (ids.isEmpty()) return List.of();
-        return jdbc.sql("SELECT * FROM outbox_jobs WHERE id IN (:ids) ORDER BY priority DESC, id")
-                .param("ids", ids)
-                .query(JOB)
-                .list();
+        return claims.byKeys(LOAD, Map.of("ids", Claims.ids(ids)), JOB);
     }
 
     /**

@@ -3,7 +3,9 @@ package dev.switchboard.inbound;
 import static dev.switchboard.common.Sql.instant;
 import static dev.switchboard.common.Sql.ts;
 
+import dev.switchboard.common.Claims;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -15,9 +17,11 @@ class SubjectRepository {
     record Mapping(String externalId, String userId, Instant createdAt, Instant updatedAt) {}
 
     private final JdbcClient jdbc;
+    private final Claims claims;
 
-    SubjectRepository(JdbcClient jdbc) {
+    SubjectRepository(JdbcClient jdbc, Claims claims) {
         this.jdbc = jdbc;
+        this.claims = claims;
     }
 
     /** Creates or replaces; true when it created. */
@@ -62,16 +66,19 @@ class SubjectRepository {
     static final String USERS =
             "SELECT external_id, user_id FROM subject_mappings WHERE tenant_id = :tenant AND external_id = ANY(:external)";
 
-    /** The users these subjects of a tenant map to, by subject; unmapped subjects are absent. */
+    /**
+     * The users these subjects of a tenant map to, by subject; unmapped subjects are absent. Once per
+     * processed batch, with custom plans (see {@link Claims#withCustomPlans}: a generic plan made while
+     * the table was small reads every mapping of the tenant).
+     */
     java.util.Map<String, String> users(String tenantId, java.util.Collection<String> externalIds) {
         java.util.Map<String, String> out = new java.util.HashMap<>();
         if (externalIds.isEmpty()) return out;
-        jdbc.sql(USERS)
+        for (var user : claims.withCustomPlans(() -> jdbc.sql(USERS)
                 .param("tenant", tenantId)
-                .param("external", dev.switchboard.common.Claims.ids(externalIds))
-                .query(rs -> {
-                    out.put(rs.getString("external_id"), rs.getString("user_id"));
-                });
+                .param("external", Claims.ids(externalIds))
+                .query((rs, n) -> Map.entry(rs.getString("external_id"), rs.getString("user_id")))
+                .list())) out.put(user.getKey(), user.getValue());
         return out;
     }
 

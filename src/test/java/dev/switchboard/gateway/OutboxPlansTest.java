@@ -26,16 +26,21 @@ class OutboxPlansTest {
     @BeforeAll
     static void fill() throws Exception {
         plans = QueryPlans.freshSchema("tenants", "outbox_jobs", "outbox_attempts");
-        plans.execute("INSERT INTO tenants VALUES ('t1', 't', 'active', now(), now())");
         // Most jobs are finished, some wait, of every priority, as on a busy node.
-        plans.execute("""
+        jobs(plans, 40_000, 4);
+    }
+
+    /** A tenant and {@code count} jobs of every priority, one in {@code waitingEvery} queued, the rest succeeded. */
+    static void jobs(QueryPlans p, int count, int waitingEvery) throws Exception {
+        p.execute("INSERT INTO tenants VALUES ('t1', 't', 'active', now(), now())");
+        p.execute("""
                 INSERT INTO outbox_jobs (id, tenant_id, connection_id, provider, method, path, headers, body_json,
                     request_hash, priority, status, max_attempts, attempts, series, next_attempt_at, lease_token,
                     metadata, created_at, updated_at)
-                SELECT 'job' || g, 't1', 'con1', 'stripe', 'POST', '/v1/charges', '{}', false, '\\x00', g % 10,
-                       CASE WHEN g % 4 = 0 THEN 'queued' ELSE 'succeeded' END, 8, 1, 1,
-                       CASE WHEN g % 4 = 0 THEN now() END, 1, '{}', now(), now()
-                FROM generate_series(1, 40000) g""");
+                SELECT 'job' || g, 't1', 'con1', 'stripe', 'POST', '/v1/charges', '{}', false, '\\x00', g %% 10,
+                       CASE WHEN g %% %2$d = 0 THEN 'queued' ELSE 'succeeded' END, 8, 1, 1,
+                       CASE WHEN g %% %2$d = 0 THEN now() END, 1, '{}', now(), now()
+                FROM generate_series(1, %1$d) g""".formatted(count, waitingEvery));
     }
 
     @AfterAll
@@ -56,6 +61,18 @@ class OutboxPlansTest {
                 plans.claimPlan(OutboxRepository.DUE.postgresql(), Map.of("now", NOW, "lease", NOW, "claimLimit", 50)));
         assertThat(p).contains("Index Scan using outbox_jobs_due_idx");
         assertThat(p).doesNotContain("Sort Key");
+    }
+
+    @Test
+    void claimedJobsAreLoadedByKeyEvenWhenThePlanWasMadeOnASmallTable() throws Exception {
+        try (QueryPlans small = QueryPlans.freshSchema("tenants", "outbox_jobs")) {
+            jobs(small, 20, 1);
+            Map<String, Object> params = Map.of("ids", new String[] {"job1", "job2", "job3"});
+            // The precondition: left to itself, the planner reads this small table whole.
+            assertThat(small.plan(OutboxRepository.LOAD, params)).contains("Seq Scan on outbox_jobs");
+            String p = checked("load claimed jobs, small table", small.keyLookupPlan(OutboxRepository.LOAD, params));
+            assertThat(p).contains("outbox_jobs_pkey");
+        }
     }
 
     @Test

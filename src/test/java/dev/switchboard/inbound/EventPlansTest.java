@@ -139,4 +139,33 @@ class EventPlansTest {
         assertThat(p).doesNotContain("Seq Scan on subject_mappings");
         assertThat(p).contains("subject_mappings_pkey");
     }
+
+    /**
+     * The same read when the table was small at first: a generic plan made then matches the tenant
+     * alone and filters the subjects, and a pooled connection keeps it as the table grows (with no
+     * statistics, nothing tells it to plan again), reading every mapping of the tenant per batch. The
+     * read runs with custom plans ({@code Claims.withCustomPlans}), made for the table as it is.
+     */
+    @Test
+    void theBatchsSubjectsAreReadByTheirKeyEvenAfterTheTableGrew() throws Exception {
+        try (QueryPlans small = QueryPlans.freshSchema("tenants", "subject_mappings")) {
+            small.execute("INSERT INTO tenants VALUES ('t1', 't', 'active', now(), now())");
+            small.execute("""
+                    INSERT INTO subject_mappings (tenant_id, external_id, user_id, created_at, updated_at)
+                    SELECT 't1', 'cus_' || g, 'u' || g, now(), now() FROM generate_series(1, 20) g""");
+            Map<String, Object> params = Map.of("tenant", "t1", "external", new String[] {"cus_7", "cus_14"});
+            // The precondition: the generic plan made on the small table filters the subjects.
+            assertThat(small.plan(SubjectRepository.USERS, params)).contains("Filter");
+            small.execute("""
+                    INSERT INTO subject_mappings (tenant_id, external_id, user_id, created_at, updated_at)
+                    SELECT 't1', 'big_' || g, 'u' || g, now(), now() FROM generate_series(1, 40000) g""");
+            String p = checked(
+                    "the batch's subjects, custom plan after growth",
+                    small.customPlan(SubjectRepository.USERS, params));
+            // Both key columns in the index condition, nothing left to filter.
+            assertThat(p)
+                    .containsPattern("Index Cond: .*tenant_id.*external_id")
+                    .doesNotContain("Filter");
+        }
+    }
 }

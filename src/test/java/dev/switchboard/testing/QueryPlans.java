@@ -79,6 +79,16 @@ public final class QueryPlans implements AutoCloseable {
         return planOf(positional, values);
     }
 
+    /** The plan made for these values and the tables as they are now ({@link Claims#withCustomPlans}). */
+    public String customPlan(String sql, Map<String, ?> params) throws SQLException {
+        execute("SET plan_cache_mode = force_custom_plan");
+        try {
+            return plan(sql, params);
+        } finally {
+            execute("RESET ALL");
+        }
+    }
+
     /** The generic plan of a claim, under the planner settings {@link Claims} runs every claim with. */
     public String claimPlan(String sql, Map<String, ?> params) throws SQLException {
         return planUnder(Claims.ORDERED_SCAN, sql, params);
@@ -113,7 +123,9 @@ public final class QueryPlans implements AutoCloseable {
         if (n != values.size()) throw new IllegalArgumentException(n + " parameters, " + values.size() + " values");
         String name = "plan_" + prepared.incrementAndGet();
         List<String> literals = values.stream().map(QueryPlans::literal).toList();
-        execute("SET plan_cache_mode = force_generic_plan");
+        // Generic, unless customPlan chose otherwise for this call.
+        if (!"force_custom_plan".equals(query("SHOW plan_cache_mode")))
+            execute("SET plan_cache_mode = force_generic_plan");
         execute("PREPARE " + name + " AS " + sql);
         StringBuilder plan = new StringBuilder();
         try (Statement s = connection.createStatement();
