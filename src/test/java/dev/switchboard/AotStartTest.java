@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.switchboard.inbound.Signers;
 import dev.switchboard.testing.Api;
 import dev.switchboard.testing.ReadmeBlock;
 import dev.switchboard.testing.Receiver;
@@ -14,15 +15,11 @@ import dev.switchboard.testing.TestKeys;
 import dev.switchboard.testing.TestServices;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -82,8 +79,6 @@ class AotStartTest {
         assertThat(endpoint.status()).as(endpoint.toString()).isEqualTo(201);
         String n = UUID.randomUUID().toString();
         String body = "{\"ref\":\"refs/heads/main\",\"n\":\"" + n + "\"}";
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(source.get("secret").asString().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
         var ingest = api.send(HttpRequest.newBuilder(
                         URI.create(api.base() + "/webhooks/" + source.get("id").asString()))
                 .header("Content-Type", "application/json")
@@ -91,7 +86,7 @@ class AotStartTest {
                 .header("X-GitHub-Delivery", UUID.randomUUID().toString())
                 .header(
                         "X-Hub-Signature-256",
-                        "sha256=" + HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8))))
+                        Signers.github(source.get("secret").asString(), body))
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build());
         assertThat(ingest.status()).as(ingest.toString()).isEqualTo(200);

@@ -13,7 +13,7 @@ import javax.crypto.spec.SecretKeySpec;
  * Standard Webhooks library), and the providers' documented recipes where the SDK only verifies
  * (Twilio's, checked against its RequestValidator in the tests) or none exists for Java.
  */
-final class Signers {
+public final class Signers {
 
     private Signers() {}
 
@@ -25,7 +25,7 @@ final class Signers {
         return new com.standardwebhooks.Webhook(secret).sign(id, timestamp, payload);
     }
 
-    static String github(String secret, String body) {
+    public static String github(String secret, String body) {
         return "sha256=" + HexFormat.of().formatHex(hmac("HmacSHA256", secret, body));
     }
 

@@ -68,6 +68,11 @@ public final class QueryPlans implements AutoCloseable {
      * list, an array one array parameter).
      */
     public String plan(String sql, Map<String, ?> params) throws SQLException {
+        return plan(sql, params, "force_generic_plan");
+    }
+
+    /** The plan of a statement with named parameters, made under {@code planCacheMode}. */
+    private String plan(String sql, Map<String, ?> params, String planCacheMode) throws SQLException {
         ParsedSql parsed = NamedParameterUtils.parseSqlStatement(sql);
         MapSqlParameterSource source = new MapSqlParameterSource(params);
         String positional = NamedParameterUtils.substituteNamedParameters(parsed, source);
@@ -76,17 +81,12 @@ public final class QueryPlans implements AutoCloseable {
             if (v instanceof Collection<?> list) values.addAll(list);
             else values.add(v);
         }
-        return planOf(positional, values);
+        return planOf(positional, values, planCacheMode);
     }
 
     /** The plan made for these values and the tables as they are now ({@link Claims#withCustomPlans}). */
     public String customPlan(String sql, Map<String, ?> params) throws SQLException {
-        execute("SET plan_cache_mode = force_custom_plan");
-        try {
-            return plan(sql, params);
-        } finally {
-            execute("RESET ALL");
-        }
+        return plan(sql, params, "force_custom_plan");
     }
 
     /** The generic plan of a claim, under the planner settings {@link Claims} runs every claim with. */
@@ -110,10 +110,10 @@ public final class QueryPlans implements AutoCloseable {
 
     /** The generic plan of a statement with {@code ?} parameters. */
     public String plan(String sql, Object... values) throws SQLException {
-        return planOf(sql, List.of(values));
+        return planOf(sql, List.of(values), "force_generic_plan");
     }
 
-    private String planOf(String questionMarks, List<Object> values) throws SQLException {
+    private String planOf(String questionMarks, List<Object> values, String planCacheMode) throws SQLException {
         StringBuilder sql = new StringBuilder();
         int n = 0;
         for (char ch : questionMarks.toCharArray()) {
@@ -123,9 +123,7 @@ public final class QueryPlans implements AutoCloseable {
         if (n != values.size()) throw new IllegalArgumentException(n + " parameters, " + values.size() + " values");
         String name = "plan_" + prepared.incrementAndGet();
         List<String> literals = values.stream().map(QueryPlans::literal).toList();
-        // Generic, unless customPlan chose otherwise for this call.
-        if (!"force_custom_plan".equals(query("SHOW plan_cache_mode")))
-            execute("SET plan_cache_mode = force_generic_plan");
+        execute("SET plan_cache_mode = " + planCacheMode);
         execute("PREPARE " + name + " AS " + sql);
         StringBuilder plan = new StringBuilder();
         try (Statement s = connection.createStatement();
