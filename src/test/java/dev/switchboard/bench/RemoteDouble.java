@@ -24,6 +24,10 @@ public final class RemoteDouble implements AutoCloseable {
         return "http://127.0.0.1:" + port + path;
     }
 
+    public int port() {
+        return port;
+    }
+
     public long pid() {
         return child.pid();
     }

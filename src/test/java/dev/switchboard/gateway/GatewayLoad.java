@@ -2,6 +2,7 @@ package dev.switchboard.gateway;
 
 import dev.switchboard.Switchboard;
 import dev.switchboard.bench.HttpLoadProcess;
+import dev.switchboard.bench.NginxProxy;
 import dev.switchboard.bench.RemoteDouble;
 import dev.switchboard.testing.Api;
 import dev.switchboard.testing.TestDatabase;
@@ -164,13 +165,12 @@ public final class GatewayLoad {
     static void proxyOverhead(String[] args) throws Exception {
         int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 16;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 15;
-        // idle: this JVM's CPU (ns per s) just before the phase, with no calls: charged off its window.
-        record Phase(String name, int callers, HttpLoadProcess.Charged run, double idle) {
-            double cpuMsPerCall() {
-                return run.cpuMsPerCall(idle);
-            }
-        }
         List<Phase> phases = new ArrayList<>();
+        // The reference for "a proxy that only forwards": nginx when the machine has it.
+        var nginxBinary = NginxProxy.binary();
+        if (nginxBinary.isEmpty())
+            System.out.println(
+                    "No nginx on this machine (apt-get install nginx-light): the forward-only reference is skipped");
         try (RemoteDouble provider = new RemoteDouble()) {
             provider.reset(0, 1);
             GatewayLoad g = new GatewayLoad(Map.of());
@@ -195,6 +195,18 @@ public final class GatewayLoad {
                             callers,
                             HttpLoadProcess.runCharged(callers, seconds, provider.url("/v1/items?limit=10")),
                             idle));
+                    if (nginxBinary.isPresent()) {
+                        // Two workers, one per core of the project's machine, as a tuned deployment would run it.
+                        try (NginxProxy nginx = new NginxProxy(nginxBinary.get(), provider.port(), 2)) {
+                            System.out.printf("GETs through nginx that only forwards, %d callers%n", callers);
+                            idle = idleCpu();
+                            phases.add(new Phase(
+                                    "nginx",
+                                    callers,
+                                    HttpLoadProcess.runCharged(callers, seconds, nginx.url("/v1/items?limit=10")),
+                                    idle));
+                        }
+                    }
                     System.out.printf(
                             "Proxied GETs (API key, tenant scope, limiter, credentials, call log), %d callers%n",
                             callers);
@@ -243,25 +255,36 @@ public final class GatewayLoad {
                     p.cpuMsPerCall(),
                     p.idle() / 1e6);
         }
-        var direct = phases.get(0).run().result();
-        var proxied = phases.get(1).run().result();
+        int callers = concurrency;
+        var direct = phase(phases, "direct", callers).run().result();
+        var proxied = phase(phases, "proxied", callers).run().result();
         double added = proxied.p50() - direct.p50();
         double ratio = proxied.rate() / direct.rate();
         System.out.printf(
                 Locale.ROOT,
                 "p50 added by the proxy at %d callers: %.2f ms (target <= 2 ms): %s%n",
-                phases.get(0).callers(),
+                callers,
                 added,
                 added <= 2 ? "met" : "not met");
         System.out.printf(
                 Locale.ROOT,
                 "Throughput proxied / direct at %d callers: %.2fx (target >= 0.5x): %s%n",
-                phases.get(0).callers(),
+                callers,
                 ratio,
                 ratio >= 0.5 ? "met" : "not met");
-        if (phases.size() > 3) {
-            var direct1 = phases.get(3).run().result();
-            var proxied1 = phases.get(4).run().result();
+        phases.stream()
+                .filter(p -> p.name().equals("nginx") && p.callers() == callers)
+                .findFirst()
+                .ifPresent(n -> System.out.printf(
+                        Locale.ROOT,
+                        "For reference, nginx forwarding only: %.2fx direct, p50 added %.2f ms; Switchboard"
+                                + " proxied / nginx %.2fx%n",
+                        n.run().result().rate() / direct.rate(),
+                        n.run().result().p50() - direct.p50(),
+                        proxied.rate() / n.run().result().rate()));
+        if (callers != 1) {
+            var direct1 = phase(phases, "direct", 1).run().result();
+            var proxied1 = phase(phases, "proxied", 1).run().result();
             double added1 = proxied1.p50() - direct1.p50();
             System.out.printf(
                     Locale.ROOT,
@@ -273,9 +296,23 @@ public final class GatewayLoad {
         System.out.printf(
                 Locale.ROOT,
                 "Server CPU per proxied call %.3f ms, per API read %.3f ms (at %d callers)%n",
-                phases.get(1).cpuMsPerCall(),
-                phases.get(2).cpuMsPerCall(),
-                phases.get(0).callers());
+                phase(phases, "proxied", callers).cpuMsPerCall(),
+                phase(phases, "API read", callers).cpuMsPerCall(),
+                callers);
+    }
+
+    /** One measured phase; idle: this JVM's CPU (ns per s) just before it, with no calls, charged off its window. */
+    private record Phase(String name, int callers, HttpLoadProcess.Charged run, double idle) {
+        double cpuMsPerCall() {
+            return run.cpuMsPerCall(idle);
+        }
+    }
+
+    private static Phase phase(List<Phase> phases, String name, int callers) {
+        return phases.stream()
+                .filter(p -> p.name().equals(name) && p.callers() == callers)
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no " + name + " phase at " + callers + " callers"));
     }
 
     /** This JVM's CPU in ns per s over 3 s with no calls (after 1 s for the last phase's stragglers). */
