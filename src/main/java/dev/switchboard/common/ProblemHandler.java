@@ -145,7 +145,13 @@ class ProblemHandler {
             int status = mvc.getStatusCode().value();
             ErrorCode code = status == 400 ? ErrorCode.VALIDATION_FAILED : ErrorCode.forStatus(status);
             String detail = mvc.getBody().getDetail();
-            return respond(code, detail == null ? code.title() + "." : detail, List.of(), request);
+            var answer = respond(code, detail == null ? code.title() + "." : detail, List.of(), request);
+            // Spring's headers for these are part of the answer: Allow on a 405 (which RFC 9110 requires),
+            // Accept on a 415.
+            return ResponseEntity.status(answer.getStatusCode())
+                    .headers(answer.getHeaders())
+                    .headers(mvc.getHeaders())
+                    .body(answer.getBody());
         }
         if (e instanceof org.springframework.web.context.request.async.AsyncRequestNotUsableException) {
             // The client went away mid-response (a closed pipe): nothing to answer, and not our bug.

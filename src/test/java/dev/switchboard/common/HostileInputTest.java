@@ -3,6 +3,7 @@ package dev.switchboard.common;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.switchboard.inbound.Signers;
 import dev.switchboard.testing.Api;
 import dev.switchboard.testing.Receiver;
 import dev.switchboard.testing.ServerTest;
@@ -13,10 +14,7 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.UUID;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -51,12 +49,6 @@ class HostileInputTest extends ServerTest {
         assertThat(r.json().get("code").asString()).as(r.toString()).isEqualTo(code);
     }
 
-    private static String github(String secret, byte[] body) throws Exception {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body));
-    }
-
     private JsonNode githubSource(String tenant) {
         var r = api.post("/api/v1/tenants/" + tenant + "/sources", ADMIN, "{\"name\":\"gh\",\"provider\":\"github\"}");
         assertThat(r.status()).as(r.toString()).isEqualTo(201);
@@ -73,7 +65,8 @@ class HostileInputTest extends ServerTest {
                         + "Content-Length: " + body.length + SEP
                         + "X-GitHub-Event: push" + SEP
                         + "X-GitHub-Delivery: " + UUID.randomUUID() + SEP
-                        + "X-Hub-Signature-256: " + github(source.get("secret").asString(), body) + SEP)
+                        + "X-Hub-Signature-256: "
+                        + Signers.github(source.get("secret").asString(), body) + SEP)
                 .getBytes(StandardCharsets.ISO_8859_1));
         request.write(extraHeaders.getBytes(StandardCharsets.ISO_8859_1));
         request.write(SEP.getBytes(StandardCharsets.ISO_8859_1));

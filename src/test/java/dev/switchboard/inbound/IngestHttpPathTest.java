@@ -72,6 +72,45 @@ class IngestHttpPathTest extends InboundTestBase {
         }
     }
 
+    /** The ingest routes are found apart from the rest of the API (IngestRoutes): a match is what it was. */
+    @Test
+    void theIngestRoutesAnswerAsSpringMvcsOwnMappingDid() {
+        String tenant = newTenant();
+        var src = source(tenant, "{\"name\":\"GitHub\",\"provider\":\"github\"}");
+        String body = "{\"zen\":\"x\"}";
+        assertThat(post(
+                                src.ingestPath(),
+                                "application/json",
+                                body,
+                                Map.of(
+                                        "X-GitHub-Event", "ping",
+                                        "X-GitHub-Delivery", UUID.randomUUID().toString(),
+                                        "X-Hub-Signature-256", Signers.github(src.secret(), body)))
+                        .status())
+                .isEqualTo(200);
+
+        // A method neither route takes: 405 naming the two it does, as problem+json.
+        var put = api.send("PUT", src.ingestPath(), null, "application/json", body.getBytes());
+        assertThat(put.status()).as(put.toString()).isEqualTo(405);
+        assertThat(put.contentType()).startsWith("application/problem+json");
+        assertThat(put.header("Allow")).contains("POST").contains("GET");
+        // GET is the subscription check's route: a GitHub source sends none, which the controller says.
+        var check = api.get(src.ingestPath(), null);
+        assertThat(check.status()).as(check.toString()).isEqualTo(405);
+        assertThat(check.json().get("code").asString()).isNotEqualTo("not_found");
+
+        // A path under /webhooks/ that is not a source's goes on to the other routes: Slack's approval
+        // callback answers for itself (this tenant has not set it up), not ingest.
+        var slack =
+                post("/webhooks/slack/approvals/" + tenant, "application/x-www-form-urlencoded", "payload=x", Map.of());
+        assertThat(slack.status()).as(slack.toString()).isEqualTo(404);
+        assertThat(slack.json().get("detail").asString()).isEqualTo("No such Slack approvals.");
+
+        // The request metric is tagged with the route, not with each source's own path.
+        var metrics = api.get("/actuator/prometheus", null).body();
+        assertThat(metrics).contains("uri=\"/webhooks/{sourceId}\"").doesNotContain("uri=\"" + src.ingestPath());
+    }
+
     private static void securityHeaders(Api.Response r) {
         assertThat(r.header("X-Content-Type-Options")).isEqualTo("nosniff");
         assertThat(r.header("Cache-Control")).contains("no-store");

@@ -26,6 +26,11 @@ public final class Signers {
     }
 
     public static String github(String secret, String body) {
+        return github(secret, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** For bodies that are not UTF-8 text (hostile input): GitHub signs the bytes as sent. */
+    public static String github(String secret, byte[] body) {
         return "sha256=" + HexFormat.of().formatHex(hmac("HmacSHA256", secret, body));
     }
 
@@ -44,10 +49,14 @@ public final class Signers {
     }
 
     static byte[] hmac(String algorithm, String key, String data) {
+        return hmac(algorithm, key, data.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] hmac(String algorithm, String key, byte[] data) {
         try {
             Mac mac = Mac.getInstance(algorithm);
             mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), algorithm));
-            return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
+            return mac.doFinal(data);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
