@@ -67,6 +67,11 @@ public final class Child implements AutoCloseable {
 
     @Override
     public void close() {
+        stop(process);
+    }
+
+    /** Asks a process to end (SIGTERM), and kills it if it has not within 5 s. */
+    static void stop(Process process) {
         process.destroy();
         try {
             if (!process.waitFor(5, TimeUnit.SECONDS)) process.destroyForcibly();

@@ -90,14 +90,7 @@ public final class NginxProxy implements AutoCloseable {
 
     @Override
     public void close() {
-        // The master stops its workers on SIGTERM.
-        process.destroy();
-        try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) process.destroyForcibly();
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        Child.stop(process); // nginx's master stops its workers on SIGTERM
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
