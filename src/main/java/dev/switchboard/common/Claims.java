@@ -82,6 +82,11 @@ public class Claims {
 
     private static final String SET_KEY_LOOKUP = setLocal(KEY_LOOKUP);
 
+    /** Plans made for each execution's own values ({@link #withCustomPlans}), and back to the default. */
+    private static final String SET_CUSTOM_PLANS = setLocal(Map.of("plan_cache_mode", "force_custom_plan"));
+
+    private static final String SET_AUTO_PLANS = setLocal(Map.of("plan_cache_mode", "auto"));
+
     private static String setLocal(Map<String, String> settings) {
         return settings.entrySet().stream()
                 .map(e -> "set_config('" + e.getKey() + "', '" + e.getValue() + "', true)")
@@ -212,11 +217,9 @@ public class Claims {
      */
     public <T> T withCustomPlans(Supplier<T> read) {
         if (dialect != Dialect.POSTGRESQL) return read.get();
-        jdbc.sql("SELECT set_config('plan_cache_mode', 'force_custom_plan', true)")
-                .query()
-                .listOfRows();
+        jdbc.sql(SET_CUSTOM_PLANS).query().listOfRows();
         T result = read.get();
-        jdbc.sql("SELECT set_config('plan_cache_mode', 'auto', true)").query().listOfRows();
+        jdbc.sql(SET_AUTO_PLANS).query().listOfRows();
         return result;
     }
 

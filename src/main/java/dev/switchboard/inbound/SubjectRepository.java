@@ -71,15 +71,18 @@ class SubjectRepository {
      * processed batch, with custom plans (see {@link Claims#withCustomPlans}: a generic plan made while
      * the table was small reads every mapping of the tenant).
      */
-    java.util.Map<String, String> users(String tenantId, java.util.Collection<String> externalIds) {
-        java.util.Map<String, String> out = new java.util.HashMap<>();
-        if (externalIds.isEmpty()) return out;
-        for (var user : claims.withCustomPlans(() -> jdbc.sql(USERS)
-                .param("tenant", tenantId)
-                .param("external", Claims.ids(externalIds))
-                .query((rs, n) -> Map.entry(rs.getString("external_id"), rs.getString("user_id")))
-                .list())) out.put(user.getKey(), user.getValue());
-        return out;
+    Map<String, String> users(String tenantId, java.util.Collection<String> externalIds) {
+        if (externalIds.isEmpty()) return new java.util.HashMap<>();
+        return claims.withCustomPlans(() -> {
+            Map<String, String> out = new java.util.HashMap<>();
+            jdbc.sql(USERS)
+                    .param("tenant", tenantId)
+                    .param("external", Claims.ids(externalIds))
+                    .query(rs -> {
+                        out.put(rs.getString("external_id"), rs.getString("user_id"));
+                    });
+            return out;
+        });
     }
 
     boolean delete(String tenantId, String externalId) {
