@@ -194,6 +194,16 @@ public class Claims {
     }
 
     /**
+     * Runs a read of work rows written out in full (e.g. a loose index scan over a queue), under the
+     * same planner settings as a claim on PostgreSQL, in a transaction of its own.
+     */
+    public <T> List<T> scan(String sql, Map<String, ?> params, RowMapper<T> mapper) {
+        Supplier<List<T>> read =
+                () -> jdbc.sql(sql).params(params).query(mapper).list();
+        return dialect == Dialect.POSTGRESQL ? under(SET_ORDERED_SCAN, read) : read.get();
+    }
+
+    /**
      * Reads rows by their keys (e.g. {@code WHERE d.id = ANY(:ids)}, joined by key to other tables),
      * on PostgreSQL under {@link #KEY_LOOKUP} in a transaction of its own.
      */

@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.core5.http.ClassicHttpResponse;
@@ -74,6 +75,16 @@ class DeliveryEngine implements SmartLifecycle {
      * started a commit later.
      */
     private final ConcurrentHashMap<String, Integer> recording = new ConcurrentHashMap<>();
+    /**
+     * When {@link #lookBeyondTheHead} may run again after finding nothing ({@link System#nanoTime}),
+     * unless work arrived since (see {@link #arrivals}). Only the polling worker's one thread reads and
+     * writes it and {@link #arrivalsAtLastLook}.
+     */
+    private long nextLookBeyond = System.nanoTime();
+
+    private long arrivalsAtLastLook;
+    /** Wakes for new work on this node (deliveries queued, an endpoint enabled), not for freed slots. */
+    private final AtomicLong arrivals = new AtomicLong();
     /** Claims that got work: with the completion counters, the benchmark's commits per delivery. */
     private final Counter claimsWithWork;
 
@@ -102,12 +113,14 @@ class DeliveryEngine implements SmartLifecycle {
                 .register(metrics);
         completions.onTaken(
                 done -> done.forEach(d -> decrement(recording, d.due().endpointId())));
-        completions.onWritten(this::wake);
+        completions.onWritten(worker::wake);
     }
 
     static final String CLAIMS = "switchboard.outbound.claims";
 
+    /** Called after a commit that made deliveries due (new, replayed, or an endpoint enabled). */
     void wake() {
+        arrivals.incrementAndGet();
         worker.wake();
     }
 
@@ -130,37 +143,32 @@ class DeliveryEngine implements SmartLifecycle {
         // In flight per endpoint across the cluster, less this node's finished sends (see recording),
         // which are read after the database's counts: a send ending in between is not in flight either way.
         Map<String, Integer> busyEndpoints = new HashMap<>();
-        List<String> full = new ArrayList<>();
-        deliveries.leasedPerEndpoint(properties.endpointConcurrency(), now).forEach(c -> {
-            int n = Math.max(0, c.leased() - recording.getOrDefault(c.endpointId(), 0));
-            busyEndpoints.put(c.endpointId(), n);
-            if (n >= c.cap()) full.add(c.endpointId());
-        });
-        int tenantCap = properties.tenantCap();
-        List<String> busy = tenantsInFlight.entrySet().stream()
-                .filter(e -> e.getValue() >= tenantCap)
-                .map(Map.Entry::getKey)
-                .toList();
-        // Twice the free slots, so an endpoint near its cap does not hide the ones behind it.
-        List<DeliveryRepository.Candidate> candidates = deliveries.dueCandidates(now, 2 * free + 16, full, busy);
-        Map<String, Integer> endpointTaken = new HashMap<>();
-        Map<String, Integer> tenantTaken = new HashMap<>();
-        List<String> chosen = new ArrayList<>();
-        for (DeliveryRepository.Candidate c : candidates) {
-            if (chosen.size() == free) break;
-            int cap = c.maxConcurrency() != null ? c.maxConcurrency() : properties.endpointConcurrency();
-            int toEndpoint = endpointTaken.getOrDefault(c.endpointId(), 0);
-            int ofTenant = tenantTaken.getOrDefault(c.tenantId(), 0);
-            if (busyEndpoints.getOrDefault(c.endpointId(), 0) + toEndpoint >= cap) continue;
-            if (tenantsInFlight.getOrDefault(c.tenantId(), 0) + ofTenant >= tenantCap) continue;
-            endpointTaken.put(c.endpointId(), toEndpoint + 1);
-            tenantTaken.put(c.tenantId(), ofTenant + 1);
-            chosen.add(c.id());
+        int leasedTotal = 0;
+        for (DeliveryRepository.Leased c : deliveries.leasedPerEndpoint(properties.endpointConcurrency(), now)) {
+            busyEndpoints.put(c.endpointId(), Math.max(0, c.leased() - recording.getOrDefault(c.endpointId(), 0)));
+            leasedTotal += c.leased();
         }
+        // The head of the queue, a bounded window: the leased rows at its front, and twice the free
+        // slots past them, so an endpoint near its cap does not hide the ones behind it.
+        int window = leasedTotal + 2 * free + 16;
+        List<DeliveryRepository.Candidate> head = deliveries.dueHead(now, window);
+        Choice choice = new Choice(free, busyEndpoints);
+        head.forEach(choice::offer);
+        long arrived = arrivals.get();
+        if (choice.wanted() > 0
+                && head.size() == window
+                && (arrived != arrivalsAtLastLook || System.nanoTime() - nextLookBeyond >= 0)) {
+            arrivalsAtLastLook = arrived;
+            // The window is full and gave too little: what it holds is at a cap (an endpoint with a
+            // backlog, a tenant at its share) or waits on an ordering key. Other endpoints may have
+            // due work behind it; find them without reading the deliveries in between.
+            lookBeyondTheHead(now, choice);
+        }
+        List<String> chosen = choice.chosen;
         List<String> ids = deliveries.claimChosen(now, properties.lease(), chosen);
         if (ids.isEmpty()) {
             // Chosen, but claimed by another node meanwhile: look again at once rather than after the poll.
-            if (!chosen.isEmpty()) wake();
+            if (!chosen.isEmpty()) worker.wake();
             return 0;
         }
         claimsWithWork.increment();
@@ -180,11 +188,82 @@ class DeliveryEngine implements SmartLifecycle {
                     decrement(tenantsInFlight, d.tenantId());
                     inFlight.release();
                     // Its slot is free now (see recording): claim again without waiting for the commit.
-                    wake();
+                    worker.wake();
                 }
             });
         }
         return ids.size();
+    }
+
+    /**
+     * Deliveries chosen to claim, in the order offered, within each endpoint's cap (counting what the
+     * cluster has in flight to it) and each tenant's share of this node's slots.
+     */
+    private final class Choice {
+        final int free;
+        final Map<String, Integer> busyEndpoints;
+        final Map<String, Integer> endpointTaken = new HashMap<>();
+        final Map<String, Integer> tenantTaken = new HashMap<>();
+        final List<String> chosen = new ArrayList<>();
+        final Set<String> seen = new HashSet<>();
+
+        Choice(int free, Map<String, Integer> busyEndpoints) {
+            this.free = free;
+            this.busyEndpoints = busyEndpoints;
+        }
+
+        int wanted() {
+            return free - chosen.size();
+        }
+
+        int cap(Integer own) {
+            return own != null ? own : properties.endpointConcurrency();
+        }
+
+        /** Room left for the endpoint under its cap, after what is in flight and chosen. */
+        int endpointRoom(String endpointId, Integer maxConcurrency) {
+            return cap(maxConcurrency)
+                    - busyEndpoints.getOrDefault(endpointId, 0)
+                    - endpointTaken.getOrDefault(endpointId, 0);
+        }
+
+        boolean tenantHasRoom(String tenantId) {
+            return tenantsInFlight.getOrDefault(tenantId, 0) + tenantTaken.getOrDefault(tenantId, 0)
+                    < properties.tenantCap();
+        }
+
+        void offer(DeliveryRepository.Candidate c) {
+            if (wanted() == 0 || !c.claimable() || !seen.add(c.id())) return;
+            if (endpointRoom(c.endpointId(), c.maxConcurrency()) <= 0 || !tenantHasRoom(c.tenantId())) return;
+            endpointTaken.merge(c.endpointId(), 1, Integer::sum);
+            tenantTaken.merge(c.tenantId(), 1, Integer::sum);
+            chosen.add(c.id());
+        }
+    }
+
+    /**
+     * When the head of the queue is full of what this node may not claim: the other endpoints with due
+     * work (one index descent each), oldest first, and for each with room under its cap and its
+     * tenant's share, the head of its own queue. A look that finds nothing to claim is not repeated
+     * for a poll interval unless work arrives on this node meanwhile (work queued on another node is
+     * found at the next poll, as an idle node would find it): its cost follows the number of
+     * endpoints with pending work, and a backlog held at its cap would otherwise pay it for every
+     * slot that frees.
+     */
+    private void lookBeyondTheHead(Instant now, Choice choice) {
+        int before = choice.chosen.size();
+        for (DeliveryRepository.DueEndpoint e : deliveries.endpointsWithDueWork(now)) {
+            if (choice.wanted() == 0) break;
+            int room = choice.endpointRoom(e.endpointId(), e.maxConcurrency());
+            if (room <= 0 || !choice.tenantHasRoom(e.tenantId())) continue;
+            // Its leased rows come first in its queue; past them, room enough for what it may take and
+            // for deliveries waiting on an ordering key. A queue whose first rows all wait on one key
+            // gives nothing here until that key's deliveries are through.
+            int window = choice.busyEndpoints.getOrDefault(e.endpointId(), 0) + Math.min(room, choice.wanted()) + 64;
+            deliveries.dueOf(e.endpointId(), now, window).forEach(choice::offer);
+        }
+        if (choice.chosen.size() == before)
+            nextLookBeyond = System.nanoTime() + properties.pollInterval().toNanos();
     }
 
     /**

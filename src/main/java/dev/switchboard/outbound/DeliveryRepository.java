@@ -314,63 +314,139 @@ class DeliveryRepository {
 
     /**
      * What a delivery claim takes: pending and due, not leased, not behind an earlier open delivery
-     * with its ordering key, not of a disabled tenant, and (when given) not to a full endpoint or of a
-     * tenant at its in-flight cap. Each claim moves the lease token on.
+     * with its ordering key, and not of a disabled tenant. Each claim moves the lease token on.
      */
-    static Claims.Claim dueClaim(boolean skipEndpoints, boolean skipTenants) {
-        return new Claims.Claim("deliveries", due(skipEndpoints, skipTenants), CLAIM_ORDER, CLAIM_MARK);
+    static Claims.Claim dueClaim() {
+        return new Claims.Claim("deliveries", PENDING_DUE + " AND " + CLAIMABLE, CLAIM_ORDER, CLAIM_MARK);
     }
 
     static final String CLAIM_ORDER = "next_attempt_at, seq";
     static final String CLAIM_MARK = "locked_until = :lease, lease_token = lease_token + 1";
 
+    /** Pending and due: the due index's rows up to now, in claim order. */
+    static final String PENDING_DUE = "status = 'pending' AND next_attempt_at <= :now";
+
+    /** A pending and due delivery that a claim may take now. */
+    static final String CLAIMABLE = "(locked_until IS NULL OR locked_until <= :now)"
+            // An ordered delivery waits while an earlier one with its key is open (or being retried).
+            + " AND (ordering_key IS NULL OR NOT EXISTS (SELECT 1 FROM deliveries p"
+            + " WHERE p.endpoint_id = deliveries.endpoint_id AND p.ordering_key = deliveries.ordering_key"
+            + " AND p.seq < deliveries.seq AND p.status IN ('pending', 'paused')))"
+            // A disabled tenant's deliveries wait, and go on when it is enabled again.
+            + " AND NOT EXISTS (SELECT 1 FROM tenants t WHERE t.id = deliveries.tenant_id AND t.status = 'disabled')";
+
     /**
-     * The claim of deliveries chosen from {@link #dueCandidates}, if they are still due and unclaimed.
-     * In key order, so it looks each one up by its key: in the due index's order a chosen row taken
-     * by another node meanwhile would make it walk the whole queue looking for it.
+     * The claim of deliveries chosen from {@link #dueHead} and {@link #dueOf}, if they are still due
+     * and unclaimed. In key order, so it looks each one up by its key: in the due index's order a
+     * chosen row taken by another node meanwhile would make it walk the whole queue looking for it.
      */
     static Claims.Claim chosenClaim() {
-        return new Claims.Claim("deliveries", due(false, false) + " AND id = ANY(:chosen)", "id", CLAIM_MARK);
+        return new Claims.Claim("deliveries", dueClaim().due() + " AND id = ANY(:chosen)", "id", CLAIM_MARK);
     }
-
-    private static String due(boolean skipEndpoints, boolean skipTenants) {
-        return "status = 'pending' AND next_attempt_at <= :now AND (locked_until IS NULL OR locked_until <= :now)"
-                // An ordered delivery waits while an earlier one with its key is open (or being retried).
-                + " AND (ordering_key IS NULL OR NOT EXISTS (SELECT 1 FROM deliveries p"
-                + " WHERE p.endpoint_id = deliveries.endpoint_id AND p.ordering_key = deliveries.ordering_key"
-                + " AND p.seq < deliveries.seq AND p.status IN ('pending', 'paused')))"
-                // A disabled tenant's deliveries wait, and go on when it is enabled again.
-                + " AND NOT EXISTS (SELECT 1 FROM tenants t WHERE t.id = deliveries.tenant_id AND t.status = 'disabled')"
-                + (skipEndpoints ? " AND endpoint_id NOT IN (:fullEndpoints)" : "")
-                + (skipTenants ? " AND tenant_id NOT IN (:busyTenants)" : "");
-    }
-
-    /** A due delivery as the engine first sees it, to choose from before it claims. */
-    record Candidate(String id, String endpointId, String tenantId, Integer maxConcurrency) {}
 
     /**
-     * The next {@code limit} due deliveries in claim order, skipping the endpoints and tenants given,
-     * read without claiming them: the engine claims only those its endpoint and tenant caps leave
-     * room for, where claiming a batch and giving back the excess cost two writes per row given back.
+     * A pending and due delivery as the engine first sees it, to choose from before it claims; only
+     * a {@code claimable} one may be chosen (see {@link #CLAIMABLE}).
      */
-    List<Candidate> dueCandidates(
-            Instant now, int limit, Collection<String> fullEndpoints, Collection<String> busyTenants) {
-        Map<String, Object> params = new HashMap<>();
-        params.put("now", ts(now));
-        if (!fullEndpoints.isEmpty()) params.put("fullEndpoints", fullEndpoints);
-        if (!busyTenants.isEmpty()) params.put("busyTenants", busyTenants);
+    record Candidate(String id, String endpointId, String tenantId, Integer maxConcurrency, boolean claimable) {}
+
+    /**
+     * The first {@code window} pending and due deliveries in claim order, claimable or not, read
+     * without claiming them: the engine claims only those its endpoint and tenant caps leave room
+     * for, where claiming a batch and giving back the excess cost two writes per row given back.
+     *
+     * <p>It reads exactly {@code window} rows of the due index, never more. Leaving full endpoints and
+     * busy tenants out in SQL made the read walk past all of their rows: with a backlog behind one
+     * endpoint at its cap, every claim read the whole backlog to find nothing (some 10,000 index
+     * entries and heap rows per read in a sustained run, which starved the rest of the node). Work
+     * beyond the window is found endpoint by endpoint ({@link #endpointsWithDueWork}, {@link #dueOf}).
+     */
+    List<Candidate> dueHead(Instant now, int window) {
         return claims.peek(
-                dueClaim(!fullEndpoints.isEmpty(), !busyTenants.isEmpty()),
-                params,
-                limit,
+                new Claims.Claim("deliveries", PENDING_DUE, CLAIM_ORDER, CLAIM_MARK),
+                Map.of("now", ts(now)),
+                window,
                 CANDIDATE_COLUMNS,
-                (rs, n) -> new Candidate(
-                        rs.getString("id"), rs.getString("endpoint_id"), rs.getString("tenant_id"), (Integer)
-                                rs.getObject("max_concurrency")));
+                DeliveryRepository::candidate);
+    }
+
+    /**
+     * The first {@code window} pending and due deliveries of one endpoint in claim order, claimable or
+     * not. Ordered by the endpoint first, which only the endpoint's own queue index gives without a
+     * sort, so the read is that endpoint's rows and never a walk of the whole due queue.
+     */
+    List<Candidate> dueOf(String endpointId, Instant now, int window) {
+        return claims.peek(
+                new Claims.Claim(
+                        "deliveries",
+                        PENDING_DUE + " AND endpoint_id = :endpoint",
+                        "endpoint_id, " + CLAIM_ORDER,
+                        CLAIM_MARK),
+                Map.of("now", ts(now), "endpoint", endpointId),
+                window,
+                CANDIDATE_COLUMNS,
+                DeliveryRepository::candidate);
+    }
+
+    private static Candidate candidate(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+        return new Candidate(
+                rs.getString("id"),
+                rs.getString("endpoint_id"),
+                rs.getString("tenant_id"),
+                (Integer) rs.getObject("max_concurrency"),
+                rs.getInt("claimable") == 1);
     }
 
     static final String CANDIDATE_COLUMNS = "id, endpoint_id, tenant_id,"
-            + " (SELECT e.max_concurrency FROM endpoints e WHERE e.id = deliveries.endpoint_id) AS max_concurrency";
+            + " (SELECT e.max_concurrency FROM endpoints e WHERE e.id = deliveries.endpoint_id) AS max_concurrency,"
+            + " CASE WHEN " + CLAIMABLE + " THEN 1 ELSE 0 END AS claimable";
+
+    /** An endpoint with due deliveries, its tenant and its own cap, and its oldest due time. */
+    record DueEndpoint(String endpointId, String tenantId, Integer maxConcurrency, Instant head) {}
+
+    /**
+     * Each endpoint with pending deliveries is found by one descent of the endpoints' queue index
+     * (a loose index scan: the next endpoint after the last one found), and kept when its oldest
+     * pending delivery is due and its tenant is not disabled. The cost follows the number of
+     * endpoints with pending work, not the number of deliveries waiting.
+     */
+    static final String ENDPOINTS_WITH_DUE_WORK = """
+            WITH RECURSIVE pending_endpoints (endpoint_id) AS (
+                SELECT (SELECT d.endpoint_id FROM deliveries d WHERE d.status = 'pending'
+                        ORDER BY d.endpoint_id LIMIT 1)
+                UNION ALL
+                SELECT (SELECT d.endpoint_id FROM deliveries d WHERE d.status = 'pending'
+                        AND d.endpoint_id > p.endpoint_id ORDER BY d.endpoint_id LIMIT 1)
+                FROM pending_endpoints p WHERE p.endpoint_id IS NOT NULL
+            )
+            SELECT e.id, e.tenant_id, e.max_concurrency, h.head
+            FROM (SELECT p.endpoint_id,
+                         (SELECT MIN(d.next_attempt_at) FROM deliveries d
+                          WHERE d.status = 'pending' AND d.endpoint_id = p.endpoint_id) AS head
+                  FROM pending_endpoints p WHERE p.endpoint_id IS NOT NULL) h
+            JOIN endpoints e ON e.id = h.endpoint_id
+            WHERE h.head <= :now
+              AND NOT EXISTS (SELECT 1 FROM tenants t WHERE t.id = e.tenant_id AND t.status = 'disabled')
+            """;
+
+    /**
+     * The endpoints with pending deliveries due by {@code now}, oldest first, leaving out disabled
+     * tenants' (their deliveries wait). Read when the head of the queue holds nothing this node may
+     * claim, to find work behind it without reading the deliveries in between.
+     */
+    List<DueEndpoint> endpointsWithDueWork(Instant now) {
+        List<DueEndpoint> found = new ArrayList<>(claims.scan(
+                ENDPOINTS_WITH_DUE_WORK,
+                Map.of("now", ts(now)),
+                (rs, n) -> new DueEndpoint(
+                        rs.getString("id"),
+                        rs.getString("tenant_id"),
+                        (Integer) rs.getObject("max_concurrency"),
+                        instant(rs, "head"))));
+        // Sorted here: a sort in the statement is what the claims' planner settings rule out.
+        found.sort(java.util.Comparator.comparing(DueEndpoint::head));
+        return found;
+    }
 
     /**
      * Claims the chosen deliveries for {@code lease}, those of them still due and not claimed by

@@ -116,46 +116,38 @@ class DeliveryPlansTest {
 
     @Test
     void claimsReadTheDueIndexInClaimOrder() throws Exception {
-        for (var claim : List.of(DeliveryRepository.dueClaim(false, false), DeliveryRepository.dueClaim(true, true))) {
-            String p = claimPlan(
-                    "claim",
-                    claim.postgresql(),
-                    Map.of(
-                            "now",
-                            NOW,
-                            "lease",
-                            NOW,
-                            "claimLimit",
-                            50,
-                            "fullEndpoints",
-                            List.of("ep1", "ep2"),
-                            "busyTenants",
-                            List.of("t9")));
-            assertThat(p).contains("Index Scan using deliveries_due_idx");
-            // The index gives the claim order: no sort of every due row before the limit.
-            assertThat(p).doesNotContain("Sort Key: deliveries_1.next_attempt_at");
-        }
+        String p = claimPlan(
+                "claim",
+                DeliveryRepository.dueClaim().postgresql(),
+                Map.of("now", NOW, "lease", NOW, "claimLimit", 50));
+        assertThat(p).contains("Index Scan using deliveries_due_idx");
+        // The index gives the claim order: no sort of every due row before the limit.
+        assertThat(p).doesNotContain("Sort Key: deliveries_1.next_attempt_at");
     }
+
+    /** The engine's read of the queue's head, as {@link DeliveryRepository#dueHead} runs it. */
+    static final String HEAD = "SELECT " + DeliveryRepository.CANDIDATE_COLUMNS + " FROM deliveries WHERE "
+            + DeliveryRepository.PENDING_DUE + " ORDER BY " + DeliveryRepository.CLAIM_ORDER + " LIMIT :claimLimit";
+
+    /** One endpoint's head, as {@link DeliveryRepository#dueOf} runs it. */
+    static final String ENDPOINT_HEAD = "SELECT " + DeliveryRepository.CANDIDATE_COLUMNS + " FROM deliveries WHERE "
+            + DeliveryRepository.PENDING_DUE + " AND endpoint_id = :endpoint ORDER BY endpoint_id, "
+            + DeliveryRepository.CLAIM_ORDER + " LIMIT :claimLimit";
 
     @Test
     void theEngineReadsCandidatesInClaimOrderAndClaimsItsChoiceByKey() throws Exception {
-        for (var claim : List.of(DeliveryRepository.dueClaim(false, false), DeliveryRepository.dueClaim(true, true))) {
-            String peek = "SELECT " + DeliveryRepository.CANDIDATE_COLUMNS + " FROM deliveries WHERE " + claim.due()
-                    + " ORDER BY " + claim.order() + " LIMIT :claimLimit";
-            String p = claimPlan(
-                    "candidates",
-                    peek,
-                    Map.of(
-                            "now",
-                            NOW,
-                            "claimLimit",
-                            114,
-                            "fullEndpoints",
-                            List.of("ep1"),
-                            "busyTenants",
-                            List.of("t9")));
-            assertThat(p).contains("Index Scan using deliveries_due_idx").doesNotContain("Sort Key");
-        }
+        String head = claimPlan("candidates", HEAD, Map.of("now", NOW, "claimLimit", 116));
+        assertThat(head).contains("Index Scan using deliveries_due_idx").doesNotContain("Sort Key");
+        String endpoints =
+                claimPlan("endpoints with due work", DeliveryRepository.ENDPOINTS_WITH_DUE_WORK, Map.of("now", NOW));
+        // One descent of the endpoints' queue index per endpoint, and its oldest delivery by the same index.
+        assertThat(endpoints)
+                .contains("Recursive Union")
+                .contains("deliveries_endpoint_due_idx")
+                .doesNotContain("deliveries_due_idx");
+        String one = claimPlan(
+                "one endpoint's candidates", ENDPOINT_HEAD, Map.of("now", NOW, "endpoint", "ep7", "claimLimit", 80));
+        assertThat(one).contains("Index Scan using deliveries_endpoint_due_idx").doesNotContain("Sort Key");
         String chosen = claimPlan(
                 "claim of the chosen",
                 DeliveryRepository.chosenClaim().postgresql(),
@@ -175,6 +167,63 @@ class DeliveryPlansTest {
         assertThat(chosen)
                 .contains("Index Scan using deliveries_pkey on deliveries deliveries_1")
                 .doesNotContain("deliveries_due_idx");
+    }
+
+    /**
+     * A backlog behind one endpoint at its cap: the engine's reads cost what the window and the
+     * number of endpoints say, not what the backlog holds. Leaving the full endpoint out in SQL (as
+     * the engine did before) walked every row of the backlog to find the other endpoint's delivery,
+     * in every claim cycle of a sustained run.
+     */
+    @Test
+    void aBacklogBehindOneFullEndpointIsNotWalked() throws Exception {
+        try (QueryPlans q = QueryPlans.freshSchema("tenants", "endpoints", "messages", "deliveries")) {
+            q.execute("INSERT INTO tenants VALUES ('t1', 't', 'active', now(), now())");
+            q.execute("""
+                    INSERT INTO endpoints (id, tenant_id, url, event_types, headers, status, created_at, updated_at)
+                    SELECT 'ep' || g, 't1', 'https://example.com', '[]', '[]', 'active', now(), now()
+                    FROM generate_series(1, 2) g""");
+            q.execute("""
+                    INSERT INTO messages (id, tenant_id, event_type, payload, created_at)
+                    SELECT 'msg' || g, 't1', 'x', '\\x00', now() FROM generate_series(1, 30010) g""");
+            // 30,000 due for ep1, then 10 for ep2, all older than now.
+            q.execute("""
+                    INSERT INTO deliveries (id, tenant_id, message_id, endpoint_id, status, attempts, next_attempt_at,
+                                            created_at, updated_at)
+                    SELECT 'dlv' || g, 't1', 'msg' || g, CASE WHEN g <= 30000 THEN 'ep1' ELSE 'ep2' END, 'pending', 0,
+                           timestamptz '2026-12-01 11:00:00+00' + g * interval '1 millisecond', now(), now()
+                    FROM generate_series(1, 30010) g""");
+            var now = Map.of("now", NOW, "claimLimit", 116);
+
+            String head = q.claimRun(HEAD, now);
+            System.out.println("-- the head, a backlog behind ep1\n" + head);
+            assertThat(head).contains("rows=116 loops=1");
+            long headRows = QueryPlans.rowsRead(head);
+
+            String found = q.claimRun(DeliveryRepository.ENDPOINTS_WITH_DUE_WORK, Map.of("now", NOW));
+            System.out.println("-- endpoints with due work\n" + found);
+            assertThat(found).contains("rows=2 loops=1");
+            long foundRows = QueryPlans.rowsRead(found);
+
+            String ep2 = q.claimRun(ENDPOINT_HEAD, Map.of("now", NOW, "endpoint", "ep2", "claimLimit", 80));
+            System.out.println("-- ep2's head\n" + ep2);
+            assertThat(ep2).contains("rows=10 loops=1");
+            long ep2Rows = QueryPlans.rowsRead(ep2);
+
+            // The read the engine made before: due order with the full endpoint left out.
+            String before = q.claimRun(HEAD.replace(" ORDER BY", " AND endpoint_id NOT IN ('ep1') ORDER BY"), now);
+            System.out.println("-- before: the full endpoint left out in SQL\n" + before);
+            assertThat(before).contains("rows=10 loops=1");
+            long walked = QueryPlans.rowsRead(before);
+
+            long read = headRows + foundRows + ep2Rows;
+            System.out.printf(
+                    "rows read: head %d + endpoints %d + ep2 %d = %d; before %d%n",
+                    headRows, foundRows, ep2Rows, read, walked);
+            assertThat(walked).isGreaterThanOrEqualTo(30_000);
+            // The window, one row per endpoint, and ep2's own.
+            assertThat(read).isLessThan(200);
+        }
     }
 
     @Test
@@ -229,7 +278,7 @@ class DeliveryPlansTest {
     void theSparseIndexesServeTheirQueries() throws Exception {
         String claim = claimPlan(
                 "claim, ordering check",
-                DeliveryRepository.dueClaim(false, false).postgresql(),
+                DeliveryRepository.dueClaim().postgresql(),
                 Map.of("now", NOW, "lease", NOW, "claimLimit", 50));
         assertThat(claim).contains("Index Scan using deliveries_ordering_idx on deliveries p");
         assertThat(plan("dead letters since", DeliveryRepository.DEAD_LETTERS_SINCE, Map.of("since", NOW)))

@@ -305,6 +305,43 @@ class OutboundControlsTest extends ServerTest {
         }
     }
 
+    /**
+     * A backlog held at its endpoint's cap, longer than the window of the queue's head the engine
+     * reads each cycle, does not hide another endpoint's delivery behind it: the engine finds that
+     * endpoint without reading the backlog in between (which, read every cycle, starved the node).
+     */
+    @Test
+    void aBacklogLongerThanTheHeadWindowDoesNotHideAnotherEndpoint() throws Exception {
+        endpoint("\"maxConcurrency\":1,\"eventTypes\":[\"backlog.thing\"]");
+        CountDownLatch release = new CountDownLatch(1);
+        // Every send hangs (until the test server's 2 s send timeout): one at a time, the backlog stays.
+        int backlog = 3 * properties.batchSize() + 16;
+        for (int i = 0; i <= backlog; i++) receiver.then(new Answer(200, Map.of(), new byte[0], release));
+        try (Receiver other = new Receiver()) {
+            endpoint(other, "\"eventTypes\":[\"other.thing\"]");
+            sent("backlog.thing", "{}", null);
+            await().atMost(Duration.ofSeconds(20)).until(() -> receiver.active.get() == 1);
+            for (int i = 0; i < backlog; i++) sent("backlog.thing", "{\"i\":" + i + "}", null);
+            String otherId = sent("other.thing", "{}", null);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> receivedIds(other).contains(otherId));
+            // The backlog waited at its cap (one send every 2 s at most: each outlives the send
+            // timeout, the receiver holding it longer), and was still longer than the head window
+            // (the leased rows, twice the free slots, and 16).
+            assertThat(jdbc.sql("SELECT COUNT(*) FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id"
+                                    + " WHERE e.tenant_id = :t AND d.status = 'pending'")
+                            .param("t", tenant)
+                            .query(Long.class)
+                            .single())
+                    .isGreaterThan(1 + 2L * properties.batchSize() + 16);
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Autowired
+    OutboundProperties properties;
+
     @Autowired
     Completions completions;
 

@@ -73,6 +73,10 @@ public final class QueryPlans implements AutoCloseable {
 
     /** The plan of a statement with named parameters, made under {@code planCacheMode}. */
     private String plan(String sql, Map<String, ?> params, String planCacheMode) throws SQLException {
+        return plan(sql, params, planCacheMode, "EXPLAIN EXECUTE ");
+    }
+
+    private String plan(String sql, Map<String, ?> params, String planCacheMode, String explain) throws SQLException {
         ParsedSql parsed = NamedParameterUtils.parseSqlStatement(sql);
         MapSqlParameterSource source = new MapSqlParameterSource(params);
         String positional = NamedParameterUtils.substituteNamedParameters(parsed, source);
@@ -81,7 +85,7 @@ public final class QueryPlans implements AutoCloseable {
             if (v instanceof Collection<?> list) values.addAll(list);
             else values.add(v);
         }
-        return planOf(positional, values, planCacheMode);
+        return planOf(positional, values, planCacheMode, explain);
     }
 
     /** The plan made for these values and the tables as they are now ({@link Claims#withCustomPlans}). */
@@ -99,10 +103,42 @@ public final class QueryPlans implements AutoCloseable {
         return planUnder(Claims.KEY_LOOKUP, sql, params);
     }
 
+    /**
+     * The generic plan of a claim run for real ({@code EXPLAIN (ANALYZE, BUFFERS)}), under the
+     * claims' planner settings: what it read, not what the planner guessed. Not for statements that
+     * write.
+     */
+    public String claimRun(String sql, Map<String, ?> params) throws SQLException {
+        return planUnder(Claims.ORDERED_SCAN, sql, params, "EXPLAIN (ANALYZE, BUFFERS) EXECUTE ");
+    }
+
+    /**
+     * The rows a run ({@link #claimRun}) handled, as a measure of its work that the table's packing
+     * does not change: the most any node returned over all its loops, and every row a filter threw
+     * away.
+     */
+    public static long rowsRead(String run) {
+        long most = 0;
+        var returned = java.util.regex.Pattern.compile("actual time=[0-9.]+\\.\\.[0-9.]+ rows=(\\d+) loops=(\\d+)")
+                .matcher(run);
+        while (returned.find())
+            most = Math.max(most, Long.parseLong(returned.group(1)) * Long.parseLong(returned.group(2)));
+        long removed = 0;
+        var filtered = java.util.regex.Pattern.compile("Rows Removed by Filter: (\\d+)")
+                .matcher(run);
+        while (filtered.find()) removed += Long.parseLong(filtered.group(1));
+        return most + removed;
+    }
+
     private String planUnder(Map<String, String> settings, String sql, Map<String, ?> params) throws SQLException {
+        return planUnder(settings, sql, params, "EXPLAIN EXECUTE ");
+    }
+
+    private String planUnder(Map<String, String> settings, String sql, Map<String, ?> params, String explain)
+            throws SQLException {
         for (var setting : settings.entrySet()) execute("SET " + setting.getKey() + " = " + setting.getValue());
         try {
-            return plan(sql, params);
+            return plan(sql, params, "force_generic_plan", explain);
         } finally {
             execute("RESET ALL");
         }
@@ -110,10 +146,11 @@ public final class QueryPlans implements AutoCloseable {
 
     /** The generic plan of a statement with {@code ?} parameters. */
     public String plan(String sql, Object... values) throws SQLException {
-        return planOf(sql, List.of(values), "force_generic_plan");
+        return planOf(sql, List.of(values), "force_generic_plan", "EXPLAIN EXECUTE ");
     }
 
-    private String planOf(String questionMarks, List<Object> values, String planCacheMode) throws SQLException {
+    private String planOf(String questionMarks, List<Object> values, String planCacheMode, String explain)
+            throws SQLException {
         StringBuilder sql = new StringBuilder();
         int n = 0;
         for (char ch : questionMarks.toCharArray()) {
@@ -127,8 +164,8 @@ public final class QueryPlans implements AutoCloseable {
         execute("PREPARE " + name + " AS " + sql);
         StringBuilder plan = new StringBuilder();
         try (Statement s = connection.createStatement();
-                ResultSet rs = s.executeQuery("EXPLAIN EXECUTE " + name
-                        + (literals.isEmpty() ? "" : "(" + String.join(", ", literals) + ")"))) {
+                ResultSet rs = s.executeQuery(
+                        explain + name + (literals.isEmpty() ? "" : "(" + String.join(", ", literals) + ")"))) {
             while (rs.next()) plan.append(rs.getString(1)).append('\n');
         } finally {
             execute("DEALLOCATE " + name);
