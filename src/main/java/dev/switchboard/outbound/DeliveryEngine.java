@@ -77,11 +77,12 @@ class DeliveryEngine implements SmartLifecycle {
     private final ConcurrentHashMap<String, Integer> recording = new ConcurrentHashMap<>();
     /**
      * When {@link #lookBeyondTheHead} may run again after finding nothing ({@link System#nanoTime}),
-     * unless work arrived since (see {@link #arrivals}). Only the polling worker's one thread reads and
-     * writes it and {@link #arrivalsAtLastLook}.
+     * unless work arrived since (see {@link #arrivals}), and when it last ran. Only the polling
+     * worker's one thread reads and writes these.
      */
     private long nextLookBeyond = System.nanoTime();
 
+    private long lastLookBeyond = System.nanoTime();
     private long arrivalsAtLastLook;
     /** Wakes for new work on this node (deliveries queued, an endpoint enabled), not for freed slots. */
     private final AtomicLong arrivals = new AtomicLong();
@@ -144,9 +145,9 @@ class DeliveryEngine implements SmartLifecycle {
         // which are read after the database's counts: a send ending in between is not in flight either way.
         Map<String, Integer> busyEndpoints = new HashMap<>();
         int leasedTotal = 0;
-        for (DeliveryRepository.Leased c : deliveries.leasedPerEndpoint(properties.endpointConcurrency(), now)) {
-            busyEndpoints.put(c.endpointId(), Math.max(0, c.leased() - recording.getOrDefault(c.endpointId(), 0)));
-            leasedTotal += c.leased();
+        for (Map.Entry<String, Integer> c : deliveries.leasedPerEndpoint(now).entrySet()) {
+            busyEndpoints.put(c.getKey(), Math.max(0, c.getValue() - recording.getOrDefault(c.getKey(), 0)));
+            leasedTotal += c.getValue();
         }
         // The head of the queue, a bounded window: the leased rows at its front, and twice the free
         // slots past them, so an endpoint near its cap does not hide the ones behind it.
@@ -155,10 +156,15 @@ class DeliveryEngine implements SmartLifecycle {
         Choice choice = new Choice(free, busyEndpoints);
         head.forEach(choice::offer);
         long arrived = arrivals.get();
+        long at = System.nanoTime();
         if (choice.wanted() > 0
                 && head.size() == window
-                && (arrived != arrivalsAtLastLook || System.nanoTime() - nextLookBeyond >= 0)) {
+                && (at - nextLookBeyond >= 0
+                        || (arrived != arrivalsAtLastLook
+                                && at - lastLookBeyond
+                                        >= properties.pollInterval().toNanos() / 10))) {
             arrivalsAtLastLook = arrived;
+            lastLookBeyond = at;
             // The window is full and gave too little: what it holds is at a cap (an endpoint with a
             // backlog, a tenant at its share) or waits on an ordering key. Other endpoints may have
             // due work behind it; find them without reading the deliveries in between.
@@ -244,11 +250,11 @@ class DeliveryEngine implements SmartLifecycle {
     /**
      * When the head of the queue is full of what this node may not claim: the other endpoints with due
      * work (one index descent each), oldest first, and for each with room under its cap and its
-     * tenant's share, the head of its own queue. A look that finds nothing to claim is not repeated
-     * for a poll interval unless work arrives on this node meanwhile (work queued on another node is
-     * found at the next poll, as an idle node would find it): its cost follows the number of
-     * endpoints with pending work, and a backlog held at its cap would otherwise pay it for every
-     * slot that frees.
+     * tenant's share, the head of its own queue. Its cost follows the number of endpoints with
+     * pending work, and a backlog held at its cap would pay it for every slot that frees, so a look
+     * that finds nothing is not repeated for a poll interval, or a tenth of one when work arrives on
+     * this node meanwhile (work queued on another node is found at the next poll, as an idle node
+     * would find it). Under steady ingest that is at most ten looks a poll interval.
      */
     private void lookBeyondTheHead(Instant now, Choice choice) {
         int before = choice.chosen.size();
@@ -278,7 +284,7 @@ class DeliveryEngine implements SmartLifecycle {
         claimed.forEach(d -> byEndpoint
                 .computeIfAbsent(d.endpointId(), k -> new ArrayList<>())
                 .add(d));
-        Map<String, Integer> leased = deliveries.inFlight(byEndpoint.keySet(), now);
+        Map<String, Integer> leased = deliveries.leasedPerEndpoint(now);
         Set<String> keep = new HashSet<>();
         byEndpoint.forEach((endpoint, mine) -> {
             int cap = mine.getFirst().maxConcurrency() != null

@@ -223,6 +223,17 @@ class DeliveryPlansTest {
             assertThat(walked).isGreaterThanOrEqualTo(30_000);
             // The window, one row per endpoint, and ep2's own.
             assertThat(read).isLessThan(200);
+
+            // ep1 at its cap of 16: the count of what is in flight reads the 16 leased rows, whatever the
+            // backlog. (The count it replaced, for given endpoints, read ep1's whole backlog through an
+            // endpoint index in the sustained benchmark's database; this fresh schema plans it on the
+            // leased index, so only the new statement is held to the bound here.)
+            q.execute("UPDATE deliveries SET locked_until = timestamptz '2026-12-01 12:05:00+00'"
+                    + " WHERE endpoint_id = 'ep1' AND next_attempt_at < timestamptz '2026-12-01 11:00:00.017+00'");
+            String leased = q.run(DeliveryRepository.LEASED, Map.of("now", NOW));
+            System.out.println("-- leased per endpoint\n" + leased);
+            assertThat(leased).contains("rows=1 loops=1").contains("deliveries_leased_idx");
+            assertThat(QueryPlans.rowsRead(leased)).isLessThanOrEqualTo(16);
         }
     }
 
@@ -288,12 +299,8 @@ class DeliveryPlansTest {
 
     @Test
     void inFlightCountsReadOnlyLeasedRows() throws Exception {
-        assertThat(plan("leased per endpoint", DeliveryRepository.LEASED, Map.of("now", NOW, "cap", 16)))
-                .contains("deliveries_leased_idx");
-        assertThat(plan(
-                        "in flight",
-                        DeliveryRepository.IN_FLIGHT,
-                        Map.of("endpoints", List.of("ep1", "ep2"), "now", NOW)))
-                .contains("deliveries_leased_idx");
+        assertThat(plan("leased per endpoint", DeliveryRepository.LEASED, Map.of("now", NOW)))
+                .contains("deliveries_leased_idx")
+                .doesNotContain("deliveries_endpoint");
     }
 }

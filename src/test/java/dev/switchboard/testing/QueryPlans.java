@@ -112,8 +112,13 @@ public final class QueryPlans implements AutoCloseable {
         return planUnder(Claims.ORDERED_SCAN, sql, params, "EXPLAIN (ANALYZE, BUFFERS) EXECUTE ");
     }
 
+    /** The generic plan of a read run for real ({@code EXPLAIN (ANALYZE, BUFFERS)}), under default settings. */
+    public String run(String sql, Map<String, ?> params) throws SQLException {
+        return plan(sql, params, "force_generic_plan", "EXPLAIN (ANALYZE, BUFFERS) EXECUTE ");
+    }
+
     /**
-     * The rows a run ({@link #claimRun}) handled, as a measure of its work that the table's packing
+     * The rows a run ({@link #claimRun}, {@link #run}) handled, as a measure of its work that the table's packing
      * does not change: the most any node returned over all its loops, and every row a filter threw
      * away.
      */
