@@ -254,7 +254,8 @@ class DeliveryEngine implements SmartLifecycle {
      * pending work, and a backlog held at its cap would pay it for every slot that frees, so a look
      * that finds nothing is not repeated for a poll interval, or a tenth of one when work arrives on
      * this node meanwhile (work queued on another node is found at the next poll, as an idle node
-     * would find it). Under steady ingest that is at most ten looks a poll interval.
+     * would find it). Under steady ingest that is at most ten fruitless looks a poll interval; a look
+     * that finds work is not held back, so it runs on every pass while it keeps finding some.
      */
     private void lookBeyondTheHead(Instant now, Choice choice) {
         int before = choice.chosen.size();
