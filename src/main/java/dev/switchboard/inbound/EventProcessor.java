@@ -1,6 +1,7 @@
 package dev.switchboard.inbound;
 
 import dev.switchboard.common.PollingWorker;
+import dev.switchboard.common.QueueFloor;
 import dev.switchboard.common.Sql;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,6 +44,8 @@ class EventProcessor implements SmartLifecycle {
     private final Clock clock;
     private final org.springframework.context.ApplicationEventPublisher publisher;
     private final PollingWorker worker;
+    /** Where the claims start in the due index: past the events already processed (see QueueFloor). */
+    private final QueueFloor floor;
 
     EventProcessor(
             EventRepository events,
@@ -61,6 +64,7 @@ class EventProcessor implements SmartLifecycle {
         this.clock = clock;
         this.worker =
                 new PollingWorker("inbound-processor", settings.pollInterval(), settings.batchSize(), this::runOnce);
+        this.floor = new QueueFloor(events::oldestReceived);
     }
 
     /** Called after an ingest commits, so a new event is processed without waiting for the next poll. */
@@ -77,7 +81,8 @@ class EventProcessor implements SmartLifecycle {
      */
     int runOnce() {
         Instant now = Sql.now(clock);
-        List<EventRepository.Claimed> claimed = events.claimDueEvents(now, settings.lease(), settings.batchSize());
+        List<EventRepository.Claimed> claimed =
+                events.claimDueEvents(now, floor.at(now), settings.lease(), settings.batchSize());
         if (claimed.isEmpty()) return 0;
         Instant stopAt = now.plus(settings.lease().multipliedBy(3).dividedBy(4));
         // In claim order, so each source's (and subject's) events are routed in the order they came.

@@ -300,13 +300,23 @@ class EventRepository {
      */
     static final Claims.Claim DUE = new Claims.Claim(
             "inbound_events",
-            "status = 'received' AND next_attempt_at <= :now AND (locked_until IS NULL OR locked_until <= :now)",
+            "status = 'received' AND next_attempt_at <= :now AND next_attempt_at >= :floor"
+                    + " AND (locked_until IS NULL OR locked_until <= :now)",
             "next_attempt_at",
             "locked_until = :lease, attempts = attempts + 1");
 
     /** Claims up to {@code limit} due events for {@code lease}; returns their ids. */
-    List<String> claimDue(Instant now, Duration lease, int limit) {
-        return claims.claim(DUE, Map.of("now", ts(now), "lease", ts(now.plus(lease))), limit);
+    List<String> claimDue(Instant now, Instant floor, Duration lease, int limit) {
+        return claims.claim(DUE, claimParams(now, floor, lease), limit);
+    }
+
+    private static Map<String, Object> claimParams(Instant now, Instant floor, Duration lease) {
+        return Map.of("now", ts(now), "floor", ts(floor), "lease", ts(now.plus(lease)));
+    }
+
+    /** When the oldest event waiting to be processed (leased or not) is due: see {@link dev.switchboard.common.QueueFloor}. */
+    Optional<Instant> oldestReceived() {
+        return claims.earliest("inbound_events", "status = 'received'", "next_attempt_at");
     }
 
     /** A claimed event as its claim left it (attempt counted), and its body (null once purged). */
@@ -319,10 +329,10 @@ class EventRepository {
      * Claims as {@link #claimDue} does and returns the events with their bodies, in no particular
      * order: on PostgreSQL the claim's one statement returns them, so a batch reads nothing more.
      */
-    List<Claimed> claimDueEvents(Instant now, Duration lease, int limit) {
+    List<Claimed> claimDueEvents(Instant now, Instant floor, Duration lease, int limit) {
         return claims.claimRows(
                 DUE,
-                Map.of("now", ts(now), "lease", ts(now.plus(lease))),
+                claimParams(now, floor, lease),
                 limit,
                 CLAIMED_COLUMNS,
                 (rs, n) -> new Claimed(row.mapRow(rs, n), rs.getBytes("body")));

@@ -1,6 +1,7 @@
 package dev.switchboard.outbound;
 
 import dev.switchboard.common.PollingWorker;
+import dev.switchboard.common.QueueFloor;
 import dev.switchboard.common.Sql;
 import dev.switchboard.common.Text;
 import dev.switchboard.egress.BlockedDestinationException;
@@ -86,6 +87,8 @@ class DeliveryEngine implements SmartLifecycle {
     private long arrivalsAtLastLook;
     /** Wakes for new work on this node (deliveries queued, an endpoint enabled), not for freed slots. */
     private final AtomicLong arrivals = new AtomicLong();
+    /** Where reads of the due queue start: past the deliveries already made (see QueueFloor). */
+    private final QueueFloor floor;
     /** Claims that got work: with the completion counters, the benchmark's commits per delivery. */
     private final Counter claimsWithWork;
 
@@ -109,6 +112,7 @@ class DeliveryEngine implements SmartLifecycle {
         this.clock = clock;
         this.inFlight = new Semaphore(properties.concurrency());
         this.worker = new PollingWorker("outbound-delivery", properties.pollInterval(), 1, this::runOnce);
+        this.floor = new QueueFloor(deliveries::oldestPending);
         this.claimsWithWork = Counter.builder(CLAIMS)
                 .description("Delivery claims that got work")
                 .register(metrics);
@@ -152,7 +156,8 @@ class DeliveryEngine implements SmartLifecycle {
         // The head of the queue, a bounded window: the leased rows at its front, and twice the free
         // slots past them, so an endpoint near its cap does not hide the ones behind it.
         int window = leasedTotal + 2 * free + 16;
-        List<DeliveryRepository.Candidate> head = deliveries.dueHead(now, window);
+        Instant floor = this.floor.at(now);
+        List<DeliveryRepository.Candidate> head = deliveries.dueHead(now, floor, window);
         Choice choice = new Choice(free, busyEndpoints);
         head.forEach(choice::offer);
         long arrived = arrivals.get();
@@ -168,7 +173,7 @@ class DeliveryEngine implements SmartLifecycle {
             // The window is full and gave too little: what it holds is at a cap (an endpoint with a
             // backlog, a tenant at its share) or waits on an ordering key. Other endpoints may have
             // due work behind it; find them without reading the deliveries in between.
-            lookBeyondTheHead(now, choice);
+            lookBeyondTheHead(now, floor, choice);
         }
         List<String> chosen = choice.chosen;
         List<String> ids = deliveries.claimChosen(now, properties.lease(), chosen);
@@ -257,9 +262,9 @@ class DeliveryEngine implements SmartLifecycle {
      * would find it). Under steady ingest that is at most ten fruitless looks a poll interval; a look
      * that finds work is not held back, so it runs on every pass while it keeps finding some.
      */
-    private void lookBeyondTheHead(Instant now, Choice choice) {
+    private void lookBeyondTheHead(Instant now, Instant floor, Choice choice) {
         int before = choice.chosen.size();
-        for (DeliveryRepository.DueEndpoint e : deliveries.endpointsWithDueWork(now)) {
+        for (DeliveryRepository.DueEndpoint e : deliveries.endpointsWithDueWork(now, floor)) {
             if (choice.wanted() == 0) break;
             int room = choice.endpointRoom(e.endpointId(), e.maxConcurrency());
             if (room <= 0 || !choice.tenantHasRoom(e.tenantId())) continue;
@@ -267,7 +272,7 @@ class DeliveryEngine implements SmartLifecycle {
             // for deliveries waiting on an ordering key. A queue whose first rows all wait on one key
             // gives nothing here until that key's deliveries are through.
             int window = choice.busyEndpoints.getOrDefault(e.endpointId(), 0) + Math.min(room, choice.wanted()) + 64;
-            deliveries.dueOf(e.endpointId(), now, window).forEach(choice::offer);
+            deliveries.dueOf(e.endpointId(), now, floor, window).forEach(choice::offer);
         }
         if (choice.chosen.size() == before)
             nextLookBeyond = System.nanoTime() + properties.pollInterval().toNanos();

@@ -326,6 +326,17 @@ class DeliveryRepository {
     /** Pending and due: the due index's rows up to now, in claim order. */
     static final String PENDING_DUE = "status = 'pending' AND next_attempt_at <= :now";
 
+    /**
+     * Reads of the queue in due order start at the engine's {@link dev.switchboard.common.QueueFloor}:
+     * past the index entries of deliveries already made, which VACUUM has not yet removed.
+     */
+    static final String FROM_FLOOR = " AND next_attempt_at >= :floor";
+
+    /** When the oldest pending delivery (leased or not) is due: see {@link dev.switchboard.common.QueueFloor}. */
+    Optional<Instant> oldestPending() {
+        return claims.earliest("deliveries", "status = 'pending'", "next_attempt_at");
+    }
+
     /** A pending and due delivery that a claim may take now. */
     static final String CLAIMABLE = "(locked_until IS NULL OR locked_until <= :now)"
             // An ordered delivery waits while an earlier one with its key is open (or being retried).
@@ -361,10 +372,10 @@ class DeliveryRepository {
      * entries and heap rows per read in a sustained run, which starved the rest of the node). Work
      * beyond the window is found endpoint by endpoint ({@link #endpointsWithDueWork}, {@link #dueOf}).
      */
-    List<Candidate> dueHead(Instant now, int window) {
+    List<Candidate> dueHead(Instant now, Instant floor, int window) {
         return claims.peek(
-                new Claims.Claim("deliveries", PENDING_DUE, CLAIM_ORDER, CLAIM_MARK),
-                Map.of("now", ts(now)),
+                new Claims.Claim("deliveries", PENDING_DUE + FROM_FLOOR, CLAIM_ORDER, CLAIM_MARK),
+                Map.of("now", ts(now), "floor", ts(floor)),
                 window,
                 CANDIDATE_COLUMNS,
                 DeliveryRepository::candidate);
@@ -375,14 +386,14 @@ class DeliveryRepository {
      * not. Ordered by the endpoint first, which only the endpoint's own queue index gives without a
      * sort, so the read is that endpoint's rows and never a walk of the whole due queue.
      */
-    List<Candidate> dueOf(String endpointId, Instant now, int window) {
+    List<Candidate> dueOf(String endpointId, Instant now, Instant floor, int window) {
         return claims.peek(
                 new Claims.Claim(
                         "deliveries",
-                        PENDING_DUE + " AND endpoint_id = :endpoint",
+                        PENDING_DUE + FROM_FLOOR + " AND endpoint_id = :endpoint",
                         "endpoint_id, " + CLAIM_ORDER,
                         CLAIM_MARK),
-                Map.of("now", ts(now), "endpoint", endpointId),
+                Map.of("now", ts(now), "floor", ts(floor), "endpoint", endpointId),
                 window,
                 CANDIDATE_COLUMNS,
                 DeliveryRepository::candidate);
@@ -408,22 +419,26 @@ class DeliveryRepository {
      * Each endpoint with pending deliveries is found by one descent of the endpoints' queue index
      * (a loose index scan: the next endpoint after the last one found), with its oldest pending
      * delivery's due time (one more descent), unless its tenant is disabled. The cost follows the
-     * number of endpoints with pending work, not the number of deliveries waiting; each descent also
-     * steps over the index entries of rows no longer pending that VACUUM has not yet removed.
+     * number of endpoints with pending work, not the number of deliveries waiting. The entries of
+     * rows no longer pending that VACUUM has not yet removed sort first in each endpoint's range: the
+     * floor leaves those below it out by the index entry alone (a condition on the index's second
+     * column), without a visit to their rows, and takes each endpoint's oldest from the floor.
      */
     static final String ENDPOINTS_WITH_DUE_WORK = """
             WITH RECURSIVE pending_endpoints (endpoint_id) AS (
                 SELECT (SELECT d.endpoint_id FROM deliveries d WHERE d.status = 'pending'
-                        ORDER BY d.endpoint_id LIMIT 1)
+                        AND d.next_attempt_at >= :floor ORDER BY d.endpoint_id LIMIT 1)
                 UNION ALL
                 SELECT (SELECT d.endpoint_id FROM deliveries d WHERE d.status = 'pending'
-                        AND d.endpoint_id > p.endpoint_id ORDER BY d.endpoint_id LIMIT 1)
+                        AND d.endpoint_id > p.endpoint_id AND d.next_attempt_at >= :floor
+                        ORDER BY d.endpoint_id LIMIT 1)
                 FROM pending_endpoints p WHERE p.endpoint_id IS NOT NULL
             )
             SELECT e.id, e.tenant_id, e.max_concurrency, h.head
             FROM (SELECT p.endpoint_id,
                          (SELECT MIN(d.next_attempt_at) FROM deliveries d
-                          WHERE d.status = 'pending' AND d.endpoint_id = p.endpoint_id) AS head
+                          WHERE d.status = 'pending' AND d.endpoint_id = p.endpoint_id
+                          AND d.next_attempt_at >= :floor) AS head
                   FROM pending_endpoints p WHERE p.endpoint_id IS NOT NULL) h
             JOIN endpoints e ON e.id = h.endpoint_id
             WHERE NOT EXISTS (SELECT 1 FROM tenants t WHERE t.id = e.tenant_id AND t.status = 'disabled')
@@ -434,10 +449,10 @@ class DeliveryRepository {
      * tenants' (their deliveries wait). Read when the head of the queue holds nothing this node may
      * claim, to find work behind it without reading the deliveries in between.
      */
-    List<DueEndpoint> endpointsWithDueWork(Instant now) {
+    List<DueEndpoint> endpointsWithDueWork(Instant now, Instant floor) {
         List<DueEndpoint> found = new ArrayList<>(claims.scan(
                 ENDPOINTS_WITH_DUE_WORK,
-                Map.of(),
+                Map.of("floor", ts(floor)),
                 (rs, n) -> new DueEndpoint(
                         rs.getString("id"),
                         rs.getString("tenant_id"),

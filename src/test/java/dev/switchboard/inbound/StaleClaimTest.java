@@ -105,7 +105,10 @@ class StaleClaimTest {
                     // The lease runs out and another node claims the event (and commits) meanwhile.
                     clock.advance(properties.processing().lease().plusSeconds(1));
                     var claimed = otherNode.execute(s -> events.claimDue(
-                            Sql.now(clock), properties.processing().lease(), 100));
+                            Sql.now(clock),
+                            java.time.Instant.EPOCH,
+                            properties.processing().lease(),
+                            100));
                     if (!claimed.contains(event.id())) throw new IllegalStateException("not claimed: " + claimed);
                     tookOver.countDown();
                 }
@@ -153,9 +156,13 @@ class StaleClaimTest {
      * within its source.
      */
     List<String> storeDue(String tenant, List<String> sources, int perSource) {
+        return storeDue(tenant, sources, perSource, Sql.now(clock).minusSeconds(1));
+    }
+
+    /** As above, the first received at {@code t0}. */
+    List<String> storeDue(String tenant, List<String> sources, int perSource, java.time.Instant t0) {
         List<String> ids = new ArrayList<>();
         List<Map<String, Object>> rows = new ArrayList<>();
-        java.time.Instant t0 = Sql.now(clock).minusSeconds(1);
         int n = 0;
         for (int i = 0; i < perSource; i++) {
             for (String source : sources) {
@@ -209,6 +216,25 @@ class StaleClaimTest {
                 .param("t", tenant)
                 .query(Long.class)
                 .single();
+    }
+
+    /**
+     * An event due before the processor's floor (as when its transaction committed long after it read
+     * the clock) is not lost: the floor's next read of the oldest waiting event, a refresh later,
+     * goes back to it.
+     */
+    @Test
+    void anEventDueBeforeTheFloorIsProcessedAtItsNextRead() {
+        Api api = new Api(port);
+        List<String> sources = new ArrayList<>();
+        String tenant = tenantWithSources(api, "floor-", 1, sources);
+        // The processor reads its floor on every claim: at most the allowance before now.
+        processor.wake();
+        storeDue(
+                tenant, sources, 3, Sql.now(clock).minus(dev.switchboard.common.QueueFloor.ALLOWANCE.multipliedBy(12)));
+        clock.advance(dev.switchboard.common.QueueFloor.REFRESH);
+        processor.wake();
+        await().atMost(Duration.ofSeconds(30)).until(() -> waiting(tenant) == 0);
     }
 
     /**

@@ -135,6 +135,20 @@ public final class QueryPlans implements AutoCloseable {
         return most + removed;
     }
 
+    /**
+     * The pages a run ({@link #claimRun}, {@link #run}) read, from its top node's buffers (hit and read):
+     * what index entries of rows VACUUM has not yet removed cost, which no row count shows.
+     */
+    public static long buffers(String run) {
+        var top = java.util.regex.Pattern.compile("Buffers: shared((?: \\w+=\\d+)+)")
+                .matcher(run);
+        if (!top.find()) return 0;
+        long pages = 0;
+        var counts = java.util.regex.Pattern.compile("(hit|read)=(\\d+)").matcher(top.group(1));
+        while (counts.find()) pages += Long.parseLong(counts.group(2));
+        return pages;
+    }
+
     private String planUnder(Map<String, String> settings, String sql, Map<String, ?> params) throws SQLException {
         return planUnder(settings, sql, params, "EXPLAIN EXECUTE ");
     }
