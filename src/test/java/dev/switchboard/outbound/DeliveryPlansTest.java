@@ -296,9 +296,9 @@ class DeliveryPlansTest {
             // leased index, so only the new statement is held to the bound here.)
             q.execute("UPDATE deliveries SET locked_until = timestamptz '2026-12-01 12:05:00+00'"
                     + " WHERE endpoint_id = 'ep1' AND next_attempt_at < timestamptz '2026-12-01 11:00:00.017+00'");
-            String leased = q.run(DeliveryRepository.LEASED, Map.of("now", NOW));
+            String leased = q.claimRun(DeliveryRepository.LEASED, Map.of("now", NOW));
             System.out.println("-- leased per endpoint\n" + leased);
-            assertThat(leased).contains("rows=1 loops=1").contains("deliveries_leased_idx");
+            assertThat(leased).contains("rows=16 loops=1").contains("deliveries_leased_idx");
             assertThat(QueryPlans.rowsRead(leased)).isLessThanOrEqualTo(16);
         }
     }
@@ -365,8 +365,31 @@ class DeliveryPlansTest {
 
     @Test
     void inFlightCountsReadOnlyLeasedRows() throws Exception {
-        assertThat(plan("leased per endpoint", DeliveryRepository.LEASED, Map.of("now", NOW)))
+        assertThat(checked("leased per endpoint", plans.claimPlan(DeliveryRepository.LEASED, Map.of("now", NOW))))
                 .contains("deliveries_leased_idx")
                 .doesNotContain("deliveries_endpoint");
+    }
+
+    /**
+     * A pooled connection keeps the generic plan it made first, often on a small table. The leased
+     * count, planned on an empty queue, must still read the leased index: as a {@code GROUP BY} its
+     * generic plan read the endpoints' queue index in endpoint order and filtered every pending row
+     * by its lease (15 to 150 ms a pass with 470,000 pending in a sustained run).
+     */
+    @Test
+    void theLeasedCountPlannedOnAnEmptyQueueReadsTheLeasedIndex() throws Exception {
+        try (QueryPlans q = QueryPlans.freshSchema("tenants", "endpoints", "messages", "deliveries")) {
+            String grouped = q.plan(
+                    "SELECT endpoint_id, COUNT(*) FROM deliveries WHERE status = 'pending' AND locked_until > :now"
+                            + " GROUP BY endpoint_id",
+                    Map.of("now", NOW));
+            System.out.println("-- before: grouped in SQL, on an empty queue\n" + grouped);
+            String leased = q.claimPlan(DeliveryRepository.LEASED, Map.of("now", NOW));
+            System.out.println("-- leased, on an empty queue\n" + leased);
+            assertThat(leased)
+                    .contains("deliveries_leased_idx")
+                    .doesNotContain("deliveries_endpoint")
+                    .doesNotContain("Seq Scan");
+        }
     }
 }
