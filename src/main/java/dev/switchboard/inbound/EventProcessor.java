@@ -46,6 +46,8 @@ class EventProcessor implements SmartLifecycle {
     private final PollingWorker worker;
     /** Where the claims start in the due index: past the events already processed (see QueueFloor). */
     private final QueueFloor floor;
+    /** How far processing is behind ingest: see {@link #behind()}. */
+    private volatile Duration behind = Duration.ZERO;
 
     EventProcessor(
             EventRepository events,
@@ -83,6 +85,7 @@ class EventProcessor implements SmartLifecycle {
         Instant now = Sql.now(clock);
         List<EventRepository.Claimed> claimed =
                 events.claimDueEvents(now, floor.at(now), settings.lease(), settings.batchSize());
+        behind = lag(claimed, settings.batchSize(), now);
         if (claimed.isEmpty()) return 0;
         Instant stopAt = now.plus(settings.lease().multipliedBy(3).dividedBy(4));
         // In claim order, so each source's (and subject's) events are routed in the order they came.
@@ -107,6 +110,25 @@ class EventProcessor implements SmartLifecycle {
         // Counted on the worker's thread: that is where the job log reads them.
         if (failed > 0) PollingWorker.itemsFailed(failed);
         return claimed.size();
+    }
+
+    /**
+     * How long the oldest event of the last claim had waited to be processed, when that claim was full
+     * (more may wait behind it); zero when a claim took less than a batch, so took all that was due.
+     * Ingest paces itself by it ({@link IngestWriter}), so that a backlog cannot grow without bound.
+     */
+    Duration behind() {
+        return behind;
+    }
+
+    static Duration lag(List<EventRepository.Claimed> claimed, int batchSize, Instant now) {
+        if (claimed.size() < batchSize) return Duration.ZERO;
+        Instant oldest = claimed.stream()
+                .map(c -> c.row().nextAttemptAt())
+                .filter(java.util.Objects::nonNull)
+                .min(Comparator.naturalOrder())
+                .orElse(now);
+        return oldest.isBefore(now) ? Duration.between(oldest, now) : Duration.ZERO;
     }
 
     /**

@@ -104,11 +104,18 @@ record InboundProperties(
      * @param writers writer threads, each with its own transaction (one on the embedded H2)
      * @param maxWait how long a request waits for its commit before it is answered 503 (the row may
      *     still commit; a retry is then answered as a duplicate)
+     * @param processingLag how far processing may fall behind ingest (the wait of the oldest event it
+     *     claims) before writers pause before each batch, 10 ms for each second past it, so a sustained
+     *     burst is taken no faster than it is processed ({@code SWITCHBOARD_INBOUND_PROCESSING_LAG}; 0
+     *     never pauses)
+     * @param maxPause the longest pause before a batch
      */
     record GroupCommit(
             @DefaultValue("4096") @Min(1) @Max(1_000_000) int queueCapacity,
             @DefaultValue("67108864") @Min(1_048_576) long queueBytes,
             @DefaultValue("256") @Min(1) @Max(2000) int batchSize,
             @DefaultValue("2") @Min(1) @Max(32) int writers,
-            @DefaultValue("30s") Duration maxWait) {}
+            @DefaultValue("30s") Duration maxWait,
+            @DefaultValue("2s") Duration processingLag,
+            @DefaultValue("100ms") Duration maxPause) {}
 }

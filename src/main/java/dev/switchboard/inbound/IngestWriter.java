@@ -6,6 +6,7 @@ import dev.switchboard.common.RateLimitedException;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -57,6 +58,8 @@ class IngestWriter implements SmartLifecycle {
 
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
+    /** The last pause a writer took before a batch, in milliseconds ({@link #pause}). */
+    private volatile long pausing;
 
     IngestWriter(
             EventRepository events,
@@ -77,6 +80,10 @@ class IngestWriter implements SmartLifecycle {
                 .register(metrics);
         Gauge.builder("switchboard.inbound.ingest.queued", queue, BlockingQueue::size)
                 .description("Verified webhooks waiting for a writer")
+                .register(metrics);
+        Gauge.builder("switchboard.inbound.ingest.pause", this, w -> w.pausing)
+                .description("Milliseconds a writer pauses before each batch while processing is behind")
+                .baseUnit("milliseconds")
                 .register(metrics);
     }
 
@@ -127,6 +134,18 @@ class IngestWriter implements SmartLifecycle {
         return queue.size();
     }
 
+    /**
+     * The pause a writer takes before each batch while processing is behind ingest by more than {@code
+     * allowed}: 10 ms for each second past it, at most {@code max}. Requests wait that much longer for
+     * their commit, so senders that wait for their answer (as webhook providers do) send no faster than
+     * events are processed, and the processing backlog stays near {@code allowed} instead of growing
+     * for as long as the burst lasts. Nothing is refused for it; a full queue is still answered 503.
+     */
+    static long pause(Duration behind, Duration allowed, Duration max) {
+        if (allowed.isZero() || behind.compareTo(allowed) <= 0) return 0;
+        return Math.min(max.toMillis(), behind.minus(allowed).toMillis() / 100);
+    }
+
     private static RateLimitedException busy(String detail) {
         return new RateLimitedException(ErrorCode.INGEST_BUSY, detail, 1);
     }
@@ -135,6 +154,10 @@ class IngestWriter implements SmartLifecycle {
         List<Pending> batch = new ArrayList<>(settings.batchSize());
         while (running || !queue.isEmpty()) {
             try {
+                // Before a row is in hand, so a stop never finds one held by a pause; not when stopping.
+                long pause = running ? pause(processor.behind(), settings.processingLag(), settings.maxPause()) : 0;
+                pausing = pause;
+                if (pause > 0) Thread.sleep(pause);
                 Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) continue;
                 writing.readLock().lock();

@@ -40,7 +40,14 @@ class CanonicalTypesTest {
                 new InboundProperties.Processing(100, Duration.ofSeconds(1), Duration.ofSeconds(60), 8, true, 4),
                 file,
                 trustedProxies,
-                new InboundProperties.GroupCommit(4096, 67_108_864, 256, 2, Duration.ofSeconds(30)));
+                new InboundProperties.GroupCommit(
+                        4096,
+                        67_108_864,
+                        256,
+                        2,
+                        Duration.ofSeconds(30),
+                        Duration.ofSeconds(2),
+                        Duration.ofMillis(100)));
     }
 
     static final CanonicalTypes BUILT_IN = builtIn();
