@@ -28,10 +28,7 @@ class EventPlansTest {
     static void fill() throws Exception {
         plans = QueryPlans.freshSchema(
                 "tenants", "sources", "inbound_events", "inbound_event_runs", "subject_mappings");
-        plans.execute("INSERT INTO tenants VALUES ('t1', 't', 'active', now(), now())");
-        plans.execute("""
-                INSERT INTO sources (id, tenant_id, name, provider, options, status, created_at, updated_at)
-                VALUES ('src1', 't1', 's', 'none', '{}', 'active', now(), now())""");
+        tenantAndSource(plans);
         // A backlog waiting, as when processing falls behind, and as many already processed.
         plans.execute("""
                 INSERT INTO inbound_events (id, tenant_id, source_id, provider, dedupe_key, event_type, received_at,
@@ -40,6 +37,14 @@ class EventPlansTest {
                        CASE WHEN g % 2 = 0 THEN 'received' ELSE 'processed' END, 0, 1,
                        CASE WHEN g % 2 = 0 THEN now() END
                 FROM generate_series(1, 40000) g""");
+    }
+
+    /** Tenant {@code t1} and its source {@code src1}. */
+    static void tenantAndSource(QueryPlans p) throws Exception {
+        p.execute("INSERT INTO tenants VALUES ('t1', 't', 'active', now(), now())");
+        p.execute("""
+                INSERT INTO sources (id, tenant_id, name, provider, options, status, created_at, updated_at)
+                VALUES ('src1', 't1', 's', 'none', '{}', 'active', now(), now())""");
     }
 
     @AfterAll
@@ -120,10 +125,7 @@ class EventPlansTest {
     @Test
     void theClaimFromTheFloorStepsOverNoProcessedEvent() throws Exception {
         try (QueryPlans q = QueryPlans.freshSchema("tenants", "sources", "inbound_events")) {
-            q.execute("INSERT INTO tenants VALUES ('t1', 't', 'active', now(), now())");
-            q.execute("""
-                    INSERT INTO sources (id, tenant_id, name, provider, options, status, created_at, updated_at)
-                    VALUES ('src1', 't1', 's', 'none', '{}', 'active', now(), now())""");
+            tenantAndSource(q);
             q.execute("""
                     INSERT INTO inbound_events (id, tenant_id, source_id, provider, dedupe_key, event_type, received_at,
                                                 headers, body_size, verification, status, attempts, runs,

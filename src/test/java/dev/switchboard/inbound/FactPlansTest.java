@@ -25,10 +25,7 @@ class FactPlansTest {
     static void fill() throws Exception {
         plans = QueryPlans.freshSchema(
                 "tenants", "sources", "inbound_events", "inbound_rejections", "inbound_duplicates");
-        plans.execute("INSERT INTO tenants VALUES ('t1', 't', 'active', now(), now())");
-        plans.execute("""
-                INSERT INTO sources (id, tenant_id, name, provider, options, status, created_at, updated_at)
-                VALUES ('src1', 't1', 's', 'none', '{}', 'active', now(), now())""");
+        EventPlansTest.tenantAndSource(plans);
         // A week of retained facts, one every 15 s.
         plans.execute("""
                 INSERT INTO inbound_events (id, tenant_id, source_id, provider, dedupe_key, event_type, received_at,

@@ -39,6 +39,26 @@ class DeliveryPlansTest {
                 FROM generate_series(1, 40000) g""");
     }
 
+    /** Messages {@code msg1} to {@code msg<rows>} of tenant {@code t1}. */
+    static void messages(QueryPlans p, int rows) throws Exception {
+        p.execute("""
+                INSERT INTO messages (id, tenant_id, event_type, payload, created_at)
+                SELECT 'msg' || g, 't1', 'x', '\\x00', now() FROM generate_series(1, %d) g""".formatted(rows));
+    }
+
+    /**
+     * Pending deliveries {@code dlv1} to {@code dlv<rows>} of messages {@code msg<g>}, the {@code g}th to
+     * the endpoint {@code endpoint} says (SQL of {@code g}), due one {@code step} after another from 11:00.
+     */
+    static void pending(QueryPlans p, int rows, String endpoint, String step) throws Exception {
+        p.execute("""
+                INSERT INTO deliveries (id, tenant_id, message_id, endpoint_id, status, attempts, next_attempt_at,
+                                        created_at, updated_at)
+                SELECT 'dlv' || g, 't1', 'msg' || g, %s, 'pending', 0,
+                       timestamptz '2026-12-01 11:00:00+00' + g * interval '%s', now(), now()
+                FROM generate_series(1, %d) g""".formatted(endpoint, step, rows));
+    }
+
     /**
      * A tenant with {@code endpoints} endpoints and {@code rows} messages with a delivery each, half of
      * them waiting and half done, as on a busy node.
@@ -49,9 +69,7 @@ class DeliveryPlansTest {
                 INSERT INTO endpoints (id, tenant_id, url, event_types, headers, status, created_at, updated_at)
                 SELECT 'ep' || g, 't1', 'https://example.com', '[]', '[]', 'active', now(), now()
                 FROM generate_series(1, %d) g""".formatted(endpoints));
-        p.execute("""
-                INSERT INTO messages (id, tenant_id, event_type, payload, created_at)
-                SELECT 'msg' || g, 't1', 'x', '\\x00', now() FROM generate_series(1, %d) g""".formatted(rows));
+        messages(p, rows);
         p.execute("""
                 INSERT INTO deliveries (id, tenant_id, message_id, endpoint_id, status, attempts, next_attempt_at,
                                         created_at, updated_at)
@@ -186,15 +204,8 @@ class DeliveryPlansTest {
     void readsFromTheFloorStepOverNoDeliveryAlreadyMade() throws Exception {
         try (QueryPlans q = QueryPlans.freshSchema("tenants", "endpoints", "messages", "deliveries")) {
             queue(q, 2, 0);
-            q.execute("""
-                    INSERT INTO messages (id, tenant_id, event_type, payload, created_at)
-                    SELECT 'msg' || g, 't1', 'x', '\\x00', now() FROM generate_series(1, 40000) g""");
-            q.execute("""
-                    INSERT INTO deliveries (id, tenant_id, message_id, endpoint_id, status, attempts, next_attempt_at,
-                                            created_at, updated_at)
-                    SELECT 'dlv' || g, 't1', 'msg' || g, 'ep' || (g % 2 + 1), 'pending', 0,
-                           timestamptz '2026-12-01 11:00:00+00' + g * interval '10 millisecond', now(), now()
-                    FROM generate_series(1, 40000) g""");
+            messages(q, 40000);
+            pending(q, 40000, "'ep' || (g % 2 + 1)", "10 millisecond");
             // The first 39,900 made, as the engine marks them: their entries stay in the pending indexes.
             q.execute("UPDATE deliveries SET status = 'succeeded', next_attempt_at = NULL"
                     + " WHERE next_attempt_at < timestamptz '2026-12-01 11:06:39.01+00'");
@@ -243,21 +254,10 @@ class DeliveryPlansTest {
     @Test
     void aBacklogBehindOneFullEndpointIsNotWalked() throws Exception {
         try (QueryPlans q = QueryPlans.freshSchema("tenants", "endpoints", "messages", "deliveries")) {
-            q.execute("INSERT INTO tenants VALUES ('t1', 't', 'active', now(), now())");
-            q.execute("""
-                    INSERT INTO endpoints (id, tenant_id, url, event_types, headers, status, created_at, updated_at)
-                    SELECT 'ep' || g, 't1', 'https://example.com', '[]', '[]', 'active', now(), now()
-                    FROM generate_series(1, 2) g""");
-            q.execute("""
-                    INSERT INTO messages (id, tenant_id, event_type, payload, created_at)
-                    SELECT 'msg' || g, 't1', 'x', '\\x00', now() FROM generate_series(1, 30010) g""");
+            queue(q, 2, 0);
+            messages(q, 30010);
             // 30,000 due for ep1, then 10 for ep2, all older than now.
-            q.execute("""
-                    INSERT INTO deliveries (id, tenant_id, message_id, endpoint_id, status, attempts, next_attempt_at,
-                                            created_at, updated_at)
-                    SELECT 'dlv' || g, 't1', 'msg' || g, CASE WHEN g <= 30000 THEN 'ep1' ELSE 'ep2' END, 'pending', 0,
-                           timestamptz '2026-12-01 11:00:00+00' + g * interval '1 millisecond', now(), now()
-                    FROM generate_series(1, 30010) g""");
+            pending(q, 30010, "CASE WHEN g <= 30000 THEN 'ep1' ELSE 'ep2' END", "1 millisecond");
             var now = Map.of("now", NOW, "floor", FLOOR, "claimLimit", 116);
 
             String head = q.claimRun(HEAD, now);
