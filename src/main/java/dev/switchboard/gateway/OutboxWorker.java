@@ -4,6 +4,7 @@ import dev.switchboard.common.ApiException;
 import dev.switchboard.common.ErrorCode;
 import dev.switchboard.common.Ids;
 import dev.switchboard.common.PollingWorker;
+import dev.switchboard.common.RetryAfter;
 import dev.switchboard.common.Sql;
 import dev.switchboard.common.Text;
 import dev.switchboard.consent.ConsentGate;
@@ -268,7 +269,7 @@ class OutboxWorker implements SmartLifecycle {
         if (outcome == OutboxRetries.Outcome.SUCCEEDED) {
             status = "succeeded";
         } else if (outcome.retryable() && attempt < job.maxAttempts()) {
-            Optional<Duration> retryAfter = OutboxRetries.parseRetryAfter(first(headers, "Retry-After"), end);
+            Optional<Duration> retryAfter = RetryAfter.parse(first(headers, "Retry-After"), end);
             next = end.plus(OutboxRetries.delay(attempt, retryAfter, random.getAsDouble()));
             if (job.deadline() != null && next.isAfter(job.deadline())) {
                 status = "failed";

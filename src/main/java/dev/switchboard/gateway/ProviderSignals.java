@@ -1,9 +1,8 @@
 package dev.switchboard.gateway;
 
+import dev.switchboard.common.RetryAfter;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,7 +39,8 @@ record ProviderSignals(Duration pause, Duration spacing, Duration resumeIn, Stri
     private static final Pattern L = Pattern.compile("(?:^|[;,\\s])(?:q|limit)=(\\d+)");
 
     static ProviderSignals read(int status, Map<String, List<String>> headers, Instant now) {
-        Duration retryAfter = retryAfter(first(headers, "retry-after"), now);
+        Duration retryAfter =
+                RetryAfter.parse(first(headers, "retry-after"), now).orElse(null);
         if ((status == 429 || status == 503) && retryAfter != null) {
             return pause(retryAfter, "Retry-After on " + status);
         }
@@ -95,22 +95,6 @@ record ProviderSignals(Duration pause, Duration spacing, Duration resumeIn, Stri
 
     private static Duration cap(Duration d) {
         return d.compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : d;
-    }
-
-    /** Seconds, or an HTTP date; null when neither. */
-    static Duration retryAfter(String value, Instant now) {
-        if (value == null) return null;
-        String v = value.trim();
-        Long seconds = number(v);
-        if (seconds != null) return Duration.ofSeconds(seconds);
-        try {
-            Instant at =
-                    ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-            Duration d = Duration.between(now, at);
-            return d.isNegative() ? Duration.ZERO : d;
-        } catch (RuntimeException e) {
-            return null;
-        }
     }
 
     /** An epoch second (anything past 2001) is a moment; a smaller number is seconds from now. */

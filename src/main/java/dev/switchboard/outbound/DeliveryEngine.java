@@ -2,6 +2,7 @@ package dev.switchboard.outbound;
 
 import dev.switchboard.common.PollingWorker;
 import dev.switchboard.common.QueueFloor;
+import dev.switchboard.common.RetryAfter;
 import dev.switchboard.common.Sql;
 import dev.switchboard.common.Text;
 import dev.switchboard.egress.BlockedDestinationException;
@@ -359,7 +360,7 @@ class DeliveryEngine implements SmartLifecycle {
                 var header = response.getFirstHeader("Retry-After");
                 return new Answer(
                         response.getCode(),
-                        RetryPolicy.parseRetryAfter(header == null ? null : header.getValue(), now),
+                        RetryAfter.parse(header == null ? null : header.getValue(), now),
                         excerpt(response));
             });
             code = answer.code();

@@ -1,10 +1,6 @@
 package dev.switchboard.outbound;
 
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
 
@@ -95,19 +91,5 @@ record RetryPolicy(List<Duration> schedule, double jitter) {
             delay = THROTTLE_FLOOR;
         }
         return Optional.of(delay);
-    }
-
-    /** A Retry-After header: delay-seconds or an HTTP-date. Empty when absent or unreadable. */
-    public static Optional<Duration> parseRetryAfter(String header, Instant now) {
-        if (header == null || header.isBlank()) return Optional.empty();
-        String v = header.strip();
-        if (v.matches("[0-9]{1,9}")) return Optional.of(Duration.ofSeconds(Long.parseLong(v)));
-        try {
-            Instant at =
-                    ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-            return Optional.of(at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO);
-        } catch (DateTimeParseException e) {
-            return Optional.empty();
-        }
     }
 }

@@ -4,7 +4,6 @@ import static dev.switchboard.outbound.RetryPolicy.Outcome.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -67,18 +66,5 @@ class RetryPolicyTest {
         assertThat(RetryPolicy.Outcome.of(429)).isEqualTo(THROTTLED);
         assertThat(RetryPolicy.Outcome.of(503)).isEqualTo(UNAVAILABLE);
         assertThat(RetryPolicy.Outcome.of(500)).isEqualTo(SERVER_ERROR);
-    }
-
-    @Test
-    void parsesRetryAfterInBothForms() {
-        Instant now = Instant.parse("2026-11-22T10:00:00Z");
-        assertThat(RetryPolicy.parseRetryAfter("120", now)).contains(Duration.ofSeconds(120));
-        assertThat(RetryPolicy.parseRetryAfter("Sun, 22 Nov 2026 10:05:00 GMT", now))
-                .contains(Duration.ofMinutes(5));
-        assertThat(RetryPolicy.parseRetryAfter("Sun, 22 Nov 2026 09:00:00 GMT", now))
-                .contains(Duration.ZERO);
-        assertThat(RetryPolicy.parseRetryAfter("soon", now)).isEmpty();
-        assertThat(RetryPolicy.parseRetryAfter("-5", now)).isEmpty();
-        assertThat(RetryPolicy.parseRetryAfter(null, now)).isEmpty();
     }
 }
