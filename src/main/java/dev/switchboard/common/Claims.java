@@ -195,17 +195,13 @@ public class Claims {
 
     /**
      * The earliest {@code column} (a due time) of the rows matching {@code waiting}, read as a claim
-     * reads: in the queue index's order, stopping at the first. It steps over the entries of rows no
-     * longer waiting once per read; see {@link QueueFloor}, which reads it.
+     * reads ({@link #peek}): in the queue index's order, stopping at the first. It steps over the
+     * entries of rows no longer waiting once per read; see {@link QueueFloor}, which reads it.
      */
     public java.util.Optional<java.time.Instant> earliest(String table, String waiting, String column) {
-        String sql = "SELECT " + column + " FROM " + table + " WHERE " + waiting + " ORDER BY " + column
-                + " LIMIT :claimLimit";
-        RowMapper<java.time.Instant> mapper = (rs, n) -> Sql.instant(rs, column);
-        List<java.time.Instant> first = dialect == Dialect.POSTGRESQL
-                ? orderedScan(sql, Map.of(), 1, mapper)
-                : jdbc.sql(sql).param("claimLimit", 1).query(mapper).list();
-        return first.stream().findFirst();
+        return peek(new Claim(table, waiting, column, null), Map.of(), 1, column, (rs, n) -> Sql.instant(rs, column))
+                .stream()
+                .findFirst();
     }
 
     /**
