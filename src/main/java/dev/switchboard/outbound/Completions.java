@@ -79,9 +79,11 @@ class Completions {
     private final MeterRegistry metrics;
     private final RetryPolicy policy;
     private final LinkedBlockingQueue<Done> queue = new LinkedBlockingQueue<>();
-    private volatile Runnable onWritten = () -> {};
-    private volatile Consumer<List<Done>> onTaken = done -> {};
-    /** Held by the writer while it takes and writes a batch; a test holds it to keep outcomes queued. */
+    private volatile Consumer<List<Done>> onWritten = done -> {};
+    /**
+     * Held by the writer while it writes a batch it has taken; a test holds it to keep outcomes
+     * taken and not yet committed, as they are for the length of a slow commit.
+     */
     final ReentrantLock writing = new ReentrantLock();
 
     private volatile boolean running;
@@ -122,14 +124,13 @@ class Completions {
         queue.add(done);
     }
 
-    /** Called with each batch as the writer takes it, before its transaction. */
-    void onTaken(Consumer<List<Done>> c) {
-        this.onTaken = c;
-    }
-
-    /** Called after each batch is committed (the engine claims again: slots and ordering freed up). */
-    void onWritten(Runnable r) {
-        this.onWritten = r;
+    /**
+     * Called with each batch once its transaction has ended, committed or not (the engine claims again:
+     * slots and ordering freed up). An outcome that failed to commit leaves its delivery leased, in
+     * flight for the cap, until the lease runs out.
+     */
+    void onWritten(Consumer<List<Done>> c) {
+        this.onWritten = c;
     }
 
     synchronized void start() {
@@ -159,18 +160,17 @@ class Completions {
             try {
                 Done first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) continue;
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                if (batch.size() < LINGER_BELOW) {
+                    Done more = queue.poll(LINGER_MICROS, TimeUnit.MICROSECONDS);
+                    if (more != null) {
+                        batch.add(more);
+                        queue.drainTo(batch, MAX_BATCH - batch.size());
+                    }
+                }
                 writing.lock();
                 try {
-                    batch.add(first);
-                    queue.drainTo(batch, MAX_BATCH - 1);
-                    if (batch.size() < LINGER_BELOW) {
-                        Done more = queue.poll(LINGER_MICROS, TimeUnit.MICROSECONDS);
-                        if (more != null) {
-                            batch.add(more);
-                            queue.drainTo(batch, MAX_BATCH - batch.size());
-                        }
-                    }
-                    onTaken.accept(batch);
                     write(batch);
                 } finally {
                     writing.unlock();
@@ -184,9 +184,9 @@ class Completions {
                         batch.size(),
                         e);
             } finally {
+                if (!batch.isEmpty()) onWritten.accept(batch);
                 batch.clear();
             }
-            onWritten.run();
         }
     }
 

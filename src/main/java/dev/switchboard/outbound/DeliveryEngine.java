@@ -69,14 +69,14 @@ class DeliveryEngine implements SmartLifecycle {
     /** Deliveries each tenant has in flight on this node: one tenant may hold only its share of the slots. */
     private final ConcurrentHashMap<String, Integer> tenantsInFlight = new ConcurrentHashMap<>();
     /**
-     * Per endpoint, deliveries of this node whose send has ended but whose outcome the completions
-     * writer has not yet taken: their leases still count in the database, but nothing is in flight.
-     * A claim subtracts them from the database's count, so a finished send frees its endpoint slot at
-     * once rather than after the outcome's commit. The writer takes them off before its transaction,
-     * so for the length of a commit they count twice: never a delivery over the cap, at worst one
-     * started a commit later.
+     * Deliveries of this node whose send has ended but whose outcome is not committed yet: their
+     * leases still count in the database, but nothing is in flight. The in-flight counts leave them
+     * out by id, so a finished send frees its endpoint slot at once, not after the outcome's commit.
+     * (Counted per endpoint and taken off when the writer took a batch, each counted twice for the
+     * length of its commit: under ingest, commits of 20–60 ms held an endpoint's slots for longer
+     * than its sends did.) An id leaves the set once its outcome's transaction has ended.
      */
-    private final ConcurrentHashMap<String, Integer> recording = new ConcurrentHashMap<>();
+    private final Set<String> ended = ConcurrentHashMap.newKeySet();
     /**
      * When {@link #lookBeyondTheHead} may run again after finding nothing ({@link System#nanoTime}),
      * unless work arrived since (see {@link #arrivals}), and when it last ran. Only the polling
@@ -117,9 +117,10 @@ class DeliveryEngine implements SmartLifecycle {
         this.claimsWithWork = Counter.builder(CLAIMS)
                 .description("Delivery claims that got work")
                 .register(metrics);
-        completions.onTaken(
-                done -> done.forEach(d -> decrement(recording, d.due().endpointId())));
-        completions.onWritten(worker::wake);
+        completions.onWritten(done -> {
+            done.forEach(d -> ended.remove(d.due().id()));
+            worker.wake();
+        });
     }
 
     static final String CLAIMS = "switchboard.outbound.claims";
@@ -146,17 +147,12 @@ class DeliveryEngine implements SmartLifecycle {
         int free = Math.min(properties.batchSize(), inFlight.availablePermits());
         if (free == 0) return 0;
         Instant now = Sql.now(clock);
-        // In flight per endpoint across the cluster, less this node's finished sends (see recording),
-        // which are read after the database's counts: a send ending in between is not in flight either way.
-        Map<String, Integer> busyEndpoints = new HashMap<>();
-        int leasedTotal = 0;
-        for (Map.Entry<String, Integer> c : deliveries.leasedPerEndpoint(now).entrySet()) {
-            busyEndpoints.put(c.getKey(), Math.max(0, c.getValue() - recording.getOrDefault(c.getKey(), 0)));
-            leasedTotal += c.getValue();
-        }
+        // In flight per endpoint across the cluster, less this node's finished sends (see ended).
+        DeliveryRepository.Leased leased = deliveries.leased(now, ended);
+        Map<String, Integer> busyEndpoints = leased.inFlight();
         // The head of the queue, a bounded window: the leased rows at its front, and twice the free
         // slots past them, so an endpoint near its cap does not hide the ones behind it.
-        int window = leasedTotal + 2 * free + 16;
+        int window = leased.rows() + 2 * free + 16;
         Instant floor = this.floor.at(now);
         List<DeliveryRepository.Candidate> head = deliveries.dueHead(now, floor, window);
         Choice choice = new Choice(free, busyEndpoints);
@@ -190,8 +186,8 @@ class DeliveryEngine implements SmartLifecycle {
             executor.submit(() -> {
                 try {
                     Completions.Done done = deliver(d);
-                    // Counted before it is queued, so the writer never takes it off before it is on.
-                    recording.merge(d.endpointId(), 1, Integer::sum);
+                    // In the set before it is queued, so the writer never takes it out before it is in.
+                    ended.add(d.id());
                     completions.add(done);
                 } catch (RuntimeException e) {
                     // The lease runs out and the delivery is claimed again: nothing is lost.
@@ -199,7 +195,7 @@ class DeliveryEngine implements SmartLifecycle {
                 } finally {
                     decrement(tenantsInFlight, d.tenantId());
                     inFlight.release();
-                    // Its slot is free now (see recording): claim again without waiting for the commit.
+                    // Its slot is free now (see ended): claim again without waiting for the commit.
                     worker.wake();
                 }
             });
@@ -291,15 +287,14 @@ class DeliveryEngine implements SmartLifecycle {
         claimed.forEach(d -> byEndpoint
                 .computeIfAbsent(d.endpointId(), k -> new ArrayList<>())
                 .add(d));
-        Map<String, Integer> leased = deliveries.leasedPerEndpoint(now);
+        Map<String, Integer> leased = deliveries.leased(now, ended).inFlight();
         Set<String> keep = new HashSet<>();
         byEndpoint.forEach((endpoint, mine) -> {
             int cap = mine.getFirst().maxConcurrency() != null
                     ? mine.getFirst().maxConcurrency()
                     : properties.endpointConcurrency();
-            // In flight elsewhere, or here and still sending; read after the database's count (see recording).
-            int others = Math.max(
-                    0, leased.getOrDefault(endpoint, mine.size()) - mine.size() - recording.getOrDefault(endpoint, 0));
+            // In flight elsewhere, or here and still sending (see ended).
+            int others = Math.max(0, leased.getOrDefault(endpoint, mine.size()) - mine.size());
             int room = Math.max(0, cap - others);
             for (int i = 0; i < Math.min(room, mine.size()); i++)
                 keep.add(mine.get(i).id());

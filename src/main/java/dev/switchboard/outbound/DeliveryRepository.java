@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -582,14 +583,28 @@ class DeliveryRepository {
      * read at any size.
      */
     static final String LEASED =
-            "SELECT endpoint_id FROM deliveries WHERE status = 'pending' AND locked_until > :now ORDER BY locked_until";
+            "SELECT id, endpoint_id FROM deliveries WHERE status = 'pending' AND locked_until > :now ORDER BY locked_until";
 
-    /** Deliveries in flight (leased) per endpoint across the cluster, for every endpoint with any. */
-    Map<String, Integer> leasedPerEndpoint(Instant now) {
+    /**
+     * What the leased deliveries hold: {@code inFlight} per endpoint across the cluster (every endpoint
+     * with any), and {@code rows}, every leased delivery, each at the front of the due queue.
+     */
+    record Leased(Map<String, Integer> inFlight, int rows) {}
+
+    /**
+     * The leased deliveries, leaving out of {@code inFlight} those in {@code ended}: this node's
+     * deliveries whose send has ended but whose outcome is not committed yet. The set is read after
+     * the database's rows, so a delivery whose outcome commits in between is left out by the database
+     * or, if it has left the set too, counted once more: never a delivery in flight left uncounted.
+     */
+    Leased leased(Instant now, Set<String> ended) {
         Map<String, Integer> counts = new HashMap<>();
-        claims.scan(LEASED, Map.of("now", ts(now)), (rs, n) -> rs.getString(1))
-                .forEach(endpoint -> counts.merge(endpoint, 1, Integer::sum));
-        return counts;
+        List<String[]> rows =
+                claims.scan(LEASED, Map.of("now", ts(now)), (rs, n) -> new String[] {rs.getString(1), rs.getString(2)});
+        for (String[] row : rows) {
+            if (!ended.contains(row[0])) counts.merge(row[1], 1, Integer::sum);
+        }
+        return new Leased(counts, rows.size());
     }
 
     /** Gives a claimed delivery back untouched, to be claimed again at once. */

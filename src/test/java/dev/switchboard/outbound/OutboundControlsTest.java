@@ -349,11 +349,14 @@ class OutboundControlsTest extends ServerTest {
     void aFinishedSendFreesItsSlotBeforeItsOutcomeIsWritten() {
         endpoint("\"maxConcurrency\":1");
         List<String> ids = new java.util.ArrayList<>();
-        // The outcomes writer held: every outcome stays queued, its delivery's lease still in the database.
+        // The outcomes writer held before its transaction: the first outcome is taken and stays
+        // uncommitted (as in a slow commit), the others queued behind it, every delivery's lease still
+        // in the database.
         completions.writing.lock();
         try {
             for (int i = 0; i < 3; i++) ids.add(sent("slot.thing", "{\"i\":" + i + "}", null));
-            // Each send ends at once, and the next one starts without waiting for the last one's commit.
+            // Each send ends at once, and the next one starts without waiting for the last one's
+            // commit, whether the writer has taken its outcome or not.
             await().atMost(Duration.ofSeconds(20))
                     .until(() -> receivedIds(receiver).containsAll(ids));
             assertThat(receiver.peak.get()).isEqualTo(1);
