@@ -5,6 +5,7 @@ import static dev.switchboard.common.Sql.ts;
 
 import dev.switchboard.common.Claims;
 import dev.switchboard.common.PageRequest;
+import dev.switchboard.common.Sql;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -119,11 +120,14 @@ class DeliveryRepository {
     private final JdbcClient jdbc;
     private final org.springframework.jdbc.core.JdbcTemplate jdbcTemplate;
     private final Claims claims;
+    /** For the analytics' fact reads, which hand a span's every attempt to a callback (see Sql.streaming). */
+    private final JdbcClient facts;
 
     DeliveryRepository(JdbcClient jdbc, org.springframework.jdbc.core.JdbcTemplate jdbcTemplate, Claims claims) {
         this.jdbc = jdbc;
         this.jdbcTemplate = jdbcTemplate;
         this.claims = claims;
+        this.facts = Sql.streaming(jdbcTemplate.getDataSource());
     }
 
     /** A new delivery, as {@link #insertDeliveries} takes them; {@code orderingKey} only for an ordered endpoint. */
@@ -827,7 +831,7 @@ class DeliveryRepository {
      * table for each span the rollup job reads.
      */
     void attemptFacts(Instant from, Instant to, java.util.function.Consumer<DeliveryFacts.Attempt> sink) {
-        jdbc.sql("""
+        facts.sql("""
                 SELECT a.tenant_id, a.endpoint_id, (SELECT m.provider FROM messages m WHERE m.id = a.message_id) AS provider,
                     a.attempted_at, a.outcome, a.latency_ms
                 FROM delivery_attempts a

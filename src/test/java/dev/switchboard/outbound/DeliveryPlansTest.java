@@ -108,6 +108,47 @@ class DeliveryPlansTest {
         }
     }
 
+    /**
+     * The analytics rollups read every attempt of the span they recompute (the last minutes, every
+     * 30 s) and fold each into a bucket. PostgreSQL's driver reads a whole result into memory before
+     * it hands over the first row unless the statement has a fetch size and runs in a transaction: in
+     * a five-minute benchmark delivering ~1,000 a second that was a third of a million rows at once,
+     * and the server's peak RSS rose from 375 MB (90 s) to 705 MB. The read goes through a cursor,
+     * still open while the first rows are handed over.
+     */
+    @Test
+    void theRollupsReadOfAttemptsGoesThroughACursor() {
+        javax.sql.DataSource ds = plans.dataSource();
+        var repository = new DeliveryRepository(
+                org.springframework.jdbc.core.simple.JdbcClient.create(ds),
+                new org.springframework.jdbc.core.JdbcTemplate(ds),
+                null);
+        var tx = new org.springframework.transaction.support.TransactionTemplate(
+                new org.springframework.jdbc.datasource.DataSourceTransactionManager(ds));
+        var same = org.springframework.jdbc.core.simple.JdbcClient.create(ds);
+        String cursors = "SELECT count(*) FROM pg_cursors"
+                + " WHERE statement LIKE '%FROM delivery_attempts a%' AND statement NOT LIKE '%pg_cursors%'";
+        long[] rows = {0};
+        long[] openAtFirstRow = {-1};
+        tx.executeWithoutResult(s -> repository.attemptFacts(
+                Instant.now().minus(java.time.Duration.ofDays(2)), Instant.now().plusSeconds(60), a -> {
+                    if (rows[0]++ == 0)
+                        openAtFirstRow[0] = same.sql(cursors).query(Long.class).single();
+                }));
+        assertThat(rows[0]).isEqualTo(40_000);
+        assertThat(openAtFirstRow[0])
+                .as("a cursor open while rows are handed over")
+                .isEqualTo(1);
+        // The precondition: the same read without a fetch size has read every row before the first.
+        long[] plainOpen = {-1};
+        tx.executeWithoutResult(s -> same.sql("SELECT a.id FROM delivery_attempts a")
+                .query(rs -> {
+                    if (plainOpen[0] < 0)
+                        plainOpen[0] = same.sql(cursors).query(Long.class).single();
+                }));
+        assertThat(plainOpen[0]).isZero();
+    }
+
     /** A claim's plan, under the setting the claim runs with. */
     static String claimPlan(String what, String sql, Map<String, ?> params) throws Exception {
         return checked(what, plans.claimPlan(sql, params));

@@ -49,6 +49,14 @@ public final class QueryPlans implements AutoCloseable {
         return plans;
     }
 
+    /**
+     * This schema's one connection as a data source, to run a repository's own code on its rows (a
+     * transaction on it turns auto-commit off until it ends).
+     */
+    public javax.sql.DataSource dataSource() {
+        return new org.springframework.jdbc.datasource.SingleConnectionDataSource(connection, true);
+    }
+
     public void execute(String sql) throws SQLException {
         try (Statement s = connection.createStatement()) {
             s.execute(sql);
