@@ -73,8 +73,9 @@ class DeliveryEngine implements SmartLifecycle {
      * leases still count in the database, but nothing is in flight. The in-flight counts leave them
      * out by id, so a finished send frees its endpoint slot at once, not after the outcome's commit.
      * (Counted per endpoint and taken off when the writer took a batch, each counted twice for the
-     * length of its commit: under ingest, commits of 20–60 ms held an endpoint's slots for longer
-     * than its sends did.) An id leaves the set once its outcome's transaction has ended.
+     * length of its commit, which under ingest waits for the CPU: in a five-minute max-rate run that
+     * made 23–38 % fewer deliveries, docs/BENCHMARKS.md.) An id leaves the set once its outcome's
+     * transaction has ended.
      */
     private final Set<String> ended = ConcurrentHashMap.newKeySet();
     /**
