@@ -5,12 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.common.Sql;
 import dev.switchboard.testing.QueryPlans;
 import dev.switchboard.testing.RequiresPostgres;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The delivery engine's hot statements keep their plans on a table PostgreSQL has never analyzed
@@ -118,20 +124,16 @@ class DeliveryPlansTest {
      */
     @Test
     void theRollupsReadOfAttemptsGoesThroughACursor() {
-        javax.sql.DataSource ds = plans.dataSource();
-        var repository = new DeliveryRepository(
-                org.springframework.jdbc.core.simple.JdbcClient.create(ds),
-                new org.springframework.jdbc.core.JdbcTemplate(ds),
-                null);
-        var tx = new org.springframework.transaction.support.TransactionTemplate(
-                new org.springframework.jdbc.datasource.DataSourceTransactionManager(ds));
-        var same = org.springframework.jdbc.core.simple.JdbcClient.create(ds);
+        DataSource ds = plans.dataSource();
+        var repository = new DeliveryRepository(JdbcClient.create(ds), new JdbcTemplate(ds), null);
+        var tx = new TransactionTemplate(new DataSourceTransactionManager(ds));
+        var same = JdbcClient.create(ds);
         String cursors = "SELECT count(*) FROM pg_cursors"
                 + " WHERE statement LIKE '%FROM delivery_attempts a%' AND statement NOT LIKE '%pg_cursors%'";
         long[] rows = {0};
         long[] openAtFirstRow = {-1};
         tx.executeWithoutResult(s -> repository.attemptFacts(
-                Instant.now().minus(java.time.Duration.ofDays(2)), Instant.now().plusSeconds(60), a -> {
+                Instant.now().minus(Duration.ofDays(2)), Instant.now().plusSeconds(60), a -> {
                     if (rows[0]++ == 0)
                         openAtFirstRow[0] = same.sql(cursors).query(Long.class).single();
                 }));
